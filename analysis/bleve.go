@@ -1,0 +1,86 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+
+	blevea "github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// Names under which the package registers Bleve analyzers. They are stored
+// in index mappings: never rename one (add a new name instead).
+const (
+	// AnalyzerText analyses Chinese and English text in [DefaultMode].
+	AnalyzerText = "makerlink_text"
+	// AnalyzerTextWords and AnalyzerTextBigrams fix the mode.
+	AnalyzerTextWords   = "makerlink_text_words"
+	AnalyzerTextBigrams = "makerlink_text_bigrams"
+	// AnalyzerLatin keeps non-Han words lowercased but not stemmed (for
+	// typo-tolerant matching); Han text is skipped.
+	AnalyzerLatin = "makerlink_latin"
+	// AnalyzerKeywords splits on white space and normalizes each word
+	// (for pre-computed terms such as pinyin).
+	AnalyzerKeywords = "makerlink_keywords"
+)
+
+func init() {
+	for name, a := range map[string]blevea.Analyzer{
+		AnalyzerText:        textAnalyzer{DefaultMode},
+		AnalyzerTextWords:   textAnalyzer{ModeWords},
+		AnalyzerTextBigrams: textAnalyzer{ModeBigrams},
+		AnalyzerLatin:       latinAnalyzer{},
+		AnalyzerKeywords:    keywordsAnalyzer{},
+	} {
+		a := a
+		err := registry.RegisterAnalyzer(name, func(map[string]interface{}, *registry.Cache) (blevea.Analyzer, error) {
+			return a, nil
+		})
+		if err != nil {
+			panic(fmt.Sprintf("analysis: register %s: %v", name, err))
+		}
+	}
+}
+
+type textAnalyzer struct{ mode Mode }
+
+func (a textAnalyzer) Analyze(in []byte) blevea.TokenStream {
+	toks := Analyze(string(in), a.mode)
+	out := make(blevea.TokenStream, len(toks))
+	for i, t := range toks {
+		typ := blevea.Ideographic
+		if t.Type == TypeLatin {
+			typ = blevea.AlphaNumeric
+		}
+		out[i] = &blevea.Token{Term: []byte(t.Term), Start: t.Start, End: t.End, Position: t.Pos, Type: typ}
+	}
+	return out
+}
+
+type latinAnalyzer struct{}
+
+func (latinAnalyzer) Analyze(in []byte) blevea.TokenStream {
+	s := Normalize(string(in))
+	var out blevea.TokenStream
+	for _, r := range splitRuns(s) {
+		if r.Han || stopWords[r.Text] {
+			continue
+		}
+		out = append(out, &blevea.Token{Term: []byte(r.Text), Start: r.Start, End: r.End, Position: len(out) + 1, Type: blevea.AlphaNumeric})
+	}
+	return out
+}
+
+type keywordsAnalyzer struct{}
+
+func (keywordsAnalyzer) Analyze(in []byte) blevea.TokenStream {
+	s := Normalize(string(in))
+	var out blevea.TokenStream
+	pos := 0
+	for _, f := range strings.Fields(s) {
+		start := strings.Index(s[pos:], f) + pos
+		pos = start + len(f)
+		out = append(out, &blevea.Token{Term: []byte(f), Start: start, End: pos, Position: len(out) + 1, Type: blevea.AlphaNumeric})
+	}
+	return out
+}

@@ -1,0 +1,77 @@
+package analysis
+
+import (
+	"strings"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+var pinyinArgs = pinyin.Args{Style: pinyin.Normal}
+
+// Pinyin spells s in toneless pinyin, one syllable per Han character;
+// non-Han words are kept, lowercased. Characters with several readings get
+// their most common one.
+func Pinyin(s string) []string {
+	var out []string
+	for _, r := range splitRuns(Normalize(s)) {
+		if !r.Han {
+			out = append(out, r.Text)
+			continue
+		}
+		for _, ch := range r.Text {
+			py := pinyin.SinglePinyin(ch, pinyinArgs)
+			if len(py) > 0 && py[0] != "" {
+				out = append(out, py[0])
+			}
+		}
+	}
+	return out
+}
+
+// PinyinTerms returns the pinyin spellings under which a name or city is
+// found: the whole name in full pinyin and in initials ("ningxiadaxue",
+// "nxdx"), and the same for each word of the name. Names without Han
+// characters give nothing.
+func PinyinTerms(name string) []string {
+	name = Normalize(name)
+	seen := map[string]bool{}
+	var out []string
+	add := func(syl []string) {
+		if len(syl) == 0 {
+			return
+		}
+		full := strings.Join(syl, "")
+		var ini strings.Builder
+		for _, s := range syl {
+			ini.WriteByte(s[0])
+		}
+		for _, t := range []string{full, ini.String()} {
+			if len(t) >= 2 && !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	var all []string
+	hasHan := false
+	for _, r := range splitRuns(name) {
+		if !r.Han {
+			all = append(all, r.Text)
+			continue
+		}
+		hasHan = true
+		syl := Pinyin(r.Text)
+		all = append(all, syl...)
+		// words and their dictionary sub-words
+		for _, t := range Analyze(r.Text, ModeWords) {
+			if t.Type == TypeWord {
+				add(Pinyin(t.Term))
+			}
+		}
+	}
+	if !hasHan {
+		return nil
+	}
+	add(all)
+	return out
+}
