@@ -1,0 +1,191 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/crypto/bcrypt"
+
+	"makerlink"
+)
+
+// Defaults of [Config].
+const (
+	// DefaultRequestTimeout bounds the context of every request.
+	DefaultRequestTimeout = 15 * time.Second
+	// DefaultPasswordCost is the bcrypt cost of new password hashes.
+	DefaultPasswordCost = 10
+	// BodyLimit is the largest request body accepted; larger ones get 413
+	// payload_too_large.
+	BodyLimit = 1 << 20
+	// SessionTTL is how long a token issued by register or login is valid.
+	SessionTTL = 30 * 24 * time.Hour
+)
+
+// Config configures a [Server]. Store is required; the other fields may be
+// left zero.
+type Config struct {
+	// Store is the system of record.
+	Store makerlink.Store
+	// Logger receives the access log (at Info) and errors. Nil discards.
+	// Run benchmarks with a handler at Warn: the access log then costs a
+	// single Enabled check per request.
+	Logger *slog.Logger
+	// Ready adds readiness checks (Redis, ...) to GET /readyz. May be nil.
+	Ready func(ctx context.Context) error
+	// Now is the clock used for sessions and throttling. Nil means time.Now.
+	Now func() time.Time
+
+	// RequestTimeout bounds each request's context (SetUserContext).
+	// Zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// Limits throttles sign-in and registration; zero fields take the
+	// values of [DefaultLimits].
+	Limits Limits
+	// PasswordCost is the bcrypt cost of new password hashes; zero means
+	// DefaultPasswordCost. Tests may lower it to bcrypt.MinCost.
+	PasswordCost int
+	// ProxyHeader names the header holding the client address when the
+	// service runs behind a reverse proxy (e.g. "X-Forwarded-For"). Empty
+	// means the address of the TCP peer; only set it behind a proxy, since
+	// clients can forge the header.
+	ProxyHeader string
+	// Registerer receives the HTTP metrics. Nil means a registry of the
+	// server's own; GET /metrics serves it together with
+	// prometheus.DefaultGatherer (Go runtime and other packages' metrics).
+	Registerer prometheus.Registerer
+	// Gatherer is what GET /metrics serves when Registerer is set.
+	Gatherer prometheus.Gatherer
+}
+
+// Server is the HTTP API. Create it with [New]; serve it with
+// [Server.Listen] or [Server.Listener]; stop it with [Server.Shutdown].
+type Server struct {
+	app     *fiber.App
+	store   makerlink.Store
+	log     *slog.Logger
+	ready   func(ctx context.Context) error
+	now     func() time.Time
+	timeout time.Duration
+	cost    int
+
+	metrics  *httpMetrics
+	gatherer prometheus.Gatherer
+	throttle *throttle
+
+	// dummyHash is compared against for unknown emails so that a login
+	// takes as long whether or not the account exists.
+	dummyHash []byte
+
+	ridPrefix string
+	ridSeq    atomic.Uint64
+
+	openAPI []byte // the OpenAPI document, built once
+	vocab   []byte // the GET /sectors reply, built once
+}
+
+// New returns a Server for cfg with every route registered.
+func New(cfg Config) *Server {
+	if cfg.Store == nil {
+		panic("api.New: Config.Store is nil")
+	}
+	s := &Server{
+		store:   cfg.Store,
+		log:     cfg.Logger,
+		ready:   cfg.Ready,
+		now:     cfg.Now,
+		timeout: cfg.RequestTimeout,
+		cost:    cfg.PasswordCost,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultRequestTimeout
+	}
+	if s.cost == 0 {
+		s.cost = DefaultPasswordCost
+	}
+	s.cost = max(bcrypt.MinCost, min(s.cost, bcrypt.MaxCost))
+	var err error
+	s.dummyHash, err = bcrypt.GenerateFromPassword([]byte("makerlink-dummy-password"), s.cost)
+	if err != nil {
+		panic(fmt.Sprintf("api.New: bcrypt: %v", err))
+	}
+	s.throttle = newThrottle(cfg.Limits.withDefaults())
+
+	reg, gath := cfg.Registerer, cfg.Gatherer
+	if reg == nil {
+		r := prometheus.NewRegistry()
+		reg, gath = r, prometheus.Gatherers{prometheus.DefaultGatherer, r}
+	} else if gath == nil {
+		gath = prometheus.DefaultGatherer
+	}
+	s.metrics = newHTTPMetrics(reg)
+	s.gatherer = gath
+
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	s.ridPrefix = hex.EncodeToString(b[:]) + "-"
+
+	s.app = fiber.New(fiber.Config{
+		AppName:               "makerlink",
+		DisableStartupMessage: true,
+		BodyLimit:             BodyLimit,
+		ErrorHandler:          s.handleError,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ProxyHeader:           cfg.ProxyHeader,
+	})
+	s.routes()
+	s.openAPI = buildOpenAPI()
+	s.vocab = buildVocabulary()
+	return s
+}
+
+// App returns the Fiber application, for app.Test in tests and for adding
+// routes before serving.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr (host:port) until [Server.Shutdown]; it blocks.
+func (s *Server) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("api: listen %s: %w", addr, err)
+	}
+	return s.Listener(ln)
+}
+
+// Listener serves on ln until [Server.Shutdown]; it blocks. It returns nil
+// after a graceful shutdown.
+func (s *Server) Listener(ln net.Listener) error {
+	s.log.Debug("http server listening", slog.String("addr", ln.Addr().String()))
+	err := s.app.Listener(ln)
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("api: serve: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections, lets in-flight requests finish and
+// closes idle connections. It returns ctx's error when ctx ends first. It
+// does not close the store.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.app.ShutdownWithContext(ctx); err != nil {
+		return fmt.Errorf("api: shutdown: %w", err)
+	}
+	return nil
+}
