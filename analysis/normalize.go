@@ -23,6 +23,10 @@ func Normalize(s string) string {
 	return b.String()
 }
 
+// FoldRune maps one rune as [Normalize] does (control characters become
+// spaces). It maps runes one to one, so offsets in runes carry over.
+func FoldRune(r rune) rune { return fold(r) }
+
 // fold maps one rune as [Normalize] does.
 func fold(r rune) rune {
 	switch {
@@ -44,6 +48,10 @@ func fold(r rune) rune {
 
 // IsHan reports whether r is a Chinese character.
 func IsHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// IsWordRune reports whether r belongs to a non-Han word (a letter of any
+// script but Han, or a digit).
+func IsWordRune(r rune) bool { return isWordRune(r) }
 
 // isWordRune reports whether r belongs to a non-Han word: letters (any
 // script but Han) and digits.

@@ -28,6 +28,10 @@ type QueryPart struct {
 	// Chars are the characters of a Han part; a phrase of them finds the
 	// part wherever the segmenter cut the indexed text differently.
 	Chars []string
+	// Known reports whether a Han part is a dictionary word (or a single
+	// character): the segmenter cuts it the same way in indexed text.
+	// Unknown words (names the HMM grouped) may be cut differently there.
+	Known bool
 	// Alternatives of a PartSynonym: the parts of the phrase as typed,
 	// then those of each synonym.
 	Alternatives [][]QueryPart
@@ -70,17 +74,18 @@ func plainParts(s string, mode Mode) []QueryPart {
 		if mode == ModeBigrams {
 			chars := splitChars(r.Text)
 			if len(chars) == 1 {
-				out = append(out, QueryPart{Kind: PartHan, Text: r.Text, Term: r.Text, Chars: chars})
+				out = append(out, QueryPart{Kind: PartHan, Text: r.Text, Term: r.Text, Chars: chars, Known: true})
 				continue
 			}
 			for i := 0; i+1 < len(chars); i++ {
 				bg := chars[i] + chars[i+1]
-				out = append(out, QueryPart{Kind: PartHan, Text: bg, Term: bg, Chars: chars[i : i+2]})
+				out = append(out, QueryPart{Kind: PartHan, Text: bg, Term: bg, Chars: chars[i : i+2], Known: true})
 			}
 			continue
 		}
 		for _, w := range cut(r.Text) {
-			out = append(out, QueryPart{Kind: PartHan, Text: w, Term: w, Chars: splitChars(w)})
+			chars := splitChars(w)
+			out = append(out, QueryPart{Kind: PartHan, Text: w, Term: w, Chars: chars, Known: len(chars) == 1 || inDict(w)})
 		}
 	}
 	return out

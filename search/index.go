@@ -1,0 +1,628 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"makerlink"
+	"makerlink/analysis"
+)
+
+// MappingVersion is the version of the index layout and analysis. Bump it
+// whenever a change needs every document indexed again: [Open] then starts
+// a fresh generation and the [Syncer] rebuilds it from the database.
+const MappingVersion = 1
+
+// TextMode chooses how the index analyses Chinese text.
+type TextMode int
+
+const (
+	// TextWords segments Chinese into gse words plus single characters
+	// (the default; it ranked best on the relevance set).
+	TextWords TextMode = iota
+	// TextBigrams indexes character bigrams plus single characters.
+	TextBigrams
+	// TextStockCJK uses Bleve's stock "cjk" analyzer and plain match
+	// queries: the baseline of the relevance comparison, not for production.
+	TextStockCJK
+)
+
+func (m TextMode) String() string {
+	switch m {
+	case TextWords:
+		return "words"
+	case TextBigrams:
+		return "bigrams"
+	case TextStockCJK:
+		return "stock-cjk"
+	}
+	return "mode" + strconv.Itoa(int(m))
+}
+
+// Options configure an [Index]. The zero value is ready to use.
+type Options struct {
+	Mode   TextMode
+	Logger *slog.Logger
+}
+
+// Field names of the index documents.
+const (
+	fKind    = "kind"
+	fOwner   = "owner"
+	fVis     = "vis"
+	fSector  = "sector"
+	fStage   = "stage"
+	fCity    = "city"
+	fTitle   = "title"   // stored only
+	fSnip    = "snip"    // stored only: text the snippet is cut from
+	fName    = "name"    // the name, analysed
+	fLabels  = "labels"  // codes and names of sectors, stages, cities, types
+	fText    = "text"    // every other searchable text
+	fPinyin  = "py"      // pinyin of names, institutions and cities
+	fLatin   = "fz"      // unstemmed Latin words for typo tolerance
+	fLatinN  = "fzn"     // the same, of the name only
+	fSuggest = "sg"      // name prefixes (full name without spaces)
+	fSugWord = "sgw"     // prefixes of each word of the name
+	fSugPy   = "sgp"     // prefixes of the name's pinyin
+)
+
+// Keys of the values kept in the index's internal storage.
+var (
+	keyVersion = []byte("makerlink.mapping_version")
+	keyMode    = []byte("makerlink.text_mode")
+	keySeq     = []byte("makerlink.seq")
+)
+
+// Index is a search index of profiles. It is safe for concurrent use; a
+// swap to a new generation ([Syncer.Reindex]) waits for running searches.
+type Index struct {
+	dir  string
+	opts Options
+	log  *slog.Logger
+
+	mu    sync.RWMutex
+	idx   bleve.Index
+	gen   string // directory name of the live generation
+	fresh bool   // created empty: must be filled from the database
+}
+
+// Open opens the index in directory dir, creating it when needed. When the
+// index is missing, cannot be opened (a crash or a corrupt file) or was
+// built with another [MappingVersion] or text mode, Open moves to a new,
+// empty generation and [Index.Fresh] reports true.
+func Open(dir string, opts Options) (*Index, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if _, err := analysis.Warm(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("search: create index directory: %w", err)
+	}
+	x := &Index{dir: dir, opts: opts, log: opts.Logger}
+	gen, err := readCurrent(dir)
+	if err == nil && gen != "" {
+		bi, oerr := bleve.Open(filepath.Join(dir, gen))
+		switch {
+		case oerr != nil:
+			x.log.Warn("search index unreadable: rebuilding", "dir", dir, "gen", gen, "err", oerr)
+		case !x.compatible(bi):
+			x.log.Info("search index built with another mapping: rebuilding", "dir", dir, "gen", gen)
+			bi.Close()
+		default:
+			x.idx, x.gen = bi, gen
+		}
+	}
+	if x.idx == nil {
+		gen, bi, err := x.newGeneration()
+		if err != nil {
+			return nil, err
+		}
+		if err := writeCurrent(dir, gen); err != nil {
+			bi.Close()
+			return nil, err
+		}
+		x.idx, x.gen, x.fresh = bi, gen, true
+	}
+	x.removeStale()
+	return x, nil
+}
+
+// compatible reports whether an opened index has the current mapping
+// version and text mode.
+func (x *Index) compatible(bi bleve.Index) bool {
+	v, err := bi.GetInternal(keyVersion)
+	if err != nil || string(v) != strconv.Itoa(MappingVersion) {
+		return false
+	}
+	m, err := bi.GetInternal(keyMode)
+	return err == nil && string(m) == x.opts.Mode.String()
+}
+
+// newGeneration creates an empty index in a new generation directory.
+func (x *Index) newGeneration() (string, bleve.Index, error) {
+	gen := "gen-" + strconv.FormatInt(time.Now().UnixNano(), 10)
+	bi, err := bleve.New(filepath.Join(x.dir, gen), newMapping(x.opts.Mode))
+	if err != nil {
+		return "", nil, fmt.Errorf("search: create index: %w", err)
+	}
+	if err := bi.SetInternal(keyVersion, []byte(strconv.Itoa(MappingVersion))); err != nil {
+		bi.Close()
+		return "", nil, fmt.Errorf("search: create index: %w", err)
+	}
+	if err := bi.SetInternal(keyMode, []byte(x.opts.Mode.String())); err != nil {
+		bi.Close()
+		return "", nil, fmt.Errorf("search: create index: %w", err)
+	}
+	return gen, bi, nil
+}
+
+// removeStale deletes generations other than the live one. Directories of
+// a rebuild still running in another process (build-*) are kept for a day.
+func (x *Index) removeStale() {
+	ents, err := os.ReadDir(x.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		name := e.Name()
+		switch {
+		case !e.IsDir() || name == x.gen:
+		case strings.HasPrefix(name, "gen-"):
+			os.RemoveAll(filepath.Join(x.dir, name))
+		case strings.HasPrefix(name, "build-"):
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > 24*time.Hour {
+				os.RemoveAll(filepath.Join(x.dir, name))
+			}
+		}
+	}
+}
+
+const currentFile = "CURRENT"
+
+func readCurrent(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("search: read %s: %w", currentFile, err)
+	}
+	gen := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(gen, "gen-") || strings.ContainsAny(gen, `/\`) {
+		return "", nil
+	}
+	return gen, nil
+}
+
+// writeCurrent atomically points CURRENT at gen.
+func writeCurrent(dir, gen string) error {
+	tmp := filepath.Join(dir, currentFile+".tmp")
+	if err := os.WriteFile(tmp, []byte(gen+"\n"), 0o644); err != nil {
+		return fmt.Errorf("search: write %s: %w", currentFile, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, currentFile)); err != nil {
+		return fmt.Errorf("search: write %s: %w", currentFile, err)
+	}
+	return nil
+}
+
+// Fresh reports whether the index was created empty by [Open] and has not
+// been filled from the database yet.
+func (x *Index) Fresh() bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.fresh
+}
+
+// Dir returns the index directory.
+func (x *Index) Dir() string { return x.dir }
+
+// Close closes the index.
+func (x *Index) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.idx == nil {
+		return nil
+	}
+	err := x.idx.Close()
+	x.idx = nil
+	if err != nil {
+		return fmt.Errorf("search: close: %w", err)
+	}
+	return nil
+}
+
+// current returns the live Bleve index under the read lock; callers call
+// the returned release function when done.
+func (x *Index) current() (bleve.Index, func(), error) {
+	x.mu.RLock()
+	if x.idx == nil {
+		x.mu.RUnlock()
+		return nil, nil, &makerlink.Error{Code: makerlink.EUnavailable, Message: "The search index is closed.", Op: "search"}
+	}
+	return x.idx, x.mu.RUnlock, nil
+}
+
+// Seq returns the sequence number of the last change feed entry applied to
+// the index (0 when none).
+func (x *Index) Seq() (int64, error) {
+	bi, release, err := x.current()
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	return readSeq(bi)
+}
+
+func readSeq(bi bleve.Index) (int64, error) {
+	b, err := bi.GetInternal(keySeq)
+	if err != nil {
+		return 0, fmt.Errorf("search: read seq: %w", err)
+	}
+	if len(b) == 0 {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("search: bad seq %q in index", b)
+	}
+	return n, nil
+}
+
+// DocCount returns the number of indexed profiles.
+func (x *Index) DocCount() (uint64, error) {
+	bi, release, err := x.current()
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	n, err := bi.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("search: count: %w", err)
+	}
+	return n, nil
+}
+
+// Index adds or replaces one profile.
+func (x *Index) Index(p makerlink.Profile) error {
+	b := x.NewBatch()
+	if err := b.Put(p); err != nil {
+		return err
+	}
+	return b.Commit(context.Background())
+}
+
+// Delete removes a profile. Removing a missing one is not an error.
+func (x *Index) Delete(k makerlink.Kind, id string) error {
+	b := x.NewBatch()
+	b.Delete(k, id)
+	return b.Commit(context.Background())
+}
+
+// Batch collects index updates applied together by [Batch.Commit].
+type Batch struct {
+	x    *Index
+	ops  []batchOp
+	seq  int64
+	hasQ bool
+}
+
+type batchOp struct {
+	id  string
+	doc *document // nil: delete
+}
+
+// NewBatch starts an empty batch.
+func (x *Index) NewBatch() *Batch { return &Batch{x: x} }
+
+// Put adds or replaces a profile.
+func (b *Batch) Put(p makerlink.Profile) error {
+	if p == nil || p.Base().ID == "" {
+		return fmt.Errorf("search: index a profile without an id")
+	}
+	b.ops = append(b.ops, batchOp{id: docID(p.Kind(), p.Base().ID), doc: newDocument(p)})
+	return nil
+}
+
+// Delete removes a profile.
+func (b *Batch) Delete(k makerlink.Kind, id string) {
+	b.ops = append(b.ops, batchOp{id: docID(k, id)})
+}
+
+// SetSeq records, with the batch, the last change feed entry it applies.
+func (b *Batch) SetSeq(seq int64) { b.seq, b.hasQ = seq, true }
+
+// Len returns the number of updates in the batch.
+func (b *Batch) Len() int { return len(b.ops) }
+
+// Commit applies the batch to the live index.
+func (b *Batch) Commit(ctx context.Context) error {
+	bi, release, err := b.x.current()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return b.commitTo(bi)
+}
+
+func (b *Batch) commitTo(bi bleve.Index) error {
+	bb := bi.NewBatch()
+	for _, op := range b.ops {
+		if op.doc == nil {
+			bb.Delete(op.id)
+			continue
+		}
+		if err := bb.Index(op.id, op.doc); err != nil {
+			return fmt.Errorf("search: index %s: %w", op.id, err)
+		}
+	}
+	if b.hasQ {
+		bb.SetInternal(keySeq, []byte(strconv.FormatInt(b.seq, 10)))
+	}
+	if err := bi.Batch(bb); err != nil {
+		return fmt.Errorf("search: apply batch: %w", err)
+	}
+	b.ops = b.ops[:0]
+	b.hasQ = false
+	return nil
+}
+
+func docID(k makerlink.Kind, id string) string { return string(k) + "/" + id }
+
+func splitDocID(s string) (makerlink.Kind, string) {
+	k, id, _ := strings.Cut(s, "/")
+	return makerlink.Kind(k), id
+}
+
+// newMapping returns the index mapping for a text mode.
+func newMapping(mode TextMode) mapping.IndexMapping {
+	text := analysis.AnalyzerTextWords
+	switch mode {
+	case TextBigrams:
+		text = analysis.AnalyzerTextBigrams
+	case TextStockCJK:
+		text = cjk.AnalyzerName
+	}
+	kw := func() *mapping.FieldMapping {
+		f := mapping.NewKeywordFieldMapping()
+		f.Store, f.IncludeTermVectors, f.IncludeInAll = false, false, false
+		return f
+	}
+	stored := func() *mapping.FieldMapping {
+		f := mapping.NewTextFieldMapping()
+		f.Index, f.IncludeTermVectors, f.IncludeInAll, f.DocValues = false, false, false, false
+		return f
+	}
+	analysed := func(analyzer string, vectors bool) *mapping.FieldMapping {
+		f := mapping.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store, f.IncludeInAll, f.DocValues = false, false, false
+		f.IncludeTermVectors = vectors
+		return f
+	}
+	dm := mapping.NewDocumentStaticMapping()
+	for _, f := range []string{fKind, fOwner, fVis, fSector, fStage, fCity} {
+		dm.AddFieldMappingsAt(f, kw())
+	}
+	dm.AddFieldMappingsAt(fTitle, stored())
+	dm.AddFieldMappingsAt(fSnip, stored())
+	phrases := mode == TextWords // phrases of characters need positions
+	dm.AddFieldMappingsAt(fName, analysed(text, phrases))
+	dm.AddFieldMappingsAt(fLabels, analysed(text, phrases))
+	dm.AddFieldMappingsAt(fText, analysed(text, phrases))
+	dm.AddFieldMappingsAt(fPinyin, analysed(analysis.AnalyzerKeywords, false))
+	dm.AddFieldMappingsAt(fLatin, analysed(analysis.AnalyzerLatin, false))
+	dm.AddFieldMappingsAt(fLatinN, analysed(analysis.AnalyzerLatin, false))
+	for _, f := range []string{fSuggest, fSugWord, fSugPy} {
+		dm.AddFieldMappingsAt(f, analysed(analysis.AnalyzerKeywords, false))
+	}
+
+	im := bleve.NewIndexMapping()
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = keyword.Name
+	im.StoreDynamic, im.IndexDynamic, im.DocValuesDynamic = false, false, false
+	im.ScoringModel = index.BM25Scoring
+	return im
+}
+
+// document is what the index stores for a profile.
+type document struct {
+	Kind    string   `json:"kind"`
+	Owner   string   `json:"owner"`
+	Vis     string   `json:"vis"`
+	Sector  []string `json:"sector"`
+	Stage   []string `json:"stage"`
+	City    []string `json:"city"`
+	Title   string   `json:"title"`
+	Snip    string   `json:"snip"`
+	Name    string   `json:"name"`
+	Labels  string   `json:"labels"`
+	Text    string   `json:"text"`
+	Pinyin  string   `json:"py"`
+	Latin   string   `json:"fz"`
+	LatinN  string   `json:"fzn"`
+	Suggest string   `json:"sg"`
+	SugWord string   `json:"sgw"`
+	SugPy   string   `json:"sgp"`
+}
+
+// Limits on what one document contributes, in runes.
+const (
+	maxSnipSource = 2000
+	maxPrefix     = 24
+)
+
+// newDocument flattens a profile into an index document.
+func newDocument(p makerlink.Profile) *document {
+	t := p.Tags()
+	d := &document{
+		Kind:   string(p.Kind()),
+		Owner:  p.Base().OwnerID,
+		Vis:    t.Visibility,
+		Sector: t.Sectors,
+		Stage:  t.Stages,
+		Title:  t.Name,
+		Name:   t.Name,
+	}
+	if d.Vis == "" {
+		d.Vis = makerlink.VisibilityPublic
+	}
+	for _, c := range t.Cities {
+		d.City = append(d.City, makerlink.CanonicalCity(c))
+	}
+	var labels, text, snip, pyNames []string
+	labels = append(labels, analysis.TypeText(string(p.Kind())))
+	for _, s := range t.Sectors {
+		labels = append(labels, analysis.SectorText(s))
+	}
+	for _, s := range t.Stages {
+		labels = append(labels, analysis.StageText(s))
+	}
+	for _, c := range d.City {
+		labels = append(labels, analysis.CityText(c))
+	}
+	pyNames = append(pyNames, t.Name)
+	switch v := p.(type) {
+	case *makerlink.Startup:
+		snip = []string{v.Tagline, v.Description}
+		text = append(text, v.Tagline, v.Description, v.District)
+		text = append(text, v.Needs...)
+		pyNames = append(pyNames, v.District)
+	case *makerlink.Investor:
+		labels = append(labels, analysis.TypeText(v.Type))
+		snip = []string{v.Thesis}
+		text = append(text, v.Organization, v.Thesis)
+		text = append(text, v.Portfolio...)
+		pyNames = append(pyNames, v.Organization)
+	case *makerlink.Mentor:
+		snip = []string{v.Bio}
+		text = append(text, v.Organization, v.Bio)
+		text = append(text, v.Expertise...)
+		text = append(text, v.Languages...)
+		pyNames = append(pyNames, v.Organization)
+	case *makerlink.Equipment:
+		snip = []string{v.Category, v.Institution, v.Description}
+		text = append(text, v.Category, v.Institution, v.Description, v.Specs, v.District)
+		pyNames = append(pyNames, v.Institution, v.District)
+	case *makerlink.Space:
+		labels = append(labels, analysis.TypeText(v.Type))
+		snip = []string{v.Description}
+		text = append(text, v.Description, v.District)
+		text = append(text, v.Services...)
+		pyNames = append(pyNames, v.District)
+	}
+	d.Labels = joinNonEmpty(labels, " \n ")
+	d.Text = joinNonEmpty(text, " \n ")
+	d.Snip = truncateRunes(joinNonEmpty(snip, " · "), maxSnipSource)
+	var py []string
+	for _, n := range pyNames {
+		py = append(py, analysis.PinyinTerms(n)...)
+	}
+	d.Pinyin = strings.Join(py, " ")
+	d.Latin = d.Labels + " \n " + d.Text + " \n " + d.Pinyin
+	d.LatinN = t.Name
+	d.Suggest, d.SugWord, d.SugPy = suggestTerms(t.Name)
+	return d
+}
+
+// suggestTerms returns the prefixes under which a name is suggested: of
+// the whole name without spaces, of each word (Latin words and gse words),
+// and of its pinyin (full and initials).
+func suggestTerms(name string) (whole, words, py string) {
+	n := analysis.Normalize(name)
+	compact := strings.Join(strings.Fields(n), "")
+	whole = strings.Join(prefixes(compact, 1), " ")
+	set := map[string]bool{}
+	for _, f := range strings.Fields(n) {
+		for _, p := range prefixes(f, 1) {
+			set[p] = true
+		}
+	}
+	for _, t := range analysis.Tokens(n) {
+		for _, p := range prefixes(t, 1) {
+			set[p] = true
+		}
+	}
+	words = joinSet(set)
+	set = map[string]bool{}
+	for _, t := range analysis.PinyinTerms(n) {
+		for _, p := range prefixes(t, 2) {
+			set[p] = true
+		}
+	}
+	py = joinSet(set)
+	return whole, words, py
+}
+
+// prefixes returns the prefixes of s of at least min and at most
+// maxPrefix runes, without white space inside (the keywords analyzer
+// splits on it).
+func prefixes(s string, min int) []string {
+	s = strings.Join(strings.Fields(s), "")
+	var out []string
+	n := 0 // runes before byte i
+	for i := range s {
+		if n >= min && n > 0 {
+			out = append(out, s[:i])
+		}
+		if n == maxPrefix {
+			return out
+		}
+		n++
+	}
+	if n >= min && n > 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+func joinSet(set map[string]bool) string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+func joinNonEmpty(ss []string, sep string) string {
+	out := ss[:0:0]
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j] + "…"
+		}
+		i++
+	}
+	return s
+}

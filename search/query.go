@@ -1,0 +1,548 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"makerlink"
+	"makerlink/analysis"
+)
+
+// Limits of a [Query].
+const (
+	MaxQueryRunes   = 200   // longer q is refused
+	DefaultLimit    = 20    // hits per page when Limit is 0
+	MaxLimit        = 100   // larger limits are lowered to it
+	MaxOffset       = 10000 // deeper pages are refused
+	MaxFilterValues = 20    // values of one filter
+	searchTimeout   = 5 * time.Second
+)
+
+// FacetNames lists the facets a search can count, in reply order.
+var FacetNames = []string{"kind", "sector", "stage", "city"}
+
+var facetSizes = map[string]int{"kind": 5, "sector": 10, "stage": 6, "city": 30}
+
+// Query is a search request. Filters with several values match any of
+// them; different filters must all match.
+type Query struct {
+	Q       string   // the user's text; may be empty when a filter is set
+	Kinds   []string // profile kinds ("startup" or "startups")
+	Sectors []string // sector codes
+	Stages  []string // stage codes
+	Cities  []string // cities, in Chinese or English
+	Offset  int
+	Limit   int // 0 means DefaultLimit
+	// Facets to count: nil means all of FacetNames; an empty, non-nil
+	// slice means none.
+	Facets []string
+	// Viewer decides which investors-only startups are visible (nil when
+	// anonymous); see makerlink.CanView.
+	Viewer *makerlink.User
+}
+
+// Hit is one search result.
+type Hit struct {
+	Kind    makerlink.Kind `json:"kind"`
+	ID      string         `json:"id"`
+	Title   string         `json:"title"`
+	Snippet string         `json:"snippet"` // HTML: matches in <mark>, the rest escaped
+	Score   float64        `json:"score"`
+}
+
+// Result is a page of hits with the total number of matches and the
+// facet counts over all of them (not only this page).
+type Result struct {
+	Total  uint64                    `json:"total"`
+	Hits   []Hit                     `json:"hits"`
+	Facets map[string]map[string]int `json:"facets"`
+}
+
+// Suggestion is a type-ahead entry.
+type Suggestion struct {
+	Kind  makerlink.Kind `json:"kind"`
+	ID    string         `json:"id"`
+	Title string         `json:"title"`
+}
+
+func badRequest(format string, args ...any) error {
+	e := makerlink.Errorf(makerlink.EBadRequest, format, args...)
+	e.Op = "search"
+	return e
+}
+
+// checkText validates user text: valid UTF-8, no control characters
+// other than white space, at most max runes.
+func checkText(name, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return badRequest("%s is not valid UTF-8.", name)
+	}
+	n := 0
+	for _, r := range s {
+		n++
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return badRequest("%s contains control characters.", name)
+		}
+	}
+	if n > max {
+		return badRequest("%s is too long (at most %d characters).", name, max)
+	}
+	return nil
+}
+
+// normalized holds a validated query.
+type normalized struct {
+	q                              string
+	kinds, sectors, stages, cities []string
+	facets                         []string
+	offset, limit                  int
+}
+
+func (q Query) normalize() (*normalized, error) {
+	n := &normalized{q: strings.TrimSpace(q.Q), offset: q.Offset, limit: q.Limit}
+	if err := checkText("q", q.Q, MaxQueryRunes); err != nil {
+		return nil, err
+	}
+	switch {
+	case n.limit < 0:
+		return nil, badRequest("limit must not be negative.")
+	case n.limit == 0:
+		n.limit = DefaultLimit
+	case n.limit > MaxLimit:
+		n.limit = MaxLimit
+	}
+	if n.offset < 0 || n.offset > MaxOffset {
+		return nil, badRequest("offset must be between 0 and %d.", MaxOffset)
+	}
+	list := func(name string, vals []string, canon func(string) (string, bool)) ([]string, error) {
+		var out []string
+		for _, v := range vals {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				continue
+			}
+			if err := checkText(name, v, makerlink.MaxName); err != nil {
+				return nil, err
+			}
+			c, ok := canon(v)
+			if !ok {
+				return nil, badRequest("Unknown %s %q.", name, truncate(v, 40))
+			}
+			out = append(out, c)
+		}
+		if len(out) > MaxFilterValues {
+			return nil, badRequest("Too many values of %s (at most %d).", name, MaxFilterValues)
+		}
+		return out, nil
+	}
+	var err error
+	if n.kinds, err = list("kind", q.Kinds, func(s string) (string, bool) {
+		if k, ok := makerlink.KindFromPlural(s); ok {
+			return string(k), true
+		}
+		for _, k := range makerlink.Kinds {
+			if string(k) == s {
+				return s, true
+			}
+		}
+		return "", false
+	}); err != nil {
+		return nil, err
+	}
+	if n.sectors, err = list("sector", q.Sectors, func(s string) (string, bool) {
+		_, ok := makerlink.SectorByCode(s)
+		return s, ok
+	}); err != nil {
+		return nil, err
+	}
+	if n.stages, err = list("stage", q.Stages, func(s string) (string, bool) {
+		_, ok := makerlink.StageByCode(s)
+		return s, ok
+	}); err != nil {
+		return nil, err
+	}
+	if n.cities, err = list("city", q.Cities, func(s string) (string, bool) {
+		return makerlink.CanonicalCity(s), true
+	}); err != nil {
+		return nil, err
+	}
+	if q.Facets == nil {
+		n.facets = FacetNames
+	}
+	for _, f := range q.Facets {
+		f = strings.TrimSpace(f)
+		if _, ok := facetSizes[f]; !ok {
+			return nil, badRequest("Unknown facet %q: use %s.", truncate(f, 40), strings.Join(FacetNames, ", "))
+		}
+		n.facets = append(n.facets, f)
+	}
+	if n.q == "" && len(n.kinds)+len(n.sectors)+len(n.stages)+len(n.cities) == 0 {
+		return nil, badRequest("Type something to search for, or choose a filter.")
+	}
+	return n, nil
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// Search runs a query. Bad input gives a *makerlink.Error with code
+// EBadRequest; a query without any searchable characters (such as "*:*")
+// gives an empty result.
+func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	n, err := q.normalize()
+	if err != nil {
+		return nil, err
+	}
+	amode := analysis.ModeWords
+	if x.opts.Mode == TextBigrams {
+		amode = analysis.ModeBigrams
+	}
+	var parts []analysis.QueryPart
+	var main query.Query
+	switch {
+	case n.q == "":
+		main = bleve.NewMatchAllQuery()
+	case x.opts.Mode == TextStockCJK:
+		main = stockQuery(n.q)
+		parts = analysis.ParseQuery(n.q, amode)
+	default:
+		parts = analysis.ParseQuery(n.q, amode)
+		if len(parts) == 0 {
+			return emptyResult(n.facets), nil
+		}
+		main = x.partsQuery(parts, len(parts))
+	}
+	res, err := x.run(ctx, n, main, q.Viewer)
+	if err != nil {
+		return nil, err
+	}
+	if res.Total == 0 && len(parts) >= 2 && x.opts.Mode != TextStockCJK {
+		// nothing has every part: settle for most of them
+		min := len(parts) * 2 / 3
+		if min < 1 {
+			min = 1
+		}
+		if res, err = x.run(ctx, n, x.partsQuery(parts, min), q.Viewer); err != nil {
+			return nil, err
+		}
+	}
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)), Facets: facets(n.facets, res)}
+	for _, h := range res.Hits {
+		k, id := splitDocID(h.ID)
+		title, _ := h.Fields[fTitle].(string)
+		snip, _ := h.Fields[fSnip].(string)
+		out.Hits = append(out.Hits, Hit{Kind: k, ID: id, Title: title, Snippet: Snippet(snip, parts, snippetRunes), Score: h.Score})
+	}
+	return out, nil
+}
+
+func emptyResult(names []string) *Result {
+	return &Result{Hits: []Hit{}, Facets: facets(names, nil)}
+}
+
+// run executes a query with the filters and visibility of n.
+func (x *Index) run(ctx context.Context, n *normalized, main query.Query, viewer *makerlink.User) (*bleve.SearchResult, error) {
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(main)
+	if f := filterQuery(n, viewer); f != nil {
+		bq.AddFilter(f)
+	}
+	req := bleve.NewSearchRequestOptions(bq, n.limit, n.offset, false)
+	req.Fields = []string{fTitle, fSnip}
+	req.SortBy([]string{"-_score", "_id"})
+	for _, f := range n.facets {
+		req.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSizes[f]))
+	}
+	return x.exec(ctx, req)
+}
+
+func (x *Index) exec(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, searchTimeout)
+		defer cancel()
+	}
+	bi, release, err := x.current()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	res, err := bi.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &makerlink.Error{Code: makerlink.EUnavailable, Message: "The search took too long.", Op: "search", Err: err}
+		}
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+func facetField(name string) string {
+	switch name {
+	case "kind":
+		return fKind
+	case "sector":
+		return fSector
+	case "stage":
+		return fStage
+	}
+	return fCity
+}
+
+func facets(names []string, res *bleve.SearchResult) map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, n := range FacetNames {
+		out[n] = map[string]int{}
+	}
+	if res == nil {
+		return out
+	}
+	for _, n := range names {
+		fr := res.Facets[n]
+		if fr == nil || fr.Terms == nil {
+			continue
+		}
+		for _, t := range fr.Terms.Terms() {
+			out[n][t.Term] = t.Count
+		}
+	}
+	return out
+}
+
+// filterQuery returns the filters and the visibility rule, or nil when
+// nothing is filtered.
+func filterQuery(n *normalized, viewer *makerlink.User) query.Query {
+	var must []query.Query
+	anyOf := func(field string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		var qs []query.Query
+		for _, v := range vals {
+			qs = append(qs, term(field, v, 1))
+		}
+		if len(qs) == 1 {
+			must = append(must, qs[0])
+			return
+		}
+		must = append(must, query.NewDisjunctionQuery(qs))
+	}
+	anyOf(fKind, n.kinds)
+	anyOf(fSector, n.sectors)
+	anyOf(fStage, n.stages)
+	anyOf(fCity, n.cities)
+	if v := visibilityQuery(viewer); v != nil {
+		must = append(must, v)
+	}
+	switch len(must) {
+	case 0:
+		return nil
+	case 1:
+		return must[0]
+	}
+	return query.NewConjunctionQuery(must)
+}
+
+// visibilityQuery keeps investors-only startups away from viewers who may
+// not see them: the public ones, plus the viewer's own. It is nil for
+// viewers who see everything.
+func visibilityQuery(viewer *makerlink.User) query.Query {
+	if makerlink.SeesHidden(viewer) {
+		return nil
+	}
+	pub := term(fVis, makerlink.VisibilityPublic, 1)
+	if viewer == nil || viewer.ID == "" {
+		return pub
+	}
+	return query.NewDisjunctionQuery([]query.Query{pub, term(fOwner, viewer.ID, 1)})
+}
+
+func term(field, t string, boost float64) *query.TermQuery {
+	q := query.NewTermQuery(t)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+func phrase(field string, terms []string, boost float64) *query.PhraseQuery {
+	q := query.NewPhraseQuery(terms, field)
+	q.SetBoost(boost)
+	return q
+}
+
+// Field weights.
+const (
+	wName    = 3.0
+	wLabels  = 1.5
+	wText    = 1.0
+	wPinyin  = 1.2
+	wFuzzy   = 0.3
+	wPhrase  = 0.3 // a phrase of characters, relative to the word
+	wSynonym = 0.8 // a synonym, relative to the words as typed
+)
+
+// partsQuery matches documents that match at least min of the parts.
+func (x *Index) partsQuery(parts []analysis.QueryPart, min int) query.Query {
+	if len(parts) == 1 {
+		return x.partQuery(parts[0])
+	}
+	qs := make([]query.Query, len(parts))
+	for i, p := range parts {
+		qs[i] = x.partQuery(p)
+	}
+	if min >= len(parts) {
+		return query.NewConjunctionQuery(qs)
+	}
+	d := query.NewDisjunctionQuery(qs)
+	d.SetMin(float64(min))
+	return d
+}
+
+// partQuery matches one part of a query in any field.
+func (x *Index) partQuery(p analysis.QueryPart) query.Query {
+	var qs []query.Query
+	switch p.Kind {
+	case analysis.PartSynonym:
+		for i, alt := range p.Alternatives {
+			q := x.partsQuery(alt, len(alt))
+			if i > 0 {
+				if b, ok := q.(query.BoostableQuery); ok {
+					b.SetBoost(wSynonym)
+				} else {
+					d := query.NewDisjunctionQuery([]query.Query{q})
+					d.SetBoost(wSynonym)
+					q = d
+				}
+			}
+			qs = append(qs, q)
+		}
+	case analysis.PartLatin:
+		qs = append(qs,
+			term(fName, p.Term, wName),
+			term(fLabels, p.Term, wLabels),
+			term(fText, p.Term, wText),
+			term(fPinyin, p.Raw, wPinyin),
+		)
+		if f := fuzziness(p.Raw); f > 0 {
+			for _, fb := range []struct {
+				field string
+				boost float64
+			}{{fLatinN, wName * wFuzzy}, {fLatin, wFuzzy}} {
+				fq := query.NewFuzzyQuery(p.Raw)
+				fq.SetField(fb.field)
+				fq.SetFuzziness(f)
+				fq.SetBoost(fb.boost)
+				qs = append(qs, fq)
+			}
+		}
+	case analysis.PartHan:
+		qs = append(qs,
+			term(fName, p.Term, wName),
+			term(fLabels, p.Term, wLabels),
+			term(fText, p.Term, wText),
+		)
+		if x.opts.Mode == TextWords && !p.Known && len(p.Chars) >= 2 {
+			qs = append(qs,
+				phrase(fName, p.Chars, wName*wPhrase),
+				phrase(fLabels, p.Chars, wLabels*wPhrase),
+				phrase(fText, p.Chars, wText*wPhrase),
+			)
+		}
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// fuzziness returns the edit distance tolerated in a Latin word: none for
+// short words and words with digits or other scripts, 1 from four letters,
+// 2 from eight.
+func fuzziness(w string) int {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c < 'a' || c > 'z' {
+			return 0
+		}
+	}
+	switch {
+	case len(w) >= 8:
+		return 2
+	case len(w) >= 4:
+		return 1
+	}
+	return 0
+}
+
+// stockQuery is the baseline: Bleve match queries analysed by the stock
+// cjk analyzer, any term matching.
+func stockQuery(q string) query.Query {
+	var qs []query.Query
+	for _, f := range []struct {
+		field string
+		boost float64
+	}{{fName, wName}, {fLabels, wLabels}, {fText, wText}} {
+		m := query.NewMatchQuery(q)
+		m.SetField(f.field)
+		m.SetBoost(f.boost)
+		qs = append(qs, m)
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// MaxSuggestRunes caps the text of [Index.Suggest]; longer text gives no
+// suggestions.
+const MaxSuggestRunes = 50
+
+// MaxSuggestions is the most suggestions [Index.Suggest] returns.
+const MaxSuggestions = 10
+
+// Suggest returns up to [MaxSuggestions] profiles whose name, a word of
+// their name, or its pinyin (full or initials) starts with q. Visibility
+// is enforced as in [Index.Search].
+func (x *Index) Suggest(ctx context.Context, q string, viewer *makerlink.User) ([]Suggestion, error) {
+	if err := checkText("q", q, MaxQueryRunes); err != nil {
+		return nil, err
+	}
+	s := analysis.Normalize(q)
+	compact := strings.Join(strings.Fields(s), "")
+	out := []Suggestion{}
+	if compact == "" || utf8.RuneCountInString(compact) > MaxSuggestRunes {
+		return out, nil
+	}
+	if utf8.RuneCountInString(compact) > maxPrefix {
+		compact = string([]rune(compact)[:maxPrefix])
+	}
+	qs := []query.Query{term(fSuggest, compact, 3), term(fSugWord, compact, 2)}
+	if len(compact) >= 2 {
+		qs = append(qs, term(fSugPy, compact, 1))
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(query.NewDisjunctionQuery(qs))
+	if v := visibilityQuery(viewer); v != nil {
+		bq.AddFilter(v)
+	}
+	req := bleve.NewSearchRequestOptions(bq, MaxSuggestions, 0, false)
+	req.Fields = []string{fTitle}
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := x.exec(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range res.Hits {
+		k, id := splitDocID(h.ID)
+		title, _ := h.Fields[fTitle].(string)
+		out = append(out, Suggestion{Kind: k, ID: id, Title: title})
+	}
+	return out, nil
+}

@@ -1,0 +1,143 @@
+package search
+
+import (
+	"html"
+	"sort"
+	"strings"
+
+	"makerlink/analysis"
+)
+
+// snippetRunes is the length of a hit's snippet.
+const snippetRunes = 120
+
+// Snippet returns an excerpt of text of about n runes around the first
+// match of the query parts, as HTML: matches are wrapped in <mark> and
+// everything else is escaped. Without a match it is the start of text.
+func Snippet(text string, parts []analysis.QueryPart, n int) string {
+	if text == "" {
+		return ""
+	}
+	orig := []rune(text)
+	folded := make([]rune, len(orig))
+	for i, r := range orig {
+		folded[i] = analysis.FoldRune(r)
+	}
+	var marks [][2]int
+	for _, nd := range needles(parts) {
+		marks = append(marks, find(folded, []rune(nd.text), nd.latin)...)
+	}
+	marks = merge(marks)
+	start := 0
+	if len(marks) > 0 {
+		start = marks[0][0] - n/6
+		if start < 0 {
+			start = 0
+		}
+	}
+	end := start + n
+	if end > len(orig) {
+		end = len(orig)
+		if start = end - n; start < 0 {
+			start = 0
+		}
+	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	pos := start
+	for _, m := range marks {
+		if m[1] <= start || m[0] >= end {
+			continue
+		}
+		s, e := max(m[0], start), min(m[1], end)
+		b.WriteString(html.EscapeString(string(orig[pos:s])))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(string(orig[s:e])))
+		b.WriteString("</mark>")
+		pos = e
+	}
+	b.WriteString(html.EscapeString(string(orig[pos:end])))
+	if end < len(orig) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+type needle struct {
+	text  string
+	latin bool
+}
+
+// needles lists the texts to mark for the parts: Han words as typed, and
+// Latin words by their stem (so "invest" marks "investors").
+func needles(parts []analysis.QueryPart) []needle {
+	var out []needle
+	for _, p := range parts {
+		switch p.Kind {
+		case analysis.PartHan:
+			out = append(out, needle{text: p.Text})
+		case analysis.PartLatin:
+			t := p.Raw
+			if len(p.Term) >= 3 && strings.HasPrefix(p.Raw, p.Term) {
+				t = p.Term
+			}
+			out = append(out, needle{text: t, latin: true})
+		case analysis.PartSynonym:
+			for _, alt := range p.Alternatives {
+				out = append(out, needles(alt)...)
+			}
+		}
+	}
+	return out
+}
+
+// find returns the rune intervals where nd occurs in s; Latin needles
+// must start a word.
+func find(s, nd []rune, latin bool) [][2]int {
+	var out [][2]int
+	if len(nd) == 0 {
+		return nil
+	}
+outer:
+	for i := 0; i+len(nd) <= len(s); i++ {
+		for j := range nd {
+			if s[i+j] != nd[j] {
+				continue outer
+			}
+		}
+		if latin && i > 0 && analysis.IsWordRune(s[i-1]) {
+			continue
+		}
+		e := i + len(nd)
+		if latin { // mark the whole word
+			for e < len(s) && analysis.IsWordRune(s[e]) {
+				e++
+			}
+		}
+		out = append(out, [2]int{i, e})
+		i = e - 1
+	}
+	return out
+}
+
+// merge sorts intervals and joins those that overlap or touch.
+func merge(iv [][2]int) [][2]int {
+	if len(iv) < 2 {
+		return iv
+	}
+	sort.Slice(iv, func(i, j int) bool { return iv[i][0] < iv[j][0] })
+	out := iv[:1]
+	for _, m := range iv[1:] {
+		last := &out[len(out)-1]
+		if m[0] <= last[1] {
+			if m[1] > last[1] {
+				last[1] = m[1]
+			}
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
