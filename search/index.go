@@ -69,17 +69,17 @@ const (
 	fSector  = "sector"
 	fStage   = "stage"
 	fCity    = "city"
-	fTitle   = "title"   // stored only
-	fSnip    = "snip"    // stored only: text the snippet is cut from
-	fName    = "name"    // the name, analysed
-	fLabels  = "labels"  // codes and names of sectors, stages, cities, types
-	fText    = "text"    // every other searchable text
-	fPinyin  = "py"      // pinyin of names, institutions and cities
-	fLatin   = "fz"      // unstemmed Latin words for typo tolerance
-	fLatinN  = "fzn"     // the same, of the name only
-	fSuggest = "sg"      // name prefixes (full name without spaces)
-	fSugWord = "sgw"     // prefixes of each word of the name
-	fSugPy   = "sgp"     // prefixes of the name's pinyin
+	fTitle   = "title"  // stored only
+	fSnip    = "snip"   // stored only: text the snippet is cut from
+	fName    = "name"   // the name, analysed
+	fLabels  = "labels" // codes and names of sectors, stages, cities, types
+	fText    = "text"   // every other searchable text
+	fPinyin  = "py"     // pinyin of names, institutions and cities
+	fLatin   = "fz"     // unstemmed Latin words for typo tolerance
+	fLatinN  = "fzn"    // the same, of the name only
+	fSuggest = "sg"     // name prefixes (full name without spaces)
+	fSugWord = "sgw"    // prefixes of each word of the name
+	fSugPy   = "sgp"    // prefixes of the name's pinyin
 )
 
 // Keys of the values kept in the index's internal storage.
