@@ -1,0 +1,4 @@
+// event-screen.js: placeholder until the page is built.
+import { has, t, $, unavailable } from '../core.js';
+
+if (!has('events')) unavailable($('#app'), t('screen.title'));
