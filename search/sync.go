@@ -1,0 +1,510 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"makerlink"
+)
+
+// SyncOptions configure a [Syncer]. Zero fields take the defaults.
+type SyncOptions struct {
+	// Interval between polls of the change feed (default 200 ms).
+	Interval time.Duration
+	// GapWait is how long a missing sequence number may hold back the
+	// recorded position in the feed (default 5 s). Changes after a gap are
+	// applied at once; only the position waits, so a transaction that took
+	// a lower number but commits late is still seen. After GapWait the gap
+	// is taken as a rolled-back transaction and skipped.
+	GapWait time.Duration
+	// Batch is the number of changes read per call (default 1000).
+	Batch int
+	// Now returns the current time (default time.Now).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Syncer keeps an [Index] up to date with a store's change feed. Run it
+// in a goroutine on every node; each node keeps its own index. Its methods
+// are safe for concurrent use.
+type Syncer struct {
+	idx   *Index
+	store makerlink.ProfileStore
+	opt   SyncOptions
+	log   *slog.Logger
+	kick  chan struct{}
+
+	mu      sync.Mutex // one poll, rebuild or swap at a time
+	loaded  bool
+	cursor  int64              // every change <= cursor is applied (or skipped)
+	applied map[int64]bool     // changes > cursor already applied
+	gapAt   map[int64]time.Time // when a gap starting at the key was first seen
+}
+
+// NewSyncer returns a syncer of idx from st.
+func NewSyncer(idx *Index, st makerlink.ProfileStore, opt SyncOptions) *Syncer {
+	if opt.Interval <= 0 {
+		opt.Interval = 200 * time.Millisecond
+	}
+	if opt.GapWait <= 0 {
+		opt.GapWait = 5 * time.Second
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = 1000
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = idx.log
+	}
+	return &Syncer{idx: idx, store: st, opt: opt, log: opt.Logger, kick: make(chan struct{}, 1),
+		applied: map[int64]bool{}, gapAt: map[int64]time.Time{}}
+}
+
+// Run fills a fresh index from the store, then follows the change feed
+// until ctx ends. It also adopts a generation built by [Rebuild] in another
+// process. Errors of single polls are logged and retried.
+func (s *Syncer) Run(ctx context.Context) error {
+	if err := s.Init(ctx); err != nil {
+		return err
+	}
+	t := time.NewTicker(s.opt.Interval)
+	defer t.Stop()
+	failures := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-s.kick:
+		}
+		if err := s.adopt(ctx); err != nil {
+			s.log.Error("search: adopt rebuilt index", "err", err)
+		}
+		if _, err := s.Sync(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			failures++
+			if failures == 1 || failures%50 == 0 {
+				s.log.Error("search: follow change feed", "err", err, "failures", failures)
+			}
+			continue
+		}
+		if failures > 0 {
+			s.log.Info("search: change feed reachable again", "after_failures", failures)
+			failures = 0
+		}
+	}
+}
+
+// Kick asks a running [Syncer.Run] to poll now, e.g. right after a write
+// on this node.
+func (s *Syncer) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Init fills the index from the store when it is fresh (see
+// [Index.Fresh]); otherwise it only loads the feed position.
+func (s *Syncer) Init(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.idx.Fresh() {
+		return s.loadCursor()
+	}
+	bi, release, err := s.idx.current()
+	if err != nil {
+		return err
+	}
+	t := time.Now()
+	n, seq, err := fill(ctx, s.store, bi)
+	release()
+	if err != nil {
+		return err
+	}
+	s.idx.mu.Lock()
+	s.idx.fresh = false
+	s.idx.mu.Unlock()
+	s.resetCursor(seq)
+	s.log.Info("search: index built from the database", "profiles", n, "seq", seq, "took", time.Since(t).Round(time.Millisecond))
+	return nil
+}
+
+func (s *Syncer) loadCursor() error {
+	if s.loaded {
+		return nil
+	}
+	seq, err := s.idx.Seq()
+	if err != nil {
+		return err
+	}
+	s.resetCursor(seq)
+	return nil
+}
+
+func (s *Syncer) resetCursor(seq int64) {
+	s.cursor, s.loaded = seq, true
+	clear(s.applied)
+	clear(s.gapAt)
+}
+
+// Sync applies every change of the feed not applied yet and returns how
+// many profiles it indexed or removed.
+func (s *Syncer) Sync(ctx context.Context) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.loadCursor(); err != nil {
+		return 0, err
+	}
+	bi, release, err := s.idx.current()
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	return s.syncLocked(ctx, bi)
+}
+
+// syncLocked reads the feed after the cursor (again, past applied changes:
+// a gap may fill in), applies what is new and advances the cursor.
+func (s *Syncer) syncLocked(ctx context.Context, bi bleve.Index) (int, error) {
+	total := 0
+	after := s.cursor
+	for {
+		cs, err := s.store.ProfileChanges(ctx, after, s.opt.Batch)
+		if err != nil {
+			return total, fmt.Errorf("search: read change feed: %w", err)
+		}
+		var todo []makerlink.ProfileChange
+		for _, c := range cs {
+			if c.Seq > s.cursor && !s.applied[c.Seq] {
+				todo = append(todo, c)
+			}
+		}
+		if len(todo) > 0 {
+			n, err := apply(ctx, s.store, bi, todo)
+			total += n
+			if err != nil {
+				return total, err
+			}
+			for _, c := range todo {
+				s.applied[c.Seq] = true
+			}
+		}
+		if len(cs) < s.opt.Batch {
+			break
+		}
+		after = cs[len(cs)-1].Seq
+	}
+	before := s.cursor
+	s.advance()
+	if s.cursor != before {
+		if err := bi.SetInternal(keySeq, []byte(strconv.FormatInt(s.cursor, 10))); err != nil {
+			return total, fmt.Errorf("search: record feed position: %w", err)
+		}
+	}
+	return total, nil
+}
+
+// advance moves the cursor over applied changes, and over gaps older than
+// GapWait.
+func (s *Syncer) advance() {
+	now := s.opt.Now()
+	for {
+		next := s.cursor + 1
+		if s.applied[next] {
+			delete(s.applied, next)
+			s.cursor = next
+			continue
+		}
+		if len(s.applied) == 0 {
+			clear(s.gapAt)
+			return
+		}
+		// a gap: next is missing but later changes are applied
+		first, seen := s.gapAt[next]
+		if !seen {
+			s.gapAt[next] = now
+			return
+		}
+		if now.Sub(first) < s.opt.GapWait {
+			return
+		}
+		low := int64(-1)
+		for q := range s.applied {
+			if low < 0 || q < low {
+				low = q
+			}
+		}
+		s.log.Warn("search: skipping a gap in the change feed", "from", next, "to", low-1, "waited", now.Sub(first).Round(time.Millisecond))
+		delete(s.gapAt, next)
+		s.cursor = low - 1
+	}
+}
+
+// Position returns the feed position recorded by the syncer: every change
+// up to it is in the index.
+func (s *Syncer) Position() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cursor
+}
+
+// apply indexes the current state of the profiles named by changes.
+func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, cs []makerlink.ProfileChange) (int, error) {
+	type key struct {
+		k  makerlink.Kind
+		id string
+	}
+	last := map[key]makerlink.ProfileChange{}
+	var order []key
+	for _, c := range cs {
+		k := key{c.Kind, c.ID}
+		if _, ok := last[k]; !ok {
+			order = append(order, k)
+		}
+		last[k] = c
+	}
+	b := bi.NewBatch()
+	for _, k := range order {
+		c := last[k]
+		id := docID(c.Kind, c.ID)
+		if c.Deleted {
+			b.Delete(id)
+			continue
+		}
+		p, err := st.FindProfile(ctx, c.Kind, c.ID)
+		switch {
+		case makerlink.ErrorCode(err) == makerlink.ENotFound:
+			b.Delete(id) // deleted since
+			continue
+		case err != nil:
+			return 0, fmt.Errorf("search: load %s: %w", id, err)
+		}
+		if err := b.Index(id, newDocument(p)); err != nil {
+			return 0, fmt.Errorf("search: index %s: %w", id, err)
+		}
+	}
+	if err := bi.Batch(b); err != nil {
+		return 0, fmt.Errorf("search: apply changes: %w", err)
+	}
+	return len(order), nil
+}
+
+// systemViewer sees every profile.
+var systemViewer = &makerlink.User{ID: "system:search", Roles: []makerlink.Role{makerlink.RoleAdmin}}
+
+// fill indexes every profile of the store into bi and records the feed
+// position it is complete up to. It reads the head of the feed first, so
+// changes made while it lists profiles are applied again by the syncer.
+func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, int64, error) {
+	head, err := feedHead(ctx, st)
+	if err != nil {
+		return 0, 0, err
+	}
+	const batchDocs = 1000
+	n := 0
+	b := bi.NewBatch()
+	cursor := ""
+	for {
+		recs, next, err := st.FindProfiles(ctx, makerlink.ProfileFilter{Viewer: systemViewer, Limit: 100, Cursor: cursor})
+		if err != nil {
+			return n, 0, fmt.Errorf("search: list profiles: %w", err)
+		}
+		for _, rec := range recs {
+			p, err := decode(rec)
+			if err != nil {
+				return n, 0, err
+			}
+			if err := b.Index(docID(rec.Kind, rec.ID), newDocument(p)); err != nil {
+				return n, 0, fmt.Errorf("search: index %s/%s: %w", rec.Kind, rec.ID, err)
+			}
+			n++
+		}
+		if b.Size() >= batchDocs || next == "" {
+			if next == "" {
+				b.SetInternal(keySeq, []byte(strconv.FormatInt(head, 10)))
+			}
+			if err := bi.Batch(b); err != nil {
+				return n, 0, fmt.Errorf("search: build index: %w", err)
+			}
+			b.Reset()
+		}
+		if next == "" {
+			return n, head, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return n, 0, err
+		}
+		cursor = next
+	}
+}
+
+// feedHead returns the sequence number of the last change in the feed.
+func feedHead(ctx context.Context, st makerlink.ProfileStore) (int64, error) {
+	var head int64
+	for {
+		cs, err := st.ProfileChanges(ctx, head, 10000)
+		if err != nil {
+			return 0, fmt.Errorf("search: read change feed: %w", err)
+		}
+		if len(cs) == 0 {
+			return head, nil
+		}
+		head = cs[len(cs)-1].Seq
+		if len(cs) < 10000 {
+			return head, nil
+		}
+	}
+}
+
+func decode(rec *makerlink.ProfileRecord) (makerlink.Profile, error) {
+	p, ok := makerlink.NewProfile(rec.Kind)
+	if !ok {
+		return nil, fmt.Errorf("search: unknown profile kind %q", rec.Kind)
+	}
+	if err := json.Unmarshal(rec.Doc, p); err != nil {
+		return nil, fmt.Errorf("search: decode %s/%s: %w", rec.Kind, rec.ID, err)
+	}
+	m := p.Base()
+	m.ID, m.OwnerID, m.Version = rec.ID, rec.OwnerID, rec.Version
+	return p, nil
+}
+
+// Reindex builds a new generation of the index from the store while the
+// live one keeps answering, catches it up with the feed and swaps it in.
+func (s *Syncer) Reindex(ctx context.Context) error {
+	t := time.Now()
+	gen, bi, err := s.idx.newGeneration()
+	if err != nil {
+		return err
+	}
+	n, seq, err := fill(ctx, s.store, bi)
+	if err != nil {
+		bi.Close()
+		os.RemoveAll(filepath.Join(s.idx.dir, gen))
+		return err
+	}
+	if err := s.swap(ctx, gen, bi, seq); err != nil {
+		return err
+	}
+	s.log.Info("search: reindexed", "profiles", n, "seq", seq, "took", time.Since(t).Round(time.Millisecond))
+	return nil
+}
+
+// swap catches bi (generation gen, complete up to seq) up with the feed,
+// makes it the live index and removes the old one.
+func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resetCursor(seq)
+	if _, err := s.syncLocked(ctx, bi); err != nil {
+		bi.Close()
+		os.RemoveAll(filepath.Join(s.idx.dir, gen))
+		s.loaded = false // reload the live index's position
+		return err
+	}
+	if err := writeCurrent(s.idx.dir, gen); err != nil {
+		bi.Close()
+		os.RemoveAll(filepath.Join(s.idx.dir, gen))
+		s.loaded = false
+		return err
+	}
+	x := s.idx
+	x.mu.Lock()
+	old, oldGen := x.idx, x.gen
+	x.idx, x.gen, x.fresh = bi, gen, false
+	x.mu.Unlock()
+	if old != nil {
+		if err := old.Close(); err != nil {
+			s.log.Warn("search: close old index", "err", err)
+		}
+		os.RemoveAll(filepath.Join(x.dir, oldGen))
+	}
+	return nil
+}
+
+// adopt switches to a generation that [Rebuild] made in another process.
+func (s *Syncer) adopt(ctx context.Context) error {
+	gen, err := readCurrent(s.idx.dir)
+	if err != nil || gen == "" {
+		return err
+	}
+	s.idx.mu.RLock()
+	same := gen == s.idx.gen
+	s.idx.mu.RUnlock()
+	if same {
+		return nil
+	}
+	bi, err := bleve.Open(filepath.Join(s.idx.dir, gen))
+	if err != nil {
+		return fmt.Errorf("search: open rebuilt index %s: %w", gen, err)
+	}
+	if !s.idx.compatible(bi) {
+		bi.Close()
+		return fmt.Errorf("search: rebuilt index %s has another mapping", gen)
+	}
+	seq, err := readSeq(bi)
+	if err != nil {
+		bi.Close()
+		return err
+	}
+	s.log.Info("search: adopting rebuilt index", "gen", gen, "seq", seq)
+	return s.swap(ctx, gen, bi, seq)
+}
+
+// Rebuild builds a new generation of the index in dir from the store and
+// makes it current, for the `makerlink reindex` command. A server running
+// on the same directory adopts it within a poll interval and removes its
+// old generation; otherwise the next [Open] does.
+func Rebuild(ctx context.Context, dir string, st makerlink.ProfileStore, opts Options) (int, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, fmt.Errorf("search: create index directory: %w", err)
+	}
+	x := &Index{dir: dir, opts: opts, log: opts.Logger}
+	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
+	build := filepath.Join(dir, "build-"+stamp)
+	bi, err := bleve.New(build, newMapping(opts.Mode))
+	if err != nil {
+		return 0, fmt.Errorf("search: create index: %w", err)
+	}
+	cleanup := func() { bi.Close(); os.RemoveAll(build) }
+	if err := bi.SetInternal(keyVersion, []byte(strconv.Itoa(MappingVersion))); err != nil {
+		cleanup()
+		return 0, fmt.Errorf("search: create index: %w", err)
+	}
+	if err := bi.SetInternal(keyMode, []byte(x.opts.Mode.String())); err != nil {
+		cleanup()
+		return 0, fmt.Errorf("search: create index: %w", err)
+	}
+	n, _, err := fill(ctx, st, bi)
+	if err != nil {
+		cleanup()
+		return n, err
+	}
+	if err := bi.Close(); err != nil {
+		os.RemoveAll(build)
+		return n, fmt.Errorf("search: close rebuilt index: %w", err)
+	}
+	gen := "gen-" + stamp
+	if err := os.Rename(build, filepath.Join(dir, gen)); err != nil {
+		os.RemoveAll(build)
+		return n, fmt.Errorf("search: rebuilt index: %w", err)
+	}
+	return n, writeCurrent(dir, gen)
+}
