@@ -45,8 +45,8 @@ type Syncer struct {
 
 	mu      sync.Mutex // one poll, rebuild or swap at a time
 	loaded  bool
-	cursor  int64              // every change <= cursor is applied (or skipped)
-	applied map[int64]bool     // changes > cursor already applied
+	cursor  int64               // every change <= cursor is applied (or skipped)
+	applied map[int64]bool      // changes > cursor already applied
 	gapAt   map[int64]time.Time // when a gap starting at the key was first seen
 }
 
