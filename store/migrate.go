@@ -24,7 +24,9 @@ func migrate(ctx context.Context, db *sql.DB, d *dialect, log *slog.Logger) erro
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	// Features add numbered files independently; a database that already
+	// ran a higher number still gets a lower one added later.
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true)}
 	gd := goose.DialectSQLite3
 	if d == postgresDialect {
 		gd = goose.DialectPostgres
