@@ -30,47 +30,19 @@ var FacetNames = []string{"kind", "sector", "stage", "city"}
 
 var facetSizes = map[string]int{"kind": 5, "sector": 10, "stage": 6, "city": 30}
 
-// Query is a search request. Filters with several values match any of
-// them; different filters must all match.
-type Query struct {
-	Q       string   // the user's text; may be empty when a filter is set
-	Kinds   []string // profile kinds ("startup" or "startups")
-	Sectors []string // sector codes
-	Stages  []string // stage codes
-	Cities  []string // cities, in Chinese or English
-	Offset  int
-	Limit   int // 0 means DefaultLimit
-	// Facets to count: nil means all of FacetNames; an empty, non-nil
-	// slice means none.
-	Facets []string
-	// Viewer decides which investors-only startups are visible (nil when
-	// anonymous); see makerlink.CanView.
-	Viewer *makerlink.User
-}
+// Query is a search request (see [makerlink.SearchQuery]).
+type Query = makerlink.SearchQuery
 
 // Hit is one search result.
-type Hit struct {
-	Kind    makerlink.Kind `json:"kind"`
-	ID      string         `json:"id"`
-	Title   string         `json:"title"`
-	Snippet string         `json:"snippet"` // HTML: matches in <mark>, the rest escaped
-	Score   float64        `json:"score"`
-}
+type Hit = makerlink.SearchHit
 
-// Result is a page of hits with the total number of matches and the
-// facet counts over all of them (not only this page).
-type Result struct {
-	Total  uint64                    `json:"total"`
-	Hits   []Hit                     `json:"hits"`
-	Facets map[string]map[string]int `json:"facets"`
-}
+// Result is a page of hits with facet counts.
+type Result = makerlink.SearchResult
 
 // Suggestion is a type-ahead entry.
-type Suggestion struct {
-	Kind  makerlink.Kind `json:"kind"`
-	ID    string         `json:"id"`
-	Title string         `json:"title"`
-}
+type Suggestion = makerlink.Suggestion
+
+var _ makerlink.SearchService = (*Index)(nil)
 
 func badRequest(format string, args ...any) error {
 	e := makerlink.Errorf(makerlink.EBadRequest, format, args...)
@@ -105,7 +77,7 @@ type normalized struct {
 	offset, limit                  int
 }
 
-func (q Query) normalize() (*normalized, error) {
+func normalize(q Query) (*normalized, error) {
 	n := &normalized{q: strings.TrimSpace(q.Q), offset: q.Offset, limit: q.Limit}
 	if err := checkText("q", q.Q, MaxQueryRunes); err != nil {
 		return nil, err
@@ -200,7 +172,7 @@ func truncate(s string, n int) string {
 // EBadRequest; a query without any searchable characters (such as "*:*")
 // gives an empty result.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	n, err := q.normalize()
+	n, err := normalize(q)
 	if err != nil {
 		return nil, err
 	}
