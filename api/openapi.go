@@ -173,6 +173,7 @@ func describeRoutes(d *openAPIDoc) {
 			tag: "profiles", auth: authRequired, params: []string{"If-Match"},
 			status: 204, problems: []int{400, 403, 404, 412}})
 	}
+	describeSearchRoutes(d) // search.go
 }
 
 // schemaName is the component name of a kind's schema ("Startup").
@@ -376,6 +377,7 @@ func components() obj {
 		"If-None-Match": obj{"name": "If-None-Match", "in": "header", "required": false,
 			"description": "An ETag held; 304 when it is current.", "schema": obj{"type": "string"}},
 	}
+	searchParameters(params) // search.go
 	headers := obj{
 		"ETag":     obj{"description": "The version, quoted: \"3\".", "schema": obj{"type": "string"}},
 		"Location": obj{"description": "The URL of the created resource.", "schema": obj{"type": "string"}},

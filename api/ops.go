@@ -53,22 +53,20 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 // cannot create unbounded label values.
 const unmatchedRoute = "unmatched"
 
-// forRoute returns the cached handles of r; method is used only for
-// requests no route matched (r is then a middleware route).
-func (m *httpMetrics) forRoute(r *fiber.Route, method string) *routeMetrics {
+// forRoute returns the cached handles of r. unmatched tells that no route
+// matched the request (r is then the middleware's route).
+func (m *httpMetrics) forRoute(r *fiber.Route, unmatched bool) *routeMetrics {
 	if v, ok := m.byRoute.Load(r); ok {
 		return v.(*routeMetrics)
 	}
 	label := r.Path
-	if r.Method != "USE" {
-		method = r.Method
-	} else {
+	if unmatched {
 		label = unmatchedRoute
 	}
 	rm := &routeMetrics{
 		label:    label,
-		method:   method,
-		duration: m.duration.WithLabelValues(label, method),
+		method:   r.Method, // Fiber keeps one route per method, middleware included
+		duration: m.duration.WithLabelValues(label, r.Method),
 		byStatus: make(map[int]prometheus.Counter),
 	}
 	v, _ := m.byRoute.LoadOrStore(r, rm)
@@ -87,18 +85,6 @@ func (rm *routeMetrics) observe(m *httpMetrics, status int, d time.Duration) {
 		rm.mu.Unlock()
 	}
 	c.Inc()
-}
-
-// stableMethod returns a constant string for the request method; c.Method()
-// points into a reused buffer and must not be kept.
-func stableMethod(m string) string {
-	for _, x := range [...]string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut,
-		fiber.MethodPatch, fiber.MethodDelete, fiber.MethodOptions, fiber.MethodConnect, fiber.MethodTrace} {
-		if m == x {
-			return x
-		}
-	}
-	return "OTHER"
 }
 
 // Keys of values stored in Fiber's Locals.
@@ -131,6 +117,7 @@ func validRequestID(id string) bool {
 // handler, metrics and the access log line.
 func (s *Server) core(c *fiber.Ctx) error {
 	start := time.Now()
+	entry := c.Route() // this middleware's route; still current after Next when nothing matched
 	rid := c.Get(fiber.HeaderXRequestID)
 	if !validRequestID(rid) {
 		rid = s.newRequestID()
@@ -149,7 +136,8 @@ func (s *Server) core(c *fiber.Ctx) error {
 
 	d := time.Since(start)
 	status := c.Response().StatusCode()
-	rm := s.metrics.forRoute(c.Route(), stableMethod(c.Method()))
+	route := c.Route()
+	rm := s.metrics.forRoute(route, route == entry)
 	rm.observe(s.metrics, status, d)
 	if s.log.Enabled(ctx, slog.LevelInfo) {
 		s.log.LogAttrs(ctx, slog.LevelInfo, "http request",

@@ -36,6 +36,8 @@ func (s *Server) routes() {
 		v1.Patch(p+"/:id", requireUser, s.patchProfile(k))
 		v1.Delete(p+"/:id", requireUser, s.deleteProfile(k))
 	}
+
+	s.searchRoutes(v1) // search.go
 }
 
 // serveOpenAPI serves the OpenAPI 3 document built by buildOpenAPI.

@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +38,8 @@ const (
 type Config struct {
 	// Store is the system of record.
 	Store makerlink.Store
+	// Search answers GET /search and /search/suggest; nil makes them 503.
+	Search makerlink.SearchService
 	// Logger receives the access log (at Info) and errors. Nil discards.
 	// Run benchmarks with a handler at Warn: the access log then costs a
 	// single Enabled check per request.
@@ -72,6 +76,7 @@ type Config struct {
 type Server struct {
 	app     *fiber.App
 	store   makerlink.Store
+	search  makerlink.SearchService
 	log     *slog.Logger
 	ready   func(ctx context.Context) error
 	now     func() time.Time
@@ -100,6 +105,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{
 		store:   cfg.Store,
+		search:  cfg.Search,
 		log:     cfg.Logger,
 		ready:   cfg.Ready,
 		now:     cfg.Now,
@@ -173,7 +179,7 @@ func (s *Server) Listen(addr string) error {
 // after a graceful shutdown.
 func (s *Server) Listener(ln net.Listener) error {
 	s.log.Debug("http server listening", slog.String("addr", ln.Addr().String()))
-	err := s.app.Listener(ln)
+	err := s.app.Listener(lingerListener{ln})
 	if err != nil && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("api: serve: %w", err)
 	}
@@ -188,4 +194,50 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return fmt.Errorf("api: shutdown: %w", err)
 	}
 	return nil
+}
+
+// Lingering close: when the server closes a connection whose client is
+// still sending (a body over BodyLimit gets 413 before it is read), an
+// immediate close would reset the connection and the client would see a
+// reset instead of the 413. The connection is half-closed instead and the
+// rest of the input discarded in the background for a bounded time.
+const (
+	lingerTimeout  = 5 * time.Second
+	lingerMaxBytes = 64 << 20
+)
+
+// lingerListener wraps TCP connections in lingerConn.
+type lingerListener struct{ net.Listener }
+
+func (l lingerListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	if tc, ok := c.(*net.TCPConn); ok {
+		return &lingerConn{TCPConn: tc}, nil
+	}
+	return c, nil
+}
+
+// lingerConn closes by sending FIN, draining input, then closing.
+type lingerConn struct {
+	*net.TCPConn
+	once sync.Once
+}
+
+func (c *lingerConn) Close() error {
+	var err error
+	c.once.Do(func() {
+		if e := c.TCPConn.CloseWrite(); e != nil {
+			err = c.TCPConn.Close()
+			return
+		}
+		go func() {
+			_ = c.TCPConn.SetReadDeadline(time.Now().Add(lingerTimeout))
+			_, _ = io.CopyN(io.Discard, c.TCPConn, lingerMaxBytes)
+			_ = c.TCPConn.Close()
+		}()
+	})
+	return err
 }
