@@ -72,6 +72,14 @@ export class ApiError extends Error {
   }
 }
 
+// pending counts API calls in flight; <html data-pending> shows it, so that
+// tests (and styles) can tell when a page has settled.
+let pending = 0;
+function track(d) {
+  pending += d;
+  document.documentElement.dataset.pending = String(pending);
+}
+
 /**
  * api calls the JSON API under /api/v1 with the user's token and returns the
  * decoded reply (null for 204). It throws ApiError for any other status.
@@ -87,14 +95,18 @@ export async function api(method, path, opts = {}) {
     body = JSON.stringify(opts.body);
   }
   let res;
+  let text = '';
+  track(1);
   try {
     res = await fetch('/api/v1' + path, { method, headers, body, signal: opts.signal, credentials: 'same-origin' });
+    text = res.status === 204 ? '' : await res.text();
   } catch (e) {
     if (e && e.name === 'AbortError') throw e;
     throw new ApiError(0, null);
+  } finally {
+    track(-1);
   }
   let data = null;
-  const text = res.status === 204 ? '' : await res.text();
   if (text) {
     try { data = JSON.parse(text); } catch { data = null; }
   }

@@ -95,6 +95,7 @@ function pager(total) {
 async function run() {
   const results = $('#results');
   if (!has('search')) { unavailable(results, t('search.title')); return; }
+  if (!q && !FACETS.some((f) => filters[f])) { setStatus('search-status', t('search.prompt')); return; }
   const u = new URLSearchParams();
   u.set('q', q);
   for (const f of FACETS) if (filters[f]) u.set(f, filters[f]);

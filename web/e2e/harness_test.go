@@ -1,0 +1,473 @@
+// Package e2e_test drives the web app in headless Chromium against a real
+// server (the API on a SQLite store with fixture data, plus the web pages)
+// and fails on any console error, uncaught exception or failed request the
+// page did not expect.
+//
+// It needs /usr/bin/chromium (or MAKERLINK_CHROMIUM); without it the tests
+// skip, except under CI=true, where they fail. Screenshots go to
+// artifacts/screenshots/ and the paint timings to artifacts/web-metrics.json.
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"golang.org/x/crypto/bcrypt"
+
+	"makerlink/api"
+	"makerlink/search"
+	"makerlink/store/storetest"
+	"makerlink/web"
+)
+
+// chromiumPath returns the browser to drive, or skips the test.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("MAKERLINK_CHROMIUM")
+	if p == "" {
+		p = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("chromium not found at %s (CI=true): install Debian's chromium (.ci/needs-chromium)", p)
+		}
+		t.Skipf("chromium not found at %s: install Debian's chromium to run the browser tests", p)
+	}
+	return p
+}
+
+// server is the app under test.
+type server struct {
+	URL string
+	api *api.Server
+	web *web.Web
+	fx  *fixtures
+}
+
+func startServer(t *testing.T) *server {
+	t.Helper()
+	st := storetest.OpenSQLite(t)
+	idx, err := search.Open(t.TempDir(), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	a := api.New(api.Config{Store: st, Search: idx, PasswordCost: bcrypt.MinCost})
+	w, err := web.New(web.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Register(a.App())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Listener(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = a.Shutdown(ctx)
+		<-done
+	})
+	s := &server{URL: "http://" + ln.Addr().String(), api: a, web: w}
+	s.fx = loadFixtures(t, st)
+
+	// The search index follows the store's change feed, as in the service.
+	ctx, cancel := context.WithCancel(context.Background())
+	syncer := search.NewSyncer(idx, st, search.SyncOptions{Interval: 50 * time.Millisecond})
+	synced := make(chan struct{})
+	go func() { defer close(synced); _ = syncer.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-synced })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		n, err := idx.DocCount()
+		if err == nil && n >= 6 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("search index has %d documents after 30 s (err %v)", n, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return s
+}
+
+// has reports whether the server offers an API feature (see web.Features).
+func (s *server) has(name string) bool { return s.web.Features(s.api.App())[name] }
+
+// browser is one headless Chromium process shared by all subtests.
+type browser struct{ ctx context.Context }
+
+func startBrowser(t *testing.T) *browser {
+	t.Helper()
+	exec := chromiumPath(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exec),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); acancel() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &browser{ctx: ctx}
+}
+
+// viewport sizes.
+type viewport struct {
+	name          string
+	width, height int64
+	mobile        bool
+}
+
+var (
+	desktop = viewport{"desktop", 1920, 1080, false}
+	laptop  = viewport{"laptop", 1280, 800, false}
+	phone   = viewport{"phone", 375, 812, true}
+)
+
+// tab is one page in a fresh browser context (own cookies and storage).
+// It records every problem the page shows: console errors, uncaught
+// exceptions, log errors, failed requests and unexpected HTTP errors.
+type tab struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	vp   viewport
+
+	mu       sync.Mutex
+	problems []string
+	allowed  []allowRule
+	urls     map[network.RequestID]string
+}
+
+type allowRule struct {
+	path   string
+	status int64
+}
+
+func (b *browser) newTab(t *testing.T, s *server, vp viewport) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	tb := &tab{t: t, ctx: ctx, base: s.URL, vp: vp, urls: map[network.RequestID]string{}}
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		t.Fatalf("new tab: %v", err)
+	}
+	if err := chromedp.Listen(ctx, tb.event); err != nil {
+		cancel()
+		t.Fatalf("listen: %v", err)
+	}
+	var opts []chromedp.EmulateViewportOption
+	if vp.mobile {
+		opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.width, vp.height, opts...)); err != nil {
+		cancel()
+		t.Fatalf("viewport: %v", err)
+	}
+	t.Cleanup(cancel)
+	t.Cleanup(tb.report) // runs before cancel
+	return tb
+}
+
+// expect lets a response with the status on a URL path (a prefix) pass:
+// the page handles it (a 422 shown next to the fields, for example).
+func (tb *tab) expect(pathPrefix string, status int64) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.allowed = append(tb.allowed, allowRule{pathPrefix, status})
+}
+
+func (tb *tab) event(ev any) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == "error" || ev.Type == "assert" {
+			var parts []string
+			for _, a := range ev.Args {
+				if a.Description != "" {
+					parts = append(parts, a.Description)
+				} else {
+					parts = append(parts, string(a.Value))
+				}
+			}
+			tb.problems = append(tb.problems, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(parts, " ")))
+		}
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg += " " + d.Exception.Description
+		}
+		tb.problems = append(tb.problems, fmt.Sprintf("uncaught exception: %s (%s:%d)", msg, d.URL, d.LineNumber+1))
+	case *log.EventEntryAdded:
+		if e := ev.Entry; e.Level == "error" && e.Source != "network" {
+			tb.problems = append(tb.problems, fmt.Sprintf("browser log (%s): %s %s", e.Source, e.Text, e.URL))
+		}
+	case *network.EventRequestWillBeSent:
+		tb.urls[ev.RequestID] = ev.Request.URL
+	case *network.EventResponseReceived:
+		r := ev.Response
+		if r.Status >= 400 && !tb.allowedLocked(r.URL, r.Status) {
+			tb.problems = append(tb.problems, fmt.Sprintf("HTTP %d for %s", r.Status, strings.TrimPrefix(r.URL, tb.base)))
+		}
+	case *network.EventLoadingFailed:
+		if !ev.Canceled && ev.BlockedReason == "" {
+			tb.problems = append(tb.problems, fmt.Sprintf("request failed: %s %s", ev.ErrorText, strings.TrimPrefix(tb.urls[ev.RequestID], tb.base)))
+		} else if ev.BlockedReason != "" {
+			tb.problems = append(tb.problems, fmt.Sprintf("request blocked (%s): %s", ev.BlockedReason, strings.TrimPrefix(tb.urls[ev.RequestID], tb.base)))
+		}
+	}
+}
+
+func (tb *tab) allowedLocked(url string, status int64) bool {
+	path := strings.TrimPrefix(url, tb.base)
+	for _, a := range tb.allowed {
+		if a.status == status && strings.HasPrefix(path, a.path) {
+			return true
+		}
+	}
+	return false
+}
+
+// report fails the test for each problem the page showed.
+func (tb *tab) report() {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	for _, p := range tb.problems {
+		tb.t.Errorf("[%s] %s", tb.vp.name, p)
+	}
+	tb.problems = nil
+}
+
+// do runs steps with a time limit, failing the test (with a screenshot) on error.
+func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		tb.fail(err)
+	}
+}
+
+func (tb *tab) fail(err error) {
+	tb.t.Helper()
+	name := "FAIL-" + strings.NewReplacer("/", "_", " ", "_").Replace(tb.t.Name())
+	tb.screenshot(name)
+	loc, _ := chromedp.Run(tb.ctx, chromedp.Location())
+	tb.t.Fatalf("at %s: %v (screenshot %s.png)", loc, err, name)
+}
+
+// eval evaluates a JavaScript expression and decodes its value.
+func eval[T any](tb *tab, expr string) T {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.fail(fmt.Errorf("eval %q: %w", expr, err))
+	}
+	return v
+}
+
+// settled waits until the document has loaded and no API call is in flight.
+func settled() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`document.readyState === 'complete' && (document.documentElement.dataset.pending || '0') === '0'`,
+		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second))
+}
+
+// open navigates to a path of the server and waits until the page settled.
+func (tb *tab) open(path string) {
+	tb.t.Helper()
+	tb.do(chromedp.Navigate(tb.base+path), settled())
+}
+
+// waitJS waits until a JavaScript expression is true. Unlike a Poll, it
+// survives navigations: errors while a page is replaced are retried.
+func (tb *tab) waitJS(js, what string) {
+	tb.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var lastErr error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(tb.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if tb.ctx.Err() != nil {
+			break
+		}
+		lastErr = err
+		time.Sleep(30 * time.Millisecond)
+	}
+	tb.fail(fmt.Errorf("timed out waiting for %s (last error %v)", what, lastErr))
+}
+
+// waitText waits until the element's text contains want.
+func (tb *tab) waitText(sel, want string) {
+	tb.t.Helper()
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.includes(%q); })()`, sel, want)
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(tb.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	got, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q)||{}).textContent||'<none>'`, sel)))
+	tb.fail(fmt.Errorf("waiting for %q in %s (text now %q)", want, sel, strings.TrimSpace(got)))
+}
+
+// waitURL waits until the location's path starts with prefix and the page
+// settled, and returns the path and query.
+func (tb *tab) waitURL(prefix string) string {
+	tb.t.Helper()
+	tb.waitJS(fmt.Sprintf(`location.pathname.startsWith(%q) && document.readyState === 'complete' && (document.documentElement.dataset.pending || '0') === '0'`, prefix),
+		"location "+prefix)
+	loc, _ := chromedp.Run(tb.ctx, chromedp.Location())
+	return strings.TrimPrefix(loc, tb.base)
+}
+
+// screenshot saves the viewport as artifacts/screenshots/<name>.png.
+func (tb *tab) screenshot(name string) string {
+	dir := artifactDir("screenshots")
+	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.t.Logf("screenshot %s: %v", name, err)
+		return ""
+	}
+	p := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(p, buf, 0o644); err != nil {
+		tb.t.Logf("screenshot %s: %v", name, err)
+	}
+	return p
+}
+
+// artifactDir returns (and creates) artifacts/<sub> at the repository root.
+func artifactDir(sub string) string {
+	dir, _ := filepath.Abs(filepath.Join("..", "..", "artifacts", sub))
+	_ = os.MkdirAll(dir, 0o755)
+	return dir
+}
+
+// unlabelledJS lists the visible form controls without an accessible label.
+const unlabelledJS = `Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter((e) => e.type !== 'hidden' && e.type !== 'submit' && e.type !== 'button')
+  .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+  .map((e) => e.outerHTML.slice(0, 120))`
+
+// paintJS reads the first (contentful) paint and the load timings in ms,
+// waiting up to two seconds for the paint entries to be recorded.
+const paintJS = `new Promise((resolve) => {
+  const t0 = performance.now();
+  const read = () => {
+    const p = performance.getEntriesByType('paint');
+    const fcp = p.find((e) => e.name === 'first-contentful-paint');
+    const fp = p.find((e) => e.name === 'first-paint');
+    if (!fcp && performance.now() - t0 < 2000) { requestAnimationFrame(read); return; }
+    const n = performance.getEntriesByType('navigation')[0] || {};
+    resolve({ fp: fp ? fp.startTime : -1, fcp: fcp ? fcp.startTime : -1, dcl: n.domContentLoadedEventEnd || -1, load: n.loadEventEnd || -1,
+      bytes: performance.getEntriesByType('resource').filter((r) => /\.(js|css)$/.test(r.name)).reduce((s, r) => s + (r.decodedBodySize || 0), 0) });
+  };
+  read();
+})`
+
+type paint struct {
+	FP    float64 `json:"fp"`
+	FCP   float64 `json:"fcp"`
+	DCL   float64 `json:"dcl"`
+	Load  float64 `json:"load"`
+	Bytes int     `json:"bytes"`
+}
+
+// metrics collects per-page timings for artifacts/web-metrics.json.
+type metrics struct {
+	mu    sync.Mutex
+	Pages map[string]paint `json:"pages"`
+}
+
+func (m *metrics) add(name string, p paint) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Pages == nil {
+		m.Pages = map[string]paint{}
+	}
+	m.Pages[name] = p
+}
+
+func (m *metrics) write(t *testing.T) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, _ := json.MarshalIndent(m, "", "  ")
+	p := filepath.Join(artifactDir(""), "web-metrics.json")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Logf("write metrics: %v", err)
+	}
+}
+
+// apiCall calls the API from Go (not through the page), as another client would.
+func apiCall(s *server, method, path, token string, body any, hdr map[string]string) (int, map[string]any, error) {
+	var rd *strings.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	} else {
+		rd = strings.NewReader("")
+	}
+	req, err := http.NewRequest(method, s.URL+"/api/v1"+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil && !errors.Is(err, context.Canceled) && resp.StatusCode != 204 {
+		return resp.StatusCode, nil, nil
+	}
+	return resp.StatusCode, out, nil
+}
