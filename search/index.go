@@ -73,8 +73,10 @@ const (
 	fSnip    = "snip"   // stored only: text the snippet is cut from
 	fName    = "name"   // the name, analysed
 	fLabels  = "labels" // codes and names of sectors, stages, cities, types
+	fHead    = "head"   // the one-line summary: tagline, category, expertise, services
 	fText    = "text"   // every other searchable text
-	fPinyin  = "py"     // pinyin of names, institutions and cities
+	fPinyin  = "py"     // pinyin of the name
+	fPinyinO = "pyo"    // pinyin of organizations, institutions and districts
 	fLatin   = "fz"     // unstemmed Latin words for typo tolerance
 	fLatinN  = "fzn"    // the same, of the name only
 	fSuggest = "sg"     // name prefixes (full name without spaces)
@@ -427,8 +429,10 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 	phrases := mode == TextWords // phrases of characters need positions
 	dm.AddFieldMappingsAt(fName, analysed(text, phrases))
 	dm.AddFieldMappingsAt(fLabels, analysed(text, phrases))
+	dm.AddFieldMappingsAt(fHead, analysed(text, phrases))
 	dm.AddFieldMappingsAt(fText, analysed(text, phrases))
 	dm.AddFieldMappingsAt(fPinyin, analysed(analysis.AnalyzerKeywords, false))
+	dm.AddFieldMappingsAt(fPinyinO, analysed(analysis.AnalyzerKeywords, false))
 	dm.AddFieldMappingsAt(fLatin, analysed(analysis.AnalyzerLatin, false))
 	dm.AddFieldMappingsAt(fLatinN, analysed(analysis.AnalyzerLatin, false))
 	for _, f := range []string{fSuggest, fSugWord, fSugPy} {
@@ -455,8 +459,10 @@ type document struct {
 	Snip    string   `json:"snip"`
 	Name    string   `json:"name"`
 	Labels  string   `json:"labels"`
+	Head    string   `json:"head"`
 	Text    string   `json:"text"`
 	Pinyin  string   `json:"py"`
+	PinyinO string   `json:"pyo"`
 	Latin   string   `json:"fz"`
 	LatinN  string   `json:"fzn"`
 	Suggest string   `json:"sg"`
@@ -488,7 +494,7 @@ func newDocument(p makerlink.Profile) *document {
 	for _, c := range t.Cities {
 		d.City = append(d.City, makerlink.CanonicalCity(c))
 	}
-	var labels, text, snip, pyNames []string
+	var labels, head, text, snip, pyOther []string
 	labels = append(labels, analysis.TypeText(string(p.Kind())))
 	for _, s := range t.Sectors {
 		labels = append(labels, analysis.SectorText(s))
@@ -499,46 +505,50 @@ func newDocument(p makerlink.Profile) *document {
 	for _, c := range d.City {
 		labels = append(labels, analysis.CityText(c))
 	}
-	pyNames = append(pyNames, t.Name)
 	switch v := p.(type) {
 	case *makerlink.Startup:
 		snip = []string{v.Tagline, v.Description}
-		text = append(text, v.Tagline, v.Description, v.District)
+		head = []string{v.Tagline}
+		text = append(text, v.Description, v.District)
 		text = append(text, v.Needs...)
-		pyNames = append(pyNames, v.District)
+		pyOther = append(pyOther, v.District)
 	case *makerlink.Investor:
 		labels = append(labels, analysis.TypeText(v.Type))
 		snip = []string{v.Thesis}
 		text = append(text, v.Organization, v.Thesis)
 		text = append(text, v.Portfolio...)
-		pyNames = append(pyNames, v.Organization)
+		pyOther = append(pyOther, v.Organization)
 	case *makerlink.Mentor:
 		snip = []string{v.Bio}
+		head = v.Expertise
 		text = append(text, v.Organization, v.Bio)
-		text = append(text, v.Expertise...)
 		text = append(text, v.Languages...)
-		pyNames = append(pyNames, v.Organization)
+		pyOther = append(pyOther, v.Organization)
 	case *makerlink.Equipment:
 		snip = []string{v.Category, v.Institution, v.Description}
-		text = append(text, v.Category, v.Institution, v.Description, v.Specs, v.District)
-		pyNames = append(pyNames, v.Institution, v.District)
+		head = []string{v.Category}
+		text = append(text, v.Institution, v.Description, v.Specs, v.District)
+		pyOther = append(pyOther, v.Institution, v.District)
 	case *makerlink.Space:
 		labels = append(labels, analysis.TypeText(v.Type))
 		snip = []string{v.Description}
+		head = v.Services
 		text = append(text, v.Description, v.District)
-		text = append(text, v.Services...)
-		pyNames = append(pyNames, v.District)
+		pyOther = append(pyOther, v.District)
 	}
 	d.Labels = joinNonEmpty(labels, " \n ")
+	d.Head = joinNonEmpty(head, " \n ")
 	d.Text = joinNonEmpty(text, " \n ")
 	d.Snip = truncateRunes(joinNonEmpty(snip, " · "), maxSnipSource)
+	namePy := analysis.PinyinTerms(t.Name)
+	d.Pinyin = strings.Join(namePy, " ")
 	var py []string
-	for _, n := range pyNames {
+	for _, n := range pyOther {
 		py = append(py, analysis.PinyinTerms(n)...)
 	}
-	d.Pinyin = strings.Join(py, " ")
-	d.Latin = d.Labels + " \n " + d.Text + " \n " + d.Pinyin
-	d.LatinN = t.Name
+	d.PinyinO = strings.Join(py, " ")
+	d.Latin = d.Labels + " \n " + d.Head + " \n " + d.Text + " \n " + d.PinyinO
+	d.LatinN = t.Name + " \n " + d.Pinyin
 	d.Suggest, d.SugWord, d.SugPy = suggestTerms(t.Name)
 	return d
 }

@@ -357,8 +357,10 @@ func phrase(field string, terms []string, boost float64) *query.PhraseQuery {
 const (
 	wName    = 3.0
 	wLabels  = 1.5
+	wHead    = 2.0
 	wText    = 1.0
-	wPinyin  = 1.2
+	wPinyin  = 2.0
+	wPinyinO = 0.8
 	wFuzzy   = 0.3
 	wPhrase  = 0.3 // a phrase of characters, relative to the word
 	wSynonym = 0.8 // a synonym, relative to the words as typed
@@ -403,8 +405,10 @@ func (x *Index) partQuery(p analysis.QueryPart) query.Query {
 		qs = append(qs,
 			term(fName, p.Term, wName),
 			term(fLabels, p.Term, wLabels),
+			term(fHead, p.Term, wHead),
 			term(fText, p.Term, wText),
 			term(fPinyin, p.Raw, wPinyin),
+			term(fPinyinO, p.Raw, wPinyinO),
 		)
 		if f := fuzziness(p.Raw); f > 0 {
 			for _, fb := range []struct {
@@ -422,12 +426,14 @@ func (x *Index) partQuery(p analysis.QueryPart) query.Query {
 		qs = append(qs,
 			term(fName, p.Term, wName),
 			term(fLabels, p.Term, wLabels),
+			term(fHead, p.Term, wHead),
 			term(fText, p.Term, wText),
 		)
 		if x.opts.Mode == TextWords && !p.Known && len(p.Chars) >= 2 {
 			qs = append(qs,
 				phrase(fName, p.Chars, wName*wPhrase),
 				phrase(fLabels, p.Chars, wLabels*wPhrase),
+				phrase(fHead, p.Chars, wHead*wPhrase),
 				phrase(fText, p.Chars, wText*wPhrase),
 			)
 		}
