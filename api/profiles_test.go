@@ -241,6 +241,9 @@ func TestBadBodies(t *testing.T) {
 						path, hdr = path+"/"+id, map[string]string{"If-Match": `"1"`}
 					}
 					r := e.want(e.do(req{method: method, path: path, body: tc.body, token: owner.Token, header: hdr}), tc.status, tc.code)
+					if tc.name == "OneMegabyteField" && !hasField(r.Problem(t).Errors, "description", makerlink.FTooLong) {
+						t.Errorf("%s: errors %.200s, want description too_long", method, r.Body)
+					}
 					if tc.field != "" && !hasFieldName(r.Problem(t).Errors, tc.field) {
 						t.Errorf("%s: errors %s do not name %s", method, r.Body, tc.field)
 					}
