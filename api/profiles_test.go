@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"makerlink"
@@ -418,4 +420,46 @@ func TestSectors(t *testing.T) {
 	if len(v.Cities) != 5 || v.Cities[0].ZH != "银川" || len(v.Cities[0].Districts) == 0 {
 		t.Errorf("cities = %+v", v.Cities)
 	}
+}
+
+// TestConcurrentEditsNeverLoseAnUpdate sends PATCHes of the same version at
+// once: exactly one wins, the others get 412.
+func TestConcurrentEditsNeverLoseAnUpdate(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEnv(t, open)
+		owner := e.register(makerlink.RoleFounder)
+		id := e.create(owner.Token, makerlink.KindStartup, sampleBody(t, makerlink.KindStartup))
+		const n = 8
+		statuses := make(chan int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				hr := httptest.NewRequest("PATCH", "/api/v1/startups/"+id,
+					strings.NewReader(fmt.Sprintf(`{"tagline":"writer %d"}`, i)))
+				hr.Header.Set("Authorization", "Bearer "+owner.Token)
+				hr.Header.Set("If-Match", `"1"`)
+				resp, err := e.srv.App().Test(hr, -1)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+				statuses <- resp.StatusCode
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		count := map[int]int{}
+		for s := range statuses {
+			count[s]++
+		}
+		if count[200] != 1 || count[412] != n-1 {
+			t.Errorf("statuses %v, want one 200 and %d 412", count, n-1)
+		}
+		if _, v := e.stored(makerlink.KindStartup, id); v != 2 {
+			t.Errorf("version %d, want 2", v)
+		}
+	})
 }
