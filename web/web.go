@@ -118,7 +118,7 @@ var pages = func() []page {
 		{path: "/pipeline", name: "pipeline", title: "pipeline.title", wide: true},
 		{path: "/approvals", name: "approvals", title: "approvals.title"},
 		{path: "/notifications", name: "notifications", title: "notifications.title"},
-		{path: "/events/new", name: "event-new", title: "eventnew.title", schemas: true},
+		{path: "/events/new", name: "event-new", title: "eventnew.title"},
 		{path: "/events/:id/console", name: "event-console", title: "console.title", wide: true},
 		{path: "/events/:id/judge", name: "event-judge", title: "judge.title"},
 		{path: "/events/:id/screen", name: "event-screen", title: "screen.title", wide: true, bare: true},

@@ -134,6 +134,18 @@ export function fieldErrorText(fe, f = {}) {
   return key in boot.t ? t(key, { max: f.max || '' }) : fe.message || t('err.invalid');
 }
 
+/** myProfiles refreshes the signed-in user's profiles from GET /me and
+ * returns those of a kind (all kinds when kind is empty). */
+export async function myProfiles(kind) {
+  if (has('me')) {
+    try { auth.setMe(await api('GET', '/me')); } catch { /* keep the cached list */ }
+  }
+  return auth.profiles.filter((r) => !kind || r.kind === kind);
+}
+
+/** reasonText picks a match reason's text in the page language. */
+export const reasonText = (r) => (lang === 'en' ? r.en || r.zh : r.zh || r.en) || r.code;
+
 /** requireSignIn sends anonymous users to the sign-in page and back. */
 export function requireSignIn() {
   if (auth.signedIn()) return true;

@@ -2,6 +2,7 @@
 // navigation, search suggestions, sign-out and the notifications badge.
 import { api, auth, has, $, $$, t } from './core.js';
 import { attachSuggest } from './suggest.js';
+import { sharedLive } from './live.js';
 
 function renderAccount() {
   const user = auth.user;
@@ -74,4 +75,11 @@ window.addEventListener('storage', (e) => { if (e.key && e.key.startsWith('ml.')
 for (const input of $$('input[data-suggest]')) attachSuggest(input);
 const so = $('#signout');
 if (so) so.addEventListener('click', signOut);
-refreshMe().then(refreshBadge);
+refreshMe().then(() => {
+  refreshBadge();
+  // The badge follows the user's live channel when the server has one.
+  const u = auth.user;
+  if (u && auth.signedIn() && has('ws') && has('notifications')) {
+    sharedLive().subscribe('user:' + u.id, { onMessage: refreshBadge, onReset: refreshBadge });
+  }
+});

@@ -1,4 +1,160 @@
-// calendar.js: placeholder until the page is built.
-import { has, t, $, unavailable } from '../core.js';
+// calendar.js: an instrument's week: opening hours, taken slots (GET
+// /api/v1/equipment/{id}/bookings?from=&to=), and booking a free slot
+// (POST /api/v1/equipment/{id}/bookings; 409 slot_taken when someone was faster).
+import { api, auth, h, t, $, params, requireSignIn, setStatus, errorText, fmtMoney, profileURL } from '../core.js';
+import { reportError, clearErrors } from '../forms.js';
+import { DAY, parts, mondayOf, iso, clock, dayLabel, durationText } from '../when.js';
 
-if (!has('bookings')) unavailable($('#app'), t('calendar.title'));
+const id = params.id;
+const STEP = 30;
+let eq = null;
+let week = mondayOf(Date.now());
+let bookings = [];
+
+const windowsOf = (dow) => (eq.open_hours || []).filter((w) => Number(w.day) === dow)
+  .map((w) => ({ from: toMin(w.from), to: toMin(w.to) }));
+const toMin = (s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+const isOpen = (dow, start, end) => windowsOf(dow).some((w) => w.from <= start && end <= w.to);
+const earliest = () => Date.now() + (eq.lead_minutes || 0) * 60e3;
+
+/** taken returns the booking over [a, b), if any. */
+function taken(a, b) {
+  return bookings.find((bk) => bk.status !== 'rejected' && bk.status !== 'cancelled' && new Date(bk.start).getTime() < b && a < new Date(bk.end).getTime());
+}
+
+function renderWeek() {
+  const all = (eq.open_hours || []).map((w) => [toMin(w.from), toMin(w.to)]);
+  const grid = $('#week');
+  $('#week-label').textContent = t('calendar.week_of', { day: dayLabel(week) });
+  if (!all.length) {
+    grid.replaceChildren(h('p', { class: 'muted' }, t('calendar.no_hours')));
+    return;
+  }
+  const lo = Math.floor(Math.min(...all.map((x) => x[0])) / STEP) * STEP;
+  const hi = Math.ceil(Math.max(...all.map((x) => x[1])) / STEP) * STEP;
+  const cells = [h('div', { class: 'dayh' }, '')];
+  for (let i = 0; i < 7; i++) cells.push(h('div', { class: 'dayh' }, dayLabel(week + i * DAY)));
+  for (let m = lo; m < hi; m += STEP) {
+    cells.push(h('div', { class: 'hour' }, m % 60 === 0 ? clock(m) : ''));
+    for (let i = 0; i < 7; i++) {
+      const dayStart = week + i * DAY;
+      const a = dayStart + m * 60e3;
+      const b = a + STEP * 60e3;
+      const what = `${dayLabel(dayStart)} ${clock(m)}`;
+      const bk = taken(a, b);
+      if (bk) {
+        const st = bk.status === 'pending' ? 'pending' : 'busy';
+        cells.push(h('div', { class: 'slot ' + st, title: `${what} ${t('calendar.' + st)}` }, m === Math.floor(parts(new Date(bk.start).getTime()).min / STEP) * STEP ? t('calendar.' + st) : ''));
+      } else if (!isOpen(i + 1, m, m + STEP) || a < earliest()) {
+        cells.push(h('div', { class: 'slot closed', 'aria-hidden': 'true' }));
+      } else {
+        cells.push(h('button', { type: 'button', class: 'slot free', 'aria-label': `${what} ${t('calendar.free')}`, onclick: () => pick(i, m) }, ''));
+      }
+    }
+  }
+  grid.replaceChildren(...cells);
+}
+
+function fillDates() {
+  const sel = $('#b-date');
+  const keep = sel.value;
+  sel.replaceChildren(...Array.from({ length: 7 }, (_, i) => h('option', { value: String(i), selected: String(i) === keep }, dayLabel(week + i * DAY))));
+  fillStarts();
+}
+
+function fillStarts(want) {
+  const i = Number($('#b-date').value || 0);
+  const sel = $('#b-start');
+  const keep = want !== undefined ? want : Number(sel.value);
+  const opts = [];
+  for (const w of windowsOf(i + 1)) {
+    for (let m = Math.ceil(w.from / STEP) * STEP; m + (eq.min_minutes || STEP) <= w.to; m += STEP) {
+      const a = week + i * DAY + m * 60e3;
+      if (a >= earliest()) opts.push(m);
+    }
+  }
+  sel.replaceChildren(...(opts.length ? opts.map((m) => h('option', { value: String(m), selected: m === keep }, clock(m)))
+    : [h('option', { value: '' }, t('calendar.no_slots'))]));
+  fillDurations();
+}
+
+function fillDurations() {
+  const sel = $('#b-duration');
+  const keep = Number(sel.value);
+  const min = eq.min_minutes || STEP;
+  const max = eq.max_minutes || 8 * 60;
+  const opts = [];
+  for (let d = min; d <= max; d += d < STEP ? min : STEP) opts.push(d);
+  sel.replaceChildren(...opts.map((d) => h('option', { value: String(d), selected: d === keep }, durationText(d))));
+}
+
+function pick(i, m) {
+  $('#b-date').value = String(i);
+  fillStarts(m);
+  $('#b-start').value = String(m);
+  $('#b-duration').focus();
+}
+
+async function loadBookings() {
+  try {
+    const res = await api('GET', `/equipment/${encodeURIComponent(id)}/bookings?from=${encodeURIComponent(iso(week))}&to=${encodeURIComponent(iso(week + 7 * DAY))}`);
+    bookings = res.items || [];
+  } catch (err) {
+    bookings = [];
+    setStatus('page-status', errorText(err), 'error');
+  }
+  renderWeek();
+}
+
+async function submit(e) {
+  e.preventDefault();
+  if (!requireSignIn()) return;
+  const form = $('#book-form');
+  clearErrors(form);
+  const i = Number($('#b-date').value);
+  const m = Number($('#b-start').value);
+  const d = Number($('#b-duration').value);
+  if ($('#b-start').value === '') { setStatus('book-status', t('calendar.no_slots'), 'error'); return; }
+  const start = week + i * DAY + m * 60e3;
+  const body = { start: iso(start), end: iso(start + d * 60e3), purpose: $('#b-purpose').value.trim() };
+  const btn = $('#book-submit');
+  btn.disabled = true;
+  setStatus('book-status', t('common.working'));
+  try {
+    const res = await api('POST', `/equipment/${encodeURIComponent(id)}/bookings`, { body });
+    setStatus('book-status', t(res && res.status === 'pending' ? 'calendar.booked_pending' : 'calendar.booked', { when: `${dayLabel(week + i * DAY)} ${clock(m)}` }), 'ok');
+    $('#b-purpose').value = '';
+    await loadBookings();
+  } catch (err) {
+    if (err.code === 'slot_taken') {
+      setStatus('book-status', t('error.slot_taken'), 'error');
+      await loadBookings();
+    } else {
+      reportError(form, 'book-status', err);
+    }
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+async function init() {
+  try {
+    eq = await api('GET', `/equipment/${encodeURIComponent(id)}`);
+  } catch (err) {
+    setStatus('page-status', err.status === 404 ? t('profile.not_found', { kind: t('kind.equipment') }) : errorText(err), 'error');
+    $('#book-form').hidden = true;
+    return;
+  }
+  $('#cal-h').replaceChildren(t('calendar.heading'), h('a', { href: profileURL('equipment', id) }, eq.name));
+  $('#cal-info').textContent = [eq.institution, eq.price_per_hour_cny ? t('calendar.price', { price: fmtMoney(eq.price_per_hour_cny) }) : t('calendar.free_of_charge'),
+    eq.requires_approval ? t('bool.equipment.requires_approval.true') : t('bool.equipment.requires_approval.false')].filter(Boolean).join(' · ');
+  $('#book-note').textContent = auth.signedIn() ? '' : t('calendar.signin_note');
+  $('#prev-week').addEventListener('click', () => { week -= 7 * DAY; fillDates(); loadBookings(); });
+  $('#next-week').addEventListener('click', () => { week += 7 * DAY; fillDates(); loadBookings(); });
+  $('#b-date').addEventListener('change', () => fillStarts());
+  $('#book-form').addEventListener('submit', submit);
+  fillDates();
+  await loadBookings();
+}
+
+if (document.getElementById('week')) init();

@@ -1,4 +1,70 @@
-// pipeline.js: placeholder until the page is built.
-import { has, t, $, unavailable } from '../core.js';
+// pipeline.js: an investor's pipeline board: GET /api/v1/pipeline; moving a
+// startup or editing its note is PUT /api/v1/pipeline/{startup_id}.
+import { api, h, has, t, $, requireSignIn, setStatus, errorText, profileURL, fmtDate, label } from '../core.js';
 
-if (!has('pipeline')) unavailable($('#app'), t('pipeline.title'));
+const STAGES = ['new', 'contacted', 'meeting', 'diligence', 'invested', 'passed'];
+let seq = 0;
+
+function column(stage) {
+  return h('section', { class: 'column', 'data-stage': stage, 'aria-labelledby': 'col-' + stage },
+    h('h2', { id: 'col-' + stage }, label('pipeline.stage.', stage), ' ', h('span', { class: 'count' }, '0')),
+    h('ul', { class: 'cards' }));
+}
+
+function count() {
+  for (const col of document.querySelectorAll('.column')) col.querySelector('.count').textContent = String(col.querySelectorAll('li').length);
+}
+
+function card(it) {
+  const n = ++seq;
+  const name = it.startup_name || it.name || (it.startup && it.startup.name) || it.startup_id;
+  const stageSel = h('select', { id: `stage-${n}` }, STAGES.map((s) => h('option', { value: s, selected: s === it.stage }, label('pipeline.stage.', s))));
+  const note = h('textarea', { id: `note-${n}`, rows: 2, maxlength: 2000 }, it.note || '');
+  const li = h('li', { class: 'card', 'data-startup': it.startup_id },
+    h('h3', null, h('a', { href: profileURL('startup', it.startup_id) }, name)),
+    it.updated_at ? h('p', { class: 'muted small' }, t('pipeline.updated', { date: fmtDate(it.updated_at) })) : null,
+    h('label', { for: `stage-${n}` }, t('pipeline.stage')), stageSel,
+    h('label', { for: `note-${n}` }, t('pipeline.note')), note,
+    h('button', { type: 'button', class: 'small secondary' }, t('pipeline.save_note')));
+  const save = async (focusAfter) => {
+    stageSel.disabled = true;
+    try {
+      await api('PUT', '/pipeline/' + encodeURIComponent(it.startup_id), { body: { stage: stageSel.value, note: note.value } });
+      it.stage = stageSel.value;
+      it.note = note.value;
+      const target = document.querySelector(`.column[data-stage="${it.stage}"] ul`);
+      if (li.parentElement !== target) target.prepend(li);
+      count();
+      setStatus('page-status', t('pipeline.moved', { name, stage: label('pipeline.stage.', it.stage) }), 'ok');
+      if (focusAfter) focusAfter.focus();
+    } catch (err) {
+      stageSel.value = it.stage;
+      setStatus('page-status', errorText(err), 'error');
+    } finally {
+      stageSel.disabled = false;
+    }
+  };
+  stageSel.addEventListener('change', () => save(stageSel));
+  li.querySelector('button').addEventListener('click', () => save(null));
+  return li;
+}
+
+async function load() {
+  const board = $('#board');
+  board.replaceChildren(...STAGES.map(column));
+  setStatus('page-status', t('common.loading'));
+  try {
+    const res = await api('GET', '/pipeline');
+    const items = res.items || [];
+    for (const it of items) {
+      const col = board.querySelector(`.column[data-stage="${STAGES.includes(it.stage) ? it.stage : 'new'}"] ul`);
+      col.append(card(it));
+    }
+    count();
+    setStatus('page-status', items.length ? '' : t('pipeline.none'));
+  } catch (err) {
+    setStatus('page-status', errorText(err), 'error');
+  }
+}
+
+if (requireSignIn() && has('pipeline')) load();

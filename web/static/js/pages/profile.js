@@ -1,41 +1,13 @@
 // profile.js: a profile page of any kind: GET /api/v1/{kind}/{id}, then the
 // actions the viewer may take (edit, book, request an introduction, add to
 // the pipeline) as far as the server offers them.
-import { api, auth, h, has, t, $, params, pageKind, plural, errorText, toast, setStatus, kindLabel } from '../core.js';
+import { api, auth, h, has, t, $, params, pageKind, plural, errorText, toast, kindLabel } from '../core.js';
 import { profileView } from '../render.js';
+import { introForm } from '../intro.js';
 
 const id = params.id;
 const box = $('#profile');
 const actions = $('#profile-actions');
-
-function introForm(p) {
-  const mine = auth.profiles.filter((r) => r.kind === 'startup');
-  if (!mine.length) return h('p', { class: 'muted' }, t('intro.need_startup'));
-  const status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  const form = h('form', { class: 'intro-form', novalidate: true },
-    h('h2', null, t('intro.heading', { name: p.name })),
-    h('div', { class: 'field' },
-      h('label', { for: 'intro-startup' }, t('intro.from')),
-      h('select', { id: 'intro-startup', name: 'startup_id' }, mine.map((r) => h('option', { value: r.id }, r.name)))),
-    h('div', { class: 'field' },
-      h('label', { for: 'intro-message' }, t('intro.message')),
-      h('textarea', { id: 'intro-message', name: 'message', rows: 4, maxlength: 2000 })),
-    status,
-    h('button', { type: 'submit' }, t('intro.send')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const btn = $('button[type=submit]', form);
-    btn.disabled = true;
-    try {
-      await api('POST', '/intros', { body: { startup_id: form.startup_id.value, to_kind: pageKind, to_id: id, message: form.message.value.trim() } });
-      setStatus(status, t('intro.sent'), 'ok');
-    } catch (err) {
-      setStatus(status, errorText(err), 'error');
-      btn.disabled = false;
-    }
-  });
-  return form;
-}
 
 function pipelineButton() {
   const btn = h('button', { type: 'button', class: 'secondary' }, t('pipeline.add'));
@@ -65,7 +37,10 @@ function renderActions(p) {
   const blocks = [];
   if (items.length) blocks.push(h('div', { class: 'button-row' }, items));
   if ((pageKind === 'investor' || pageKind === 'mentor') && has('intros') && user && auth.hasRole('founder') && user.id !== p.owner_id) {
-    blocks.push(introForm(p));
+    const mine = auth.profiles.filter((r) => r.kind === 'startup');
+    blocks.push(mine.length
+      ? introForm({ startups: mine, toKind: pageKind, toID: id, toName: p.name })
+      : h('p', { class: 'muted' }, t('intro.need_startup'), ' ', h('a', { href: '/startups/new' }, t('matches.create'))));
   }
   actions.replaceChildren(...blocks);
   actions.hidden = blocks.length === 0;
