@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,6 +17,7 @@ const (
 	codePreconditionRequired = "precondition_required" // 428: a write without If-Match or version
 	codeMethodNotAllowed     = "method_not_allowed"    // 405
 	codeTimeout              = "timeout"               // 503: the request ran out of time
+	codeHeadersTooLarge      = "headers_too_large"     // 431
 )
 
 // statusByCode is the only table mapping error codes to HTTP statuses.
@@ -38,6 +40,7 @@ var statusByCode = map[string]int{
 	codePreconditionRequired:      fiber.StatusPreconditionRequired,
 	codeMethodNotAllowed:          fiber.StatusMethodNotAllowed,
 	codeTimeout:                   fiber.StatusServiceUnavailable,
+	codeHeadersTooLarge:           fiber.StatusRequestHeaderFieldsTooLarge,
 }
 
 // titles are the short, fixed summaries of each code.
@@ -60,6 +63,7 @@ var titles = map[string]string{
 	codePreconditionRequired:      "Precondition required",
 	codeMethodNotAllowed:          "Method not allowed",
 	codeTimeout:                   "Timeout",
+	codeHeadersTooLarge:           "Request headers too large",
 }
 
 // StatusOf returns the HTTP status for an error code; unknown codes are 500.
@@ -97,6 +101,8 @@ func fiberCode(status int) string {
 		return makerlink.EPayloadTooLarge
 	case fiber.StatusRequestTimeout:
 		return codeTimeout
+	case fiber.StatusRequestHeaderFieldsTooLarge:
+		return codeHeadersTooLarge
 	case fiber.StatusServiceUnavailable:
 		return makerlink.EUnavailable
 	case fiber.StatusUnauthorized:
@@ -131,8 +137,16 @@ func problemOf(err error) Problem {
 			msg = "This method is not allowed here."
 		case makerlink.EInternal:
 			msg = "Internal error."
+		case codeTimeout:
+			msg = "The request took too long to arrive."
+		case codeHeadersTooLarge:
+			msg = "The request headers are too large."
 		default:
 			msg = fe.Message
+			// fasthttp's parse errors may quote the request: keep them short.
+			if len(msg) > 200 {
+				msg = strings.ToValidUTF8(msg[:200], "") + "…"
+			}
 		}
 	case makerlink.ErrorCode(err) == makerlink.EInternal && errors.Is(err, context.DeadlineExceeded):
 		code, msg = codeTimeout, "The request took too long."

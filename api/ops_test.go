@@ -315,3 +315,22 @@ func TestRequestDeadline(t *testing.T) {
 	})
 	e.want(e.do(req{method: "GET", path: "/readyz"}), 503, makerlink.EUnavailable)
 }
+
+// TestHugeHeaders checks that a request whose headers overflow the read
+// buffer gets a problem reply, over a real connection.
+func TestHugeHeaders(t *testing.T) {
+	e := newEnv(t, engines[0].open)
+	base := serve(t, e.srv)
+	rq, _ := http.NewRequest("GET", base+"/healthz", nil)
+	rq.Header.Set("X-Filler", strings.Repeat("a", 16<<10))
+	resp, err := http.DefaultClient.Do(rq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	r := reply{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	if p := r.Problem(t); r.Status != 431 || p.Code != "headers_too_large" || p.Detail != "The request headers are too large." {
+		t.Errorf("status %d %s", r.Status, b)
+	}
+}
