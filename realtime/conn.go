@@ -1,0 +1,432 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"makerlink"
+)
+
+// frame is a queued outgoing frame. Broadcast frames are prepared once and
+// shared by every connection of the room.
+type frame struct {
+	pm   *websocket.PreparedMessage
+	data []byte
+	size int
+	ping bool
+}
+
+func newSharedFrame(b []byte) *frame {
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
+	if err != nil { // only fails on compression errors; we never compress
+		return newFrame(b)
+	}
+	return &frame{pm: pm, size: len(b)}
+}
+
+func newFrame(b []byte) *frame { return &frame{data: b, size: len(b)} }
+
+var pingFrame = &frame{ping: true}
+
+// hardReadLimit closes connections sending frames larger than this.
+const hardReadLimit = 1 << 20
+
+// conn is one websocket connection: a reader (the handler goroutine) and
+// one writer goroutine fed by a bounded queue.
+type conn struct {
+	hub *Hub
+	ws  *websocket.Conn
+
+	// Reader goroutine only.
+	userID      string
+	rooms       map[string]*room
+	subLimit    bucket
+	frameLimit  bucket
+	readTimeout time.Duration
+
+	qmu       sync.Mutex
+	queue     []*frame
+	spare     []*frame
+	qbytes    int
+	closing   bool
+	closeCode int
+	closeText string
+
+	wake       chan struct{} // the writer has work
+	writerDone chan struct{}
+}
+
+func newConn(h *Hub, ws *websocket.Conn) *conn {
+	return &conn{
+		hub:         h,
+		ws:          ws,
+		subLimit:    bucket{rate: h.cfg.SubscribeRate, burst: float64(h.cfg.SubscribeBurst), tokens: float64(h.cfg.SubscribeBurst)},
+		frameLimit:  bucket{rate: h.cfg.FrameRate, burst: float64(h.cfg.FrameBurst), tokens: float64(h.cfg.FrameBurst)},
+		readTimeout: 3 * h.cfg.PingInterval,
+		wake:        make(chan struct{}, 1),
+		writerDone:  make(chan struct{}),
+	}
+}
+
+// run serves the connection until it closes.
+func (c *conn) run(authErr error) {
+	if !c.hub.register(c) {
+		_ = c.ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
+		return
+	}
+	go c.writeLoop()
+	defer c.cleanup()
+	if authErr != nil {
+		code, msg := errorCode(authErr)
+		c.enqueue(newFrame(errorFrame(nil, "", code, msg)))
+		if code == CodeUnauthorized {
+			c.closeWith(CloseUnauthorized, "unauthorized")
+		} else {
+			c.closeWith(CloseTryAgain, "try again later")
+		}
+		<-c.writerDone
+		return
+	}
+	c.readLoop()
+}
+
+func (c *conn) cleanup() {
+	c.closeWith(websocket.CloseNormalClosure, "")
+	<-c.writerDone
+	for _, r := range c.rooms {
+		c.hub.leave(r, c)
+	}
+	c.rooms = nil
+	c.hub.unregister(c)
+}
+
+func (c *conn) readLoop() {
+	c.ws.SetReadLimit(hardReadLimit)
+	_ = c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+	})
+	max := c.hub.cfg.MaxFrameBytes
+	for {
+		mt, r, err := c.ws.NextReader()
+		if err != nil {
+			return
+		}
+		_ = c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+		data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+		if err != nil {
+			return
+		}
+		if len(data) > max {
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				return
+			}
+			c.sendError(nil, "", CodeTooLarge, "Frames are limited to 64 KiB; this one was discarded.")
+			continue
+		}
+		if !c.frameLimit.allow(time.Now()) {
+			c.sendError(nil, "", CodeRateLimited, "Too many frames; slow down.")
+			continue
+		}
+		if mt != websocket.TextMessage {
+			c.sendError(nil, "", CodeBadFrame, "Send JSON in text frames.")
+			continue
+		}
+		c.handle(data)
+	}
+}
+
+func (c *conn) handle(data []byte) {
+	var f clientFrame
+	if err := json.Unmarshal(data, &f); err != nil {
+		c.sendError(nil, "", CodeBadFrame, "A frame is a JSON object like {\"op\":\"subscribe\",\"channel\":\"event:1\"}.")
+		return
+	}
+	if !validRequestID(f.ID) {
+		c.sendError(nil, "", CodeBadFrame, "id must be a string or a number of up to 64 bytes.")
+		return
+	}
+	metricFrames.WithLabelValues(opLabel(f.Op)).Inc()
+	switch f.Op {
+	case OpPing:
+		c.enqueue(newFrame(encodeReply(replyFrame{Op: OpPong, ID: f.ID})))
+	case OpSubscribe:
+		c.subscribe(f)
+	case OpUnsubscribe:
+		c.unsubscribe(f)
+	case OpAuth:
+		c.auth(f)
+	case "":
+		c.sendError(f.ID, "", CodeBadFrame, "The frame has no op.")
+	default:
+		c.sendError(f.ID, "", CodeUnknownOp, "Unknown op; use auth, subscribe, unsubscribe or ping.")
+	}
+}
+
+func (c *conn) opContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), c.hub.cfg.OpTimeout)
+}
+
+func (c *conn) auth(f clientFrame) {
+	switch {
+	case c.userID != "":
+		c.sendError(f.ID, "", CodeAlreadyAuthenticated, "This connection is signed in already.")
+		return
+	case f.Token == "":
+		c.sendError(f.ID, "", CodeBadFrame, "auth needs a token.")
+		return
+	}
+	ctx, cancel := c.opContext()
+	defer cancel()
+	userID, err := c.hub.authenticate(ctx, f.Token)
+	if err != nil {
+		code, msg := errorCode(err)
+		c.sendError(f.ID, "", code, msg)
+		return
+	}
+	c.userID = userID
+	c.enqueue(newFrame(encodeReply(replyFrame{Op: OpAuthenticated, ID: f.ID, UserID: userID})))
+}
+
+func (c *conn) subscribe(f clientFrame) {
+	ch := f.Channel
+	switch {
+	case !c.subLimit.allow(time.Now()):
+		c.sendError(f.ID, ch, CodeRateLimited, "Too many subscribes; slow down.")
+		return
+	case c.rooms[ch] != nil:
+		c.sendError(f.ID, ch, CodeAlreadySubscribed, "Already subscribed to this channel.")
+		return
+	case len(c.rooms) >= c.hub.cfg.MaxChannels:
+		c.sendError(f.ID, ch, CodeTooManyChannels, "Too many subscriptions on one connection.")
+		return
+	}
+	ctx, cancel := c.opContext()
+	defer cancel()
+	if err := c.hub.authorize(ctx, c.userID, ch); err != nil {
+		code, msg := errorCode(err)
+		c.sendError(f.ID, ch, code, msg)
+		return
+	}
+	r, s, err := c.hub.join(ctx, c, ch)
+	if err != nil {
+		c.hub.log.Warn("subscribing failed", "channel", ch, "err", err)
+		code, msg := errorCode(err)
+		c.sendError(f.ID, ch, code, msg)
+		return
+	}
+	since := int64(-1)
+	if f.Since != nil && *f.Since >= 0 {
+		since = *f.Since
+	}
+	hist, err := c.hub.broker.History(ctx, ch, since)
+	if err != nil {
+		c.hub.leave(r, c)
+		c.hub.log.Warn("reading history failed", "channel", ch, "err", err)
+		code, msg := errorCode(err)
+		c.sendError(f.ID, ch, code, msg)
+		return
+	}
+	if c.rooms == nil {
+		c.rooms = make(map[string]*room)
+	}
+	c.rooms[ch] = r
+	r.activate(s, f.ID, hist, since, f.Epoch)
+}
+
+func (c *conn) unsubscribe(f clientFrame) {
+	if r := c.rooms[f.Channel]; r != nil {
+		delete(c.rooms, f.Channel)
+		c.hub.leave(r, c)
+	}
+	c.enqueue(newFrame(encodeReply(replyFrame{Op: OpUnsubscribed, ID: f.ID, Channel: f.Channel})))
+}
+
+func (c *conn) sendError(id json.RawMessage, channel, code, msg string) {
+	metricErrors.WithLabelValues(code).Inc()
+	c.enqueue(newFrame(errorFrame(id, channel, code, msg)))
+}
+
+// enqueue queues f for the writer. It never blocks: when the queue is full
+// the queue is dropped and the writer closes the connection with
+// CloseSlowConsumer once its current write ends.
+func (c *conn) enqueue(f *frame) {
+	c.qmu.Lock()
+	if c.closing {
+		c.qmu.Unlock()
+		return
+	}
+	if !f.ping && (len(c.queue) >= c.hub.cfg.MaxQueue || c.qbytes+f.size > c.hub.cfg.MaxQueueBytes) {
+		// Stop the queue now so that no later frame goes out after a gap.
+		c.closeLocked(CloseSlowConsumer, "slow consumer", false)
+		c.qmu.Unlock()
+		metricDropped.WithLabelValues("slow_consumer").Inc()
+		c.signal()
+		return
+	}
+	c.queue = append(c.queue, f)
+	c.qbytes += f.size
+	c.qmu.Unlock()
+	c.signal()
+}
+
+func (c *conn) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// closeLocked starts closing: the writer sends what is queued (all of it
+// when drain, else nothing more), then a close frame. c.qmu is held.
+func (c *conn) closeLocked(code int, text string, drain bool) {
+	if c.closing {
+		return
+	}
+	c.closing = true
+	c.closeCode, c.closeText = code, text
+	if !drain {
+		c.queue, c.spare, c.qbytes = nil, nil, 0
+	}
+}
+
+// closeWith closes the connection with a close frame, after the frames
+// queued before it.
+func (c *conn) closeWith(code int, text string) {
+	c.qmu.Lock()
+	c.closeLocked(code, text, true)
+	c.qmu.Unlock()
+	c.signal()
+}
+
+// take hands the queued frames to the writer; closing reports that the
+// writer must close the connection once it wrote them.
+func (c *conn) take() (batch []*frame, closing bool) {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	batch = c.queue
+	c.queue, c.spare = c.spare[:0], nil
+	c.qbytes = 0
+	return batch, c.closing
+}
+
+// recycle gives the writer's drained batch back for reuse, unless large.
+func (c *conn) recycle(batch []*frame) {
+	if cap(batch) > 64 {
+		return
+	}
+	clear(batch)
+	c.qmu.Lock()
+	if c.spare == nil && !c.closing {
+		c.spare = batch[:0]
+	}
+	c.qmu.Unlock()
+}
+
+// writeLoop is the connection's only writer.
+func (c *conn) writeLoop() {
+	defer close(c.writerDone)
+	for range c.wake {
+		for {
+			batch, closing := c.take()
+			if len(batch) == 0 {
+				if closing {
+					c.qmu.Lock()
+					code, text := c.closeCode, c.closeText
+					c.qmu.Unlock()
+					_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+					c.shut()
+					return
+				}
+				break
+			}
+			deadline := time.Now().Add(c.hub.cfg.WriteTimeout)
+			_ = c.ws.SetWriteDeadline(deadline)
+			for _, f := range batch {
+				var err error
+				switch {
+				case f.ping:
+					err = c.ws.WriteControl(websocket.PingMessage, nil, deadline)
+				case f.pm != nil:
+					err = c.ws.WritePreparedMessage(f.pm)
+				default:
+					err = c.ws.WriteMessage(websocket.TextMessage, f.data)
+				}
+				if err != nil {
+					metricDropped.WithLabelValues("write_error").Inc()
+					c.qmu.Lock()
+					c.closeLocked(websocket.CloseAbnormalClosure, "", false)
+					c.qmu.Unlock()
+					c.shut()
+					return
+				}
+			}
+			metricSent.Add(float64(len(batch)))
+			c.recycle(batch)
+		}
+	}
+}
+
+// shut ends the connection's reads and writes now. Closing a hijacked
+// fasthttp connection is a no-op (fasthttp closes it when the handler
+// returns), so expired deadlines unblock the reader and the writer, and
+// the handler's return closes the socket.
+func (c *conn) shut() {
+	_ = c.ws.NetConn().SetDeadline(time.Now())
+	_ = c.ws.Close()
+}
+
+// bucket is a token bucket.
+type bucket struct {
+	rate, burst, tokens float64
+	last                time.Time
+}
+
+func (b *bucket) allow(now time.Time) bool {
+	if !b.last.IsZero() {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// authenticate runs Config.Authenticate.
+func (h *Hub) authenticate(ctx context.Context, token string) (string, error) {
+	if h.cfg.Authenticate == nil {
+		return "", makerlink.Errorf(makerlink.EUnauthorized, "Token authentication is not configured.")
+	}
+	userID, err := h.cfg.Authenticate(ctx, token)
+	if err != nil {
+		var e *makerlink.Error
+		if errors.As(err, &e) && e.Code != makerlink.EUnavailable && e.Code != makerlink.EInternal {
+			return "", makerlink.Errorf(makerlink.EUnauthorized, "The token is not valid.")
+		}
+		if !errors.As(err, &e) {
+			h.log.Error("authenticating a websocket failed", "err", err)
+		}
+		return "", err
+	}
+	if userID == "" {
+		return "", makerlink.Errorf(makerlink.EUnauthorized, "The token is not valid.")
+	}
+	return userID, nil
+}
+
+func opLabel(op string) string {
+	switch op {
+	case OpAuth, OpSubscribe, OpUnsubscribe, OpPing:
+		return op
+	}
+	return "other"
+}
