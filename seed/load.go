@@ -3,6 +3,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"makerlink"
 )
@@ -92,16 +93,38 @@ func createUsers(ctx context.Context, st makerlink.Store, us []*makerlink.User, 
 			}
 		}
 	}
+	// One at a time is a round trip and a commit per account: overlap them.
+	// On SQLite the single writer connection serializes them anyway.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan *makerlink.User)
+	var wg sync.WaitGroup
+	for range userWorkers {
+		wg.Go(func() {
+			for u := range next {
+				if err := createUser(ctx, st, u, hash); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		})
+	}
+feed:
 	for _, u := range us {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := createUser(ctx, st, u, hash); err != nil {
-			return err
+		select {
+		case next <- u:
+		case <-ctx.Done():
+			break feed
 		}
 	}
-	return nil
+	close(next)
+	wg.Wait()
+	return context.Cause(ctx)
 }
+
+// userWorkers is the number of accounts Load creates concurrently when the
+// store has no [UserBatcher].
+const userWorkers = 4
 
 // createUser stores u; an account that already exists with u's id (from an
 // interrupted load) is fine.
