@@ -100,7 +100,9 @@ func TestParseQuery(t *testing.T) {
 		{"银川 新能源", []string{"银川", "新能源"}, []analysis.PartKind{analysis.PartSynonym, analysis.PartHan}},
 		{"天使投资", []string{"天使投资"}, []analysis.PartKind{analysis.PartSynonym}},
 		{"Angel Investment", []string{"angel investment"}, []analysis.PartKind{analysis.PartSynonym}},
-		{"the incubators", []string{"incubators"}, []analysis.PartKind{analysis.PartLatin}},
+		{"the incubators", []string{"incubators"}, []analysis.PartKind{analysis.PartSynonym}}, // corrected to incubator
+		{"wind power", []string{"wind", "power"}, []analysis.PartKind{analysis.PartLatin, analysis.PartLatin}},
+		{"hydrogn", []string{"hydrogn"}, []analysis.PartKind{analysis.PartSynonym}},
 		{"孵", []string{"孵"}, []analysis.PartKind{analysis.PartHan}},
 		{`"unbalanced`, []string{"unbalanced"}, []analysis.PartKind{analysis.PartLatin}},
 		{"*:*", nil, nil},

@@ -45,7 +45,7 @@ var typeNames = map[string]string{
 	string(makerlink.KindEquipment): "仪器 设备 共享仪器 equipment instrument",
 	string(makerlink.KindSpace):     "空间 载体 space",
 	"angel":                         "天使投资人 天使投资 angel investor",
-	"fund":                          "基金 投资基金 venture fund",
+	"fund":                          "基金 投资基金 创业投资 风险投资 venture capital fund",
 	"bank":                          "银行 bank",
 	"corporate":                     "企业投资 产业资本 corporate investor",
 	"government_fund":               "政府引导基金 产业基金 government fund",

@@ -193,19 +193,22 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if len(parts) == 0 {
 			return emptyResult(n.facets), nil
 		}
-		main = x.partsQuery(parts, len(parts))
+		main = x.partsQuery(parts, firstMin(len(parts)), false)
 	}
 	res, err := x.run(ctx, n, main, q.Viewer)
 	if err != nil {
 		return nil, err
 	}
-	if res.Total == 0 && len(parts) >= 2 && x.opts.Mode != TextStockCJK {
-		// nothing has every part: settle for most of them
-		min := len(parts) * 2 / 3
-		if min < 1 {
-			min = 1
-		}
-		if res, err = x.run(ctx, n, x.partsQuery(parts, min), q.Viewer); err != nil {
+	if res.Total < relaxBelow && len(parts) > 0 && x.opts.Mode != TextStockCJK {
+		// few documents have every part: settle for half of them,
+		// and for the subwords of compound words; what matched the strict
+		// query stays on top
+		relaxed := bleve.NewBooleanQuery()
+		relaxed.AddMust(x.partsQuery(parts, relaxedMin(len(parts)), true))
+		strict := query.NewDisjunctionQuery([]query.Query{main})
+		strict.SetBoost(wStrict)
+		relaxed.AddShould(strict)
+		if res, err = x.run(ctx, n, relaxed, q.Viewer); err != nil {
 			return nil, err
 		}
 	}
@@ -364,16 +367,19 @@ const (
 	wFuzzy   = 0.3
 	wPhrase  = 0.3 // a phrase of characters, relative to the word
 	wSynonym = 0.8 // a synonym, relative to the words as typed
+	wSubword = 0.5 // the subwords of a word found apart, relative to the word
+	wStrict  = 3.0 // in a relaxed query, for the documents the strict one found
 )
 
 // partsQuery matches documents that match at least min of the parts.
-func (x *Index) partsQuery(parts []analysis.QueryPart, min int) query.Query {
+// A relaxed query also finds the subwords of compound words apart.
+func (x *Index) partsQuery(parts []analysis.QueryPart, min int, relaxed bool) query.Query {
 	if len(parts) == 1 {
-		return x.partQuery(parts[0])
+		return x.partQuery(parts[0], relaxed)
 	}
 	qs := make([]query.Query, len(parts))
 	for i, p := range parts {
-		qs[i] = x.partQuery(p)
+		qs[i] = x.partQuery(p, relaxed)
 	}
 	if min >= len(parts) {
 		return query.NewConjunctionQuery(qs)
@@ -384,12 +390,15 @@ func (x *Index) partsQuery(parts []analysis.QueryPart, min int) query.Query {
 }
 
 // partQuery matches one part of a query in any field.
-func (x *Index) partQuery(p analysis.QueryPart) query.Query {
+func (x *Index) partQuery(p analysis.QueryPart, relaxed bool) query.Query {
 	var qs []query.Query
 	switch p.Kind {
 	case analysis.PartSynonym:
+		if p.Corrected && x.knownWord(p.Alternatives[0][0].Raw) {
+			return x.partQuery(p.Alternatives[0][0], relaxed) // a real word, not a typo
+		}
 		for i, alt := range p.Alternatives {
-			q := x.partsQuery(alt, len(alt))
+			q := x.partsQuery(alt, len(alt), relaxed)
 			if i > 0 {
 				if b, ok := q.(query.BoostableQuery); ok {
 					b.SetBoost(wSynonym)
@@ -436,6 +445,20 @@ func (x *Index) partQuery(p analysis.QueryPart) query.Query {
 				phrase(fHead, p.Chars, wHead*wPhrase),
 				phrase(fText, p.Chars, wText*wPhrase),
 			)
+		}
+		if relaxed && x.opts.Mode == TextWords && len(p.Subwords) > 0 {
+			var sub []query.Query
+			for _, w := range p.Subwords {
+				sub = append(sub, query.NewDisjunctionQuery([]query.Query{
+					term(fName, w, wName),
+					term(fLabels, w, wLabels),
+					term(fHead, w, wHead),
+					term(fText, w, wText),
+				}))
+			}
+			c := query.NewConjunctionQuery(sub)
+			c.SetBoost(wSubword)
+			qs = append(qs, c)
 		}
 	}
 	if len(qs) == 1 {
@@ -524,3 +547,40 @@ func (x *Index) Suggest(ctx context.Context, q string, viewer *makerlink.User) (
 	}
 	return out, nil
 }
+
+// knownWord reports whether a Latin word occurs in the index as typed.
+func (x *Index) knownWord(w string) bool {
+	req := bleve.NewSearchRequestOptions(term(fLatin, w, 1), 0, 0, false)
+	res, err := x.exec(context.Background(), req)
+	if err != nil || res.Total > 0 {
+		return true
+	}
+	req = bleve.NewSearchRequestOptions(term(fLatinN, w, 1), 0, 0, false)
+	res, err = x.exec(context.Background(), req)
+	return err != nil || res.Total > 0
+}
+
+// combine selects how query parts combine (see firstMin); tests compare
+// the choices on the relevance set.
+var combine = 0
+
+// firstMin is the number of parts of a query of n parts a document must
+// match.
+func firstMin(n int) int {
+	switch combine {
+	case 1: // any part; ranking favours documents with more parts
+		return 1
+	case 2: // half of them
+		return (n + 1) / 2
+	}
+	return n // every part, relaxing when nothing matches
+}
+
+// relaxBelow is the number of hits below which a query that requires
+// every part is run again requiring only relaxedMin of them: a long query
+// should not come back nearly empty because one word is missing. The
+// ranking still puts documents with every part first.
+var relaxBelow uint64 = 10
+
+// relaxedMin is the number of parts required by a relaxed query.
+func relaxedMin(n int) int { return max(1, (n+1)/2) }
