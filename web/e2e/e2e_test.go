@@ -263,7 +263,10 @@ func searchAndOpen(t *testing.T, s *server, b *browser) {
 	tb.do(chromedp.SendKeys(chromedp.ID("home-q"), kb.Enter))
 	tb.waitURL("/search")
 	tb.waitText("#results", s.fx.Startup.Name)
-	tb.do(chromedp.Click(chromedp.CSS("#results .hit a")))
+	tb.screenshot("search-results-desktop")
+	// Open the fixture's card (the demo data has other 枸杞 startups too).
+	eval[bool](tb, fmt.Sprintf(`(() => { const a = [...document.querySelectorAll('#results .hit h3 a')].find((a) => a.textContent === %q); a.focus(); return true; })()`, s.fx.Startup.Name))
+	tb.do(chromedp.KeyEvent(kb.Enter))
 	tb.waitURL("/startups/")
 	tb.waitText("#profile h1", s.fx.Startup.Name)
 }

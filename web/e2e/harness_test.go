@@ -30,6 +30,7 @@ import (
 
 	"makerlink/api"
 	"makerlink/search"
+	"makerlink/seed"
 	"makerlink/store/storetest"
 	"makerlink/web"
 )
@@ -52,10 +53,11 @@ func chromiumPath(t *testing.T) string {
 
 // server is the app under test.
 type server struct {
-	URL string
-	api *api.Server
-	web *web.Web
-	fx  *fixtures
+	URL  string
+	api  *api.Server
+	web  *web.Web
+	fx   *fixtures
+	demo *seed.Dataset
 }
 
 func startServer(t *testing.T) *server {
@@ -85,7 +87,17 @@ func startServer(t *testing.T) *server {
 		<-done
 	})
 	s := &server{URL: "http://" + ln.Addr().String(), api: a, web: w}
+	// The demo data of the service (seed 1) plus fixtures this suite names.
+	s.demo = seed.Generate(seed.Options{Seed: 1})
+	hash, err := bcrypt.GenerateFromPassword([]byte(seed.DemoPassword), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Load(context.Background(), st, s.demo, string(hash)); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
 	s.fx = loadFixtures(t, st)
+	want := uint64(len(s.demo.Profiles) + 6)
 
 	// The search index follows the store's change feed, as in the service.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -93,17 +105,19 @@ func startServer(t *testing.T) *server {
 	synced := make(chan struct{})
 	go func() { defer close(synced); _ = syncer.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-synced })
-	deadline := time.Now().Add(30 * time.Second)
+	t0 := time.Now()
+	deadline := t0.Add(60 * time.Second)
 	for {
 		n, err := idx.DocCount()
-		if err == nil && n >= 6 {
+		if err == nil && n >= want {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("search index has %d documents after 30 s (err %v)", n, err)
+			t.Fatalf("search index has %d of %d documents after 60 s (err %v)", n, want, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	t.Logf("server up with %d profiles indexed in %v", want, time.Since(t0).Round(time.Millisecond))
 	return s
 }
 

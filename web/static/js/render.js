@@ -22,6 +22,7 @@ export function value(kind, f, v) {
   switch (f.type) {
     case 'money': return v ? fmtMoney(v) : null;
     case 'int': {
+      if (v === 0 && f.name !== 'capacity') return null;
       const unit = UNITS[kind + '.' + f.name] || UNITS[f.name];
       return unit ? t(unit, { n: fmtNumber(v) }) : fmtNumber(v);
     }
