@@ -38,6 +38,10 @@ func (s *Server) routes() {
 	}
 
 	s.searchRoutes(v1) // search.go
+
+	if s.pages != nil {
+		s.pages.Register(app) // the web app: /, /static/*, page routes
+	}
 }
 
 // serveOpenAPI serves the OpenAPI 3 document built by buildOpenAPI.

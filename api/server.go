@@ -38,6 +38,9 @@ const (
 type Config struct {
 	// Store is the system of record.
 	Store makerlink.Store
+	// Pages mounts the web app (package web) on the same app, after the
+	// API routes; its routes are not part of the OpenAPI document. May be nil.
+	Pages interface{ Register(r fiber.Router) }
 	// Search answers GET /search and /search/suggest; nil makes them 503.
 	Search makerlink.SearchService
 	// Logger receives the access log (at Info) and errors. Nil discards.
@@ -77,6 +80,7 @@ type Server struct {
 	app     *fiber.App
 	store   makerlink.Store
 	search  makerlink.SearchService
+	pages   interface{ Register(r fiber.Router) }
 	log     *slog.Logger
 	ready   func(ctx context.Context) error
 	now     func() time.Time
@@ -106,6 +110,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		store:   cfg.Store,
 		search:  cfg.Search,
+		pages:   cfg.Pages,
 		log:     cfg.Logger,
 		ready:   cfg.Ready,
 		now:     cfg.Now,
