@@ -48,7 +48,7 @@ type pending struct {
 	doc  []byte
 }
 
-type tagRow struct{ tag, value, id string }
+type tagRow struct{ kind, tag, value, id string }
 
 func validKind(k makerlink.Kind) bool { return slices.Contains(makerlink.Kinds, k) }
 
@@ -120,7 +120,7 @@ func (db *DB) createProfiles(ctx context.Context, ps []makerlink.Profile) error 
 		}
 		var tags []tagRow
 		for i := range rows {
-			tags = appendTags(tags, rows[i].m.ID, rows[i].tags)
+			tags = appendTags(tags, rows[i].p.Kind(), rows[i].m.ID, rows[i].tags)
 		}
 		if err := insertTags(ctx, tx, tags); err != nil {
 			return err
@@ -135,7 +135,27 @@ func (db *DB) createProfiles(ctx context.Context, ps []makerlink.Profile) error 
 		restore()
 		return err
 	}
+	if len(rows) >= analyzeAfter {
+		db.analyze(ctx)
+	}
 	return nil
+}
+
+// analyzeAfter is the size of a bulk load after which the store refreshes
+// the planner statistics of PostgreSQL. Without them a freshly loaded
+// schema gets nested-loop plans for filtered lists that take seconds;
+// autovacuum would refresh them only later.
+const analyzeAfter = 500
+
+// analyze refreshes planner statistics of the profile tables on PostgreSQL.
+// SQLite needs none: its list queries fix the join order themselves.
+func (db *DB) analyze(ctx context.Context) {
+	if db.d != postgresDialect {
+		return
+	}
+	if _, err := db.w.ExecContext(ctx, `ANALYZE profiles, profile_tags`); err != nil {
+		db.log.Warn("store: analyze after bulk load", "err", err)
+	}
 }
 
 // profileTags returns the tags of p with the defaults the store relies on,
@@ -162,13 +182,13 @@ func profileTags(p makerlink.Profile) (makerlink.Tags, error) {
 }
 
 // appendTags appends the distinct non-empty tag rows of profile id.
-func appendTags(dst []tagRow, id string, t makerlink.Tags) []tagRow {
+func appendTags(dst []tagRow, k makerlink.Kind, id string, t makerlink.Tags) []tagRow {
 	add := func(tag string, values []string) {
 		for i, v := range values {
 			if v == "" || slices.Contains(values[:i], v) {
 				continue
 			}
-			dst = append(dst, tagRow{tag, v, id})
+			dst = append(dst, tagRow{string(k), tag, v, id})
 		}
 	}
 	add(tagSector, t.Sectors)
@@ -196,9 +216,9 @@ func (db *DB) insertProfiles(ctx context.Context, tx *sql.Tx, rows []pending) er
 }
 
 func insertTags(ctx context.Context, tx *sql.Tx, tags []tagRow) error {
-	const head = `INSERT INTO profile_tags (tag, value, profile_id) VALUES `
-	return execBatched(ctx, tx, head, 3, len(tags), batchTags, func(i int, args []any) []any {
-		return append(args, tags[i].tag, tags[i].value, tags[i].id)
+	const head = `INSERT INTO profile_tags (kind, tag, value, profile_id) VALUES `
+	return execBatched(ctx, tx, head, 4, len(tags), batchTags, func(i int, args []any) []any {
+		return append(args, tags[i].kind, tags[i].tag, tags[i].value, tags[i].id)
 	}, func(err error) error { return fmt.Errorf("store: insert profile tags: %w", err) })
 }
 
@@ -336,7 +356,7 @@ WHERE id = $6 AND kind = $7 AND version = $8`,
 		if _, err := tx.ExecContext(ctx, `DELETE FROM profile_tags WHERE profile_id = $1`, m.ID); err != nil {
 			return fmt.Errorf("store: update profile tags: %w", err)
 		}
-		if err := insertTags(ctx, tx, appendTags(nil, m.ID, tags)); err != nil {
+		if err := insertTags(ctx, tx, appendTags(nil, p.Kind(), m.ID, tags)); err != nil {
 			return err
 		}
 		return db.insertChanges(ctx, tx, []makerlink.ProfileChange{{Kind: p.Kind(), ID: m.ID, At: now}})
@@ -393,12 +413,42 @@ func (db *DB) DeleteProfile(ctx context.Context, k makerlink.Kind, id string, ve
 // [DefaultLimit]). The cursor is the unpadded base64url encoding of the last
 // id of the previous page; a malformed one gives EBadRequest, an unknown
 // kind too.
+//
+// Without a tag filter the query walks the (kind, id) index. With one, it
+// walks the tag index of the first of sector, stage and city in id order
+// and probes the others per candidate before it reads the profile row, so
+// the work is bounded by the profiles carrying that tag, not by all
+// profiles of the kind.
 func (db *DB) FindProfiles(ctx context.Context, f makerlink.ProfileFilter) ([]*makerlink.ProfileRecord, string, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
 	limit = min(limit, MaxLimit)
+	if f.Kind != "" && !validKind(f.Kind) {
+		return nil, "", makerlink.Errorf(makerlink.EBadRequest, "Unknown profile kind.")
+	}
+	after := ""
+	if f.Cursor != "" {
+		var err error
+		if after, err = DecodeCursor(f.Cursor); err != nil {
+			return nil, "", err
+		}
+	}
+	type tagFilter struct{ tag, value string }
+	var tags []tagFilter
+	for _, t := range []tagFilter{{tagSector, f.Sector}, {tagStage, f.Stage}, {tagCity, makerlink.CanonicalCity(f.City)}} {
+		if t.value == "" {
+			continue
+		}
+		if !storable(t.value) {
+			return []*makerlink.ProfileRecord{}, "", nil
+		}
+		tags = append(tags, t)
+	}
+	if f.OwnerID != "" && !storable(f.OwnerID) {
+		return []*makerlink.ProfileRecord{}, "", nil
+	}
 
 	var b strings.Builder
 	var args []any
@@ -406,46 +456,44 @@ func (db *DB) FindProfiles(ctx context.Context, f makerlink.ProfileFilter) ([]*m
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	b.WriteString(`SELECT kind, id, owner_id, version, visibility, doc FROM profiles p WHERE 1 = 1`)
-	if f.Kind != "" {
-		if !validKind(f.Kind) {
-			return nil, "", makerlink.Errorf(makerlink.EBadRequest, "Unknown profile kind.")
+	idCol := "p.id" // the column pages are ordered by
+	b.WriteString(`SELECT p.kind, p.id, p.owner_id, p.version, p.visibility, p.doc FROM `)
+	if len(tags) == 0 {
+		b.WriteString(`profiles p WHERE 1 = 1`)
+		if f.Kind != "" {
+			b.WriteString(" AND p.kind = " + arg(string(f.Kind)))
 		}
-		b.WriteString(" AND kind = " + arg(string(f.Kind)))
+	} else {
+		// CROSS JOIN makes SQLite keep d as the outer loop; PostgreSQL
+		// plans it as any inner join.
+		idCol = "d.profile_id"
+		b.WriteString(`profile_tags d CROSS JOIN profiles p WHERE p.id = d.profile_id`)
+		if f.Kind != "" {
+			b.WriteString(" AND d.kind = " + arg(string(f.Kind)))
+		}
+		b.WriteString(" AND d.tag = '" + tags[0].tag + "' AND d.value = " + arg(tags[0].value))
+		for _, t := range tags[1:] {
+			b.WriteString(" AND EXISTS (SELECT 1 FROM profile_tags t WHERE t.profile_id = d.profile_id AND t.tag = '" +
+				t.tag + "' AND t.value = " + arg(t.value) + ")")
+		}
+		if f.Kind != "" {
+			b.WriteString(" AND p.kind = d.kind")
+		}
 	}
-	if f.Cursor != "" {
-		after, err := DecodeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		b.WriteString(" AND id > " + arg(after))
-	}
-	for _, t := range []struct{ tag, value string }{
-		{tagSector, f.Sector}, {tagStage, f.Stage}, {tagCity, makerlink.CanonicalCity(f.City)},
-	} {
-		if t.value == "" {
-			continue
-		}
-		if !storable(t.value) {
-			return []*makerlink.ProfileRecord{}, "", nil
-		}
-		b.WriteString(" AND EXISTS (SELECT 1 FROM profile_tags t WHERE t.tag = '" + t.tag +
-			"' AND t.value = " + arg(t.value) + " AND t.profile_id = p.id)")
+	if after != "" {
+		b.WriteString(" AND " + idCol + " > " + arg(after))
 	}
 	if f.OwnerID != "" {
-		if !storable(f.OwnerID) {
-			return []*makerlink.ProfileRecord{}, "", nil
-		}
-		b.WriteString(" AND owner_id = " + arg(f.OwnerID))
+		b.WriteString(" AND p.owner_id = " + arg(f.OwnerID))
 	}
 	if !makerlink.SeesHidden(f.Viewer) {
 		if f.Viewer != nil && f.Viewer.ID != "" && storable(f.Viewer.ID) {
-			b.WriteString(" AND (visibility <> " + arg(makerlink.VisibilityInvestors) + " OR owner_id = " + arg(f.Viewer.ID) + ")")
+			b.WriteString(" AND (p.visibility <> " + arg(makerlink.VisibilityInvestors) + " OR p.owner_id = " + arg(f.Viewer.ID) + ")")
 		} else {
-			b.WriteString(" AND visibility <> " + arg(makerlink.VisibilityInvestors))
+			b.WriteString(" AND p.visibility <> " + arg(makerlink.VisibilityInvestors))
 		}
 	}
-	b.WriteString(" ORDER BY id LIMIT " + arg(limit+1))
+	b.WriteString(" ORDER BY " + idCol + " LIMIT " + arg(limit+1))
 
 	rows, err := db.r.QueryContext(ctx, b.String(), args...)
 	if err != nil {
