@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -74,8 +75,39 @@ type Main struct {
 	server *api.Server
 	ln     net.Listener
 	done   chan error
-	stop   context.CancelFunc // stops background work (the search syncer)
-	bg     chan struct{}      // closed when background work has stopped
+	bgctx  context.Context // background work (search syncer, cleanup) runs until stop
+	stop   context.CancelFunc
+	bg     sync.WaitGroup
+}
+
+// background runs f until Close.
+func (m *Main) background(name string, f func(ctx context.Context) error) {
+	m.bg.Add(1)
+	go func() {
+		defer m.bg.Done()
+		if err := f(m.bgctx); err != nil && m.bgctx.Err() == nil {
+			m.Logger.Error("background task stopped", "task", name, "err", err)
+		}
+	}()
+}
+
+// sweepSessions deletes expired sessions every hour.
+func (m *Main) sweepSessions(ctx context.Context) error {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := m.store.DeleteExpiredSessions(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			m.Logger.Warn("delete expired sessions", "err", err)
+		} else if n > 0 {
+			m.Logger.Info("deleted expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // Open opens the database (running migrations), loads demo data when asked,
@@ -94,6 +126,8 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("open store: %w", err)
 	}
 	m.store = st
+	m.bgctx, m.stop = context.WithCancel(context.Background())
+	m.background("sessions", m.sweepSessions)
 	if m.Config.Demo {
 		if err := loadDemo(ctx, st, seed.Options{Seed: 1}, m.Logger); err != nil {
 			return err
@@ -153,7 +187,7 @@ func (m *Main) Close() error {
 	}
 	if m.stop != nil {
 		m.stop()
-		<-m.bg
+		m.bg.Wait()
 	}
 	if m.index != nil {
 		errs = append(errs, m.index.Close())
@@ -177,20 +211,13 @@ func (m *Main) openSearch(ctx context.Context) error {
 		return fmt.Errorf("open search index: %w", err)
 	}
 	m.index = idx
-	sync := search.NewSyncer(idx, m.store, search.SyncOptions{Logger: m.Logger})
+	syncer := search.NewSyncer(idx, m.store, search.SyncOptions{Logger: m.Logger})
 	start := time.Now()
-	if err := sync.Init(ctx); err != nil {
+	if err := syncer.Init(ctx); err != nil {
 		return fmt.Errorf("build search index: %w", err)
 	}
 	m.Logger.Info("search index ready", "took", time.Since(start).Round(time.Millisecond).String())
-	bgctx, stop := context.WithCancel(context.Background())
-	m.stop, m.bg = stop, make(chan struct{})
-	go func() {
-		defer close(m.bg)
-		if err := sync.Run(bgctx); err != nil {
-			m.Logger.Error("search syncer stopped", "err", err)
-		}
-	}()
+	m.background("search", syncer.Run)
 	return nil
 }
 
