@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +15,10 @@ import (
 // TestWeb runs every browser journey on one server and one Chromium.
 func TestWeb(t *testing.T) {
 	chromiumPath(t)
+	old, _ := filepath.Glob(filepath.Join(artifactDir("screenshots"), "FAIL-*.png"))
+	for _, f := range old {
+		os.Remove(f)
+	}
 	s := startServer(t)
 	b := startBrowser(t)
 	var m metrics
@@ -90,6 +96,9 @@ func pagesTour(t *testing.T, s *server, b *browser, m *metrics) {
 				if bad := eval[[]string](tb, unlabelledJS); len(bad) > 0 {
 					t.Errorf("%s: controls without labels: %v", p.name, bad)
 				}
+				if bad := eval[[]string](tb, lowContrastJS); len(bad) > 0 {
+					t.Errorf("%s: text below WCAG AA contrast: %v", p.name, bad)
+				}
 				if run.vp.mobile {
 					if over := eval[int](tb, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
 						t.Errorf("%s: page is %d px wider than the %d-px phone screen", p.name, over, run.vp.width)
@@ -101,6 +110,9 @@ func pagesTour(t *testing.T, s *server, b *browser, m *metrics) {
 				pt := eval[paint](tb, paintJS)
 				m.add(run.vp.name+"-"+run.lang+" "+p.name, pt)
 				tb.screenshot(fmt.Sprintf("%s-%s-%s", p.name, run.vp.name, run.lang))
+				if p.name == "home" || p.name == "equipment" || p.name == "investor" {
+					tb.snapshot(fmt.Sprintf("view-%s-%s-%s", p.name, run.vp.name, run.lang))
+				}
 			}
 		})
 	}
@@ -136,7 +148,7 @@ func englishSwitch(t *testing.T, s *server, b *browser) {
 	if got := eval[string](tb, `document.documentElement.lang`); got != "en" {
 		t.Errorf("another page after the switch: lang %q, want en", got)
 	}
-	tb.screenshot("lang-en-home-phone")
+	tb.snapshot("view-lang-en-home-phone")
 	tb.do(chromedp.Click(chromedp.CSS("a.langswitch")))
 	tb.waitURL("/")
 	tb.waitText("a.brand", "宁夏众创空间共享平台")
@@ -177,6 +189,7 @@ func signUpCreateStartup(t *testing.T, s *server, b *browser) {
 		t.Errorf("focus after errors on %q, want the first invalid field", focused)
 	}
 	tb.screenshot("startup-new-errors-phone")
+	tb.snapshot("view-startup-new-errors-phone")
 
 	tb.do(
 		chromedp.SendKeys(chromedp.ID("f-name"), "滩羊肉溯源"),
@@ -192,6 +205,7 @@ func signUpCreateStartup(t *testing.T, s *server, b *browser) {
 	tb.waitText("#profile h1", "滩羊肉溯源")
 	tb.waitText("#profile", "150 万元")
 	tb.waitText("#profile", "冷链物流合作")
+	tb.snapshot("view-startup-created-phone")
 	id := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/startups/")
 
 	// Edit it.
@@ -264,6 +278,7 @@ func searchAndOpen(t *testing.T, s *server, b *browser) {
 	tb.waitURL("/search")
 	tb.waitText("#results", s.fx.Startup.Name)
 	tb.screenshot("search-results-desktop")
+	tb.snapshot("view-search-results-desktop")
 	// Open the fixture's card (the demo data has other 枸杞 startups too).
 	eval[bool](tb, fmt.Sprintf(`(() => { const a = [...document.querySelectorAll('#results .hit h3 a')].find((a) => a.textContent === %q); a.focus(); return true; })()`, s.fx.Startup.Name))
 	tb.do(chromedp.KeyEvent(kb.Enter))

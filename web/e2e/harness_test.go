@@ -392,6 +392,18 @@ func (tb *tab) screenshot(name string) string {
 	return p
 }
 
+// snapshot saves only the visible viewport (smaller, for docs/).
+func (tb *tab) snapshot(name string) {
+	buf, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		tb.t.Logf("snapshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(artifactDir("screenshots"), name+".png"), buf, 0o644); err != nil {
+		tb.t.Logf("snapshot %s: %v", name, err)
+	}
+}
+
 // artifactDir returns (and creates) artifacts/<sub> at the repository root.
 func artifactDir(sub string) string {
 	dir, _ := filepath.Abs(filepath.Join("..", "..", "artifacts", sub))
@@ -404,6 +416,37 @@ const unlabelledJS = `Array.from(document.querySelectorAll('input, select, texta
   .filter((e) => e.type !== 'hidden' && e.type !== 'submit' && e.type !== 'button')
   .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
   .map((e) => e.outerHTML.slice(0, 120))`
+
+// lowContrastJS lists visible text whose contrast with its background is
+// below WCAG AA: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold).
+// Disabled controls are exempt, as WCAG allows.
+const lowContrastJS = `(() => {
+  const lin = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = (c) => 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
+  const parse = (s) => { const m = /rgba?\(([^)]+)\)/.exec(s); if (!m) return null; const p = m[1].split(',').map(parseFloat); return { rgb: p.slice(0, 3), a: p.length > 3 ? p[3] : 1 }; };
+  const bgOf = (el) => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a > 0.5) return c.rgb; } return [255, 255, 255]; };
+  const bad = [];
+  const seen = new Set();
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (w.nextNode()) {
+    const n = w.currentNode;
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || seen.has(el)) continue;
+    seen.add(el);
+    if (el.closest('[hidden], .vh, [aria-hidden="true"], button:disabled, option, script, style')) continue;
+    const cs = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    if (cs.visibility === 'hidden' || r.width === 0 || r.height === 0 || parseFloat(cs.opacity) < 0.1) continue;
+    const fg = parse(cs.color).rgb;
+    const bg = bgOf(el);
+    const a = lum(fg), b = lum(bg);
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(cs.fontSize);
+    const need = size >= 24 || (parseInt(cs.fontWeight, 10) >= 700 && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) bad.push(el.tagName.toLowerCase() + '.' + el.className + ' "' + n.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
+  }
+  return bad;
+})()`
 
 // paintJS reads the first (contentful) paint and the load timings in ms,
 // waiting up to two seconds for the paint entries to be recorded.
