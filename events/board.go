@@ -1,0 +1,428 @@
+package events
+
+import (
+	"context"
+	"time"
+
+	"makerlink"
+)
+
+// voteCounts returns the votes per pitch: from the database for pitches
+// whose voting closed (final, cached), from the tally for the others.
+func (s *Service) voteCounts(ctx context.Context, eventID string, pitches []*makerlink.Pitch) (map[string]int64, error) {
+	open, missingFinal := false, false
+	s.mu.Lock()
+	for _, p := range pitches {
+		if !p.VotingClosed {
+			open = true
+		} else if _, ok := s.final[p.ID]; !ok {
+			missingFinal = true
+		}
+	}
+	s.mu.Unlock()
+	out := map[string]int64{}
+	if missingFinal {
+		db, err := s.st.CountVotes(ctx, eventID)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		for _, p := range pitches {
+			if p.VotingClosed {
+				s.final[p.ID] = db[p.ID]
+			}
+		}
+		s.mu.Unlock()
+	}
+	if open {
+		c, err := s.cachedCounts(ctx, eventID)
+		if err != nil {
+			return nil, err
+		}
+		out = c
+	}
+	s.mu.Lock()
+	for _, p := range pitches {
+		if p.VotingClosed {
+			out[p.ID] = s.final[p.ID]
+		}
+	}
+	s.mu.Unlock()
+	return out, nil
+}
+
+// cachedCounts reads the tally, rebuilding it from the database (with the
+// event's gate held exclusively) when it is missing.
+func (s *Service) cachedCounts(ctx context.Context, eventID string) (map[string]int64, error) {
+	c, ok, err := s.tally.cached(ctx, eventID)
+	if err != nil || ok {
+		return c, err
+	}
+	g := s.gate(eventID)
+	g.Lock()
+	defer g.Unlock()
+	if c, ok, err := s.tally.cached(ctx, eventID); err != nil || ok {
+		return c, err
+	}
+	db, err := s.st.CountVotes(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.tally.fill(ctx, eventID, db); err != nil {
+		return nil, err
+	}
+	s.log.Info("vote counts rebuilt from the database", "event", eventID)
+	return db, nil
+}
+
+// computeBoard builds the full leaderboard and reports whether the
+// audience may see it.
+func (s *Service) computeBoard(ctx context.Context, eventID string) (*makerlink.Leaderboard, bool, error) {
+	e, err := s.st.FindEvent(ctx, eventID)
+	if err != nil {
+		return nil, false, err
+	}
+	pitches, err := s.st.FindPitches(ctx, eventID)
+	if err != nil {
+		return nil, false, err
+	}
+	scores, err := s.st.FindScores(ctx, eventID)
+	if err != nil {
+		return nil, false, err
+	}
+	recusals, err := s.st.FindRecusals(ctx, eventID)
+	if err != nil {
+		return nil, false, err
+	}
+	version, err := s.st.BoardVersion(ctx, eventID)
+	if err != nil {
+		return nil, false, err
+	}
+	votes, err := s.voteCounts(ctx, eventID, pitches)
+	if err != nil {
+		return nil, false, err
+	}
+	lb := makerlink.BuildLeaderboard(e, pitches, scores, recusals, votes)
+	lb.Version = version
+	for _, n := range votes {
+		lb.Version += n
+	}
+	return lb, resultsVisible(e, pitches), nil
+}
+
+// board returns the leaderboard, from a cache younger than the board
+// interval (at most 100 ms) when this node changed nothing since.
+func (s *Service) board(ctx context.Context, eventID string) (*makerlink.Leaderboard, bool, error) {
+	s.mu.Lock()
+	cb, ok := s.boards[eventID]
+	s.mu.Unlock()
+	if ok && s.now().Sub(cb.at) < min(s.interval, DefaultBoardInterval) {
+		return cb.lb, cb.visible, nil
+	}
+	lb, visible, err := s.computeBoard(ctx, eventID)
+	if err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	if _, dirty := s.dirty[eventID]; !dirty {
+		s.boards[eventID] = cachedBoard{lb: lb, visible: visible, at: s.now()}
+	}
+	s.mu.Unlock()
+	return lb, visible, nil
+}
+
+// hiddenBoard is what the audience gets while the results are hidden.
+func hiddenBoard(lb *makerlink.Leaderboard) *makerlink.Leaderboard {
+	return &makerlink.Leaderboard{EventID: lb.EventID, Version: lb.Version, Ranking: lb.Ranking, Hidden: true,
+		Items: []makerlink.LeaderboardItem{}}
+}
+
+// Leaderboard returns the event's leaderboard as viewer (nil when
+// anonymous) may see it: the organizer, admins and judges always see the
+// results; the audience sees them unless the event hides them until
+// voting closes.
+func (s *Service) Leaderboard(ctx context.Context, viewer *makerlink.User, eventID string) (*makerlink.Leaderboard, error) {
+	lb, visible, err := s.board(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	if visible {
+		return lb, nil
+	}
+	e, err := s.st.FindEvent(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.insider(ctx, viewer, e)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return lb, nil
+	}
+	return hiddenBoard(lb), nil
+}
+
+// JudgeProgress is how far a judge is with the event's scoring.
+type JudgeProgress struct {
+	UserID   string   `json:"user_id"`
+	Name     string   `json:"name"`
+	Scored   int      `json:"scored"`   // pitches scored (recused ones excluded)
+	Expected int      `json:"expected"` // started pitches the judge is not recused from
+	Recused  []string `json:"recused"`  // pitch ids
+}
+
+// PitchProgress is how the judging of one pitch stands.
+type PitchProgress struct {
+	PitchID      string               `json:"pitch_id"`
+	StartupName  string               `json:"startup_name"`
+	Order        int                  `json:"order"`
+	State        string               `json:"state"`
+	Scored       int                  `json:"scored"`   // non-recused judges who scored
+	Expected     int                  `json:"expected"` // non-recused judges
+	Missing      []string             `json:"missing"`  // non-recused judges who have not scored (once started)
+	Spread       float64              `json:"spread"`
+	StdDev       float64              `json:"stddev"`
+	Disagreement bool                 `json:"disagreement"`
+	Recusals     []*makerlink.Recusal `json:"recusals"`
+}
+
+// Progress is the organizer's view of the judging.
+type Progress struct {
+	EventID string          `json:"event_id"`
+	Judges  []JudgeProgress `json:"judges"`
+	Pitches []PitchProgress `json:"pitches"`
+}
+
+// Progress returns the judges' progress and the pitches where they
+// disagree widely. Only the organizer (or an admin) may see it.
+func (s *Service) Progress(ctx context.Context, u *makerlink.User, eventID string) (*Progress, error) {
+	if _, err := s.organizerOf(ctx, u, eventID); err != nil {
+		return nil, err
+	}
+	return s.progress(ctx, eventID)
+}
+
+func (s *Service) progress(ctx context.Context, eventID string) (*Progress, error) {
+	e, err := s.st.FindEvent(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	pitches, err := s.st.FindPitches(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	judges, err := s.st.FindJudges(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := s.st.FindScores(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	recusals, err := s.st.FindRecusals(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	type key struct{ pitch, judge string }
+	recused := map[key]bool{}
+	byPitch := map[string][]*makerlink.Recusal{}
+	for _, r := range recusals {
+		recused[key{r.PitchID, r.JudgeID}] = true
+		byPitch[r.PitchID] = append(byPitch[r.PitchID], r)
+	}
+	scored := map[key]bool{}
+	for _, sc := range scores {
+		scored[key{sc.PitchID, sc.JudgeID}] = true
+	}
+	lb := makerlink.BuildLeaderboard(e, pitches, scores, recusals, nil)
+	items := map[string]makerlink.LeaderboardItem{}
+	for _, it := range lb.Items {
+		items[it.PitchID] = it
+	}
+	out := &Progress{EventID: eventID, Judges: []JudgeProgress{}, Pitches: []PitchProgress{}}
+	for _, j := range judges {
+		jp := JudgeProgress{UserID: j.UserID, Name: j.Name, Recused: []string{}}
+		for _, p := range pitches {
+			k := key{p.ID, j.UserID}
+			switch {
+			case recused[k]:
+				jp.Recused = append(jp.Recused, p.ID)
+			case p.State != makerlink.PitchScheduled:
+				jp.Expected++
+				if scored[k] {
+					jp.Scored++
+				}
+			}
+		}
+		out.Judges = append(out.Judges, jp)
+	}
+	for _, p := range pitches {
+		it := items[p.ID]
+		pp := PitchProgress{PitchID: p.ID, StartupName: p.StartupName, Order: p.Order, State: p.State,
+			Scored: it.Judges, Spread: it.Spread, StdDev: it.StdDev, Disagreement: it.Disagreement,
+			Missing: []string{}, Recusals: byPitch[p.ID]}
+		if pp.Recusals == nil {
+			pp.Recusals = []*makerlink.Recusal{}
+		}
+		seen := map[string]bool{}
+		for _, j := range judges {
+			if recused[key{p.ID, j.UserID}] || seen[j.UserID] {
+				continue
+			}
+			seen[j.UserID] = true
+			pp.Expected++
+			if p.State != makerlink.PitchScheduled && !scored[key{p.ID, j.UserID}] {
+				pp.Missing = append(pp.Missing, j.UserID)
+			}
+		}
+		out.Pitches = append(out.Pitches, pp)
+	}
+	return out, nil
+}
+
+// loop publishes dirty leaderboards and progress, at most once per board
+// interval per event, and repairs the Redis vote counts of active events.
+func (s *Service) loop() {
+	defer s.wg.Done()
+	tick := time.NewTicker(s.interval)
+	defer tick.Stop()
+	rec := time.NewTicker(s.reconcile)
+	defer rec.Stop()
+	for {
+		select {
+		case <-s.stop:
+			s.flush(true)
+			return
+		case <-tick.C:
+			s.flush(false)
+		case <-rec.C:
+			s.reconcileActive()
+		}
+	}
+}
+
+// flush publishes the dirty events whose slot this node gets.
+func (s *Service) flush(final bool) {
+	s.mu.Lock()
+	if len(s.dirty) == 0 {
+		s.mu.Unlock()
+		return
+	}
+	work := make(map[string]uint8, len(s.dirty))
+	for id, bits := range s.dirty {
+		work[id] = bits
+	}
+	clear(s.dirty)
+	s.mu.Unlock()
+	for id, bits := range work {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if !final && !s.tally.slot(ctx, id, s.interval) {
+			// Another node published this event within the interval; try
+			// again at the next tick so that this node's changes show.
+			s.mu.Lock()
+			s.dirty[id] |= bits
+			s.mu.Unlock()
+			cancel()
+			continue
+		}
+		if bits&dirtyBoard != 0 {
+			s.publishBoard(ctx, id)
+		}
+		if bits&dirtyProgress != 0 {
+			s.publishProgress(ctx, id)
+		}
+		cancel()
+	}
+}
+
+func (s *Service) publishBoard(ctx context.Context, eventID string) {
+	lb, visible, err := s.computeBoard(ctx, eventID)
+	if err != nil {
+		s.log.Warn("leaderboard", "event", eventID, "err", err)
+		return
+	}
+	s.mu.Lock()
+	if _, dirty := s.dirty[eventID]; !dirty {
+		s.boards[eventID] = cachedBoard{lb: lb, visible: visible, at: s.now()}
+	}
+	wasHidden := s.hidden[eventID]
+	s.hidden[eventID] = !visible
+	s.mu.Unlock()
+	if s.rt != nil {
+		if err := s.rt.storeBoard(ctx, lb); err != nil {
+			s.log.Warn("leaderboard sorted set", "event", eventID, "err", err)
+		}
+	}
+	s.publish(ctx, "event:"+eventID+":judges", TypeLeaderboard, lb)
+	switch {
+	case visible:
+		s.publish(ctx, "event:"+eventID, TypeLeaderboard, lb)
+	case !wasHidden:
+		s.publish(ctx, "event:"+eventID, TypeLeaderboard, hiddenBoard(lb))
+	}
+}
+
+func (s *Service) publishProgress(ctx context.Context, eventID string) {
+	if s.pub == nil {
+		return
+	}
+	p, err := s.progress(ctx, eventID)
+	if err != nil {
+		s.log.Warn("progress", "event", eventID, "err", err)
+		return
+	}
+	s.publish(ctx, "event:"+eventID+":judges", TypeProgress, p)
+}
+
+// reconcileActive repairs the Redis vote counts of events active in the
+// last ten minutes.
+func (s *Service) reconcileActive() {
+	if s.rt == nil {
+		return
+	}
+	now := s.now()
+	s.mu.Lock()
+	var ids []string
+	for id, at := range s.active {
+		if now.Sub(at) > 10*time.Minute {
+			delete(s.active, id)
+			continue
+		}
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	for _, id := range ids {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := s.tally.reconcile(ctx, id, func() (map[string]int64, error) { return s.st.CountVotes(ctx, id) })
+		cancel()
+		if err != nil {
+			s.log.Warn("reconciling vote counts", "event", id, "err", err)
+		}
+	}
+}
+
+// RebuildCounts drops the cached vote counts of an event so that the next
+// read rebuilds them from the database. Operators use it after restoring
+// Redis; tests use it to simulate a loss.
+func (s *Service) RebuildCounts(ctx context.Context, eventID string) error {
+	if err := s.tally.forget(ctx, eventID); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.boards, eventID)
+	s.mu.Unlock()
+	s.markDirty(eventID, dirtyBoard)
+	return nil
+}
+
+// ReconcileCounts checks the cached vote counts of an event against the
+// database now and repairs them (the loop does it every
+// Config.ReconcileInterval for active events).
+func (s *Service) ReconcileCounts(ctx context.Context, eventID string) error {
+	err := s.tally.reconcile(ctx, eventID, func() (map[string]int64, error) { return s.st.CountVotes(ctx, eventID) })
+	s.mu.Lock()
+	delete(s.boards, eventID)
+	s.mu.Unlock()
+	return err
+}
