@@ -220,7 +220,7 @@ func TestDatasetJSON(t *testing.T) {
 
 func BenchmarkLoad(b *testing.B) {
 	for _, e := range engines {
-		for _, total := range []int{seed.DefaultTotal, 20_000} {
+		for _, total := range []int{seed.DefaultTotal, 20_000, 100_000} {
 			b.Run(e.name+"/"+strconv.Itoa(total), func(b *testing.B) {
 				d := seed.Generate(seed.Options{Seed: 1, Total: total})
 				for b.Loop() {

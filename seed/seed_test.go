@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -531,6 +532,23 @@ func TestDemoAccounts(t *testing.T) {
 	}
 	if a := d.UserByEmail(seed.AdminEmail); !a.IsAdmin() || len(owned(seed.AdminEmail)) != 0 {
 		t.Errorf("admin %+v", a)
+	}
+}
+
+// TestREADMEListsDemoLogins keeps README.md in step with the accounts.
+func TestREADMEListsDemoLogins(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	if !strings.Contains(readme, "`"+seed.DemoPassword+"`") {
+		t.Error("README.md does not give DemoPassword")
+	}
+	for _, a := range gen(t, seed.Options{Seed: 1}).Accounts {
+		if !strings.Contains(readme, "`"+a.Email+"` | "+a.Role+" |") {
+			t.Errorf("README.md does not list %s as %s", a.Email, a.Role)
+		}
 	}
 }
 
