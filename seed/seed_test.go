@@ -561,3 +561,9 @@ func BenchmarkGenerate100k(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkGenerateDefault(b *testing.B) {
+	for b.Loop() {
+		seed.Generate(seed.Options{Seed: 1})
+	}
+}
