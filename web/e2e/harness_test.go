@@ -68,12 +68,12 @@ func startServer(t *testing.T) *server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	a := api.New(api.Config{Store: st, Search: idx, PasswordCost: bcrypt.MinCost})
 	w, err := web.New(web.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Register(a.App())
+	// Wired as cmd/makerlink serve does: the API mounts the pages after its routes.
+	a := api.New(api.Config{Store: st, Search: idx, Pages: w, PasswordCost: bcrypt.MinCost})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
