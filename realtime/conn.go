@@ -57,9 +57,9 @@ type conn struct {
 	closing   bool
 	closeCode int
 	closeText string
+	writing   bool // a writer goroutine runs
 
-	wake       chan struct{} // the writer has work
-	writerDone chan struct{}
+	writerDone chan struct{} // closed by the writer that closes the connection
 }
 
 func newConn(h *Hub, ws *websocket.Conn) *conn {
@@ -69,7 +69,6 @@ func newConn(h *Hub, ws *websocket.Conn) *conn {
 		subLimit:    bucket{rate: h.cfg.SubscribeRate, burst: float64(h.cfg.SubscribeBurst), tokens: float64(h.cfg.SubscribeBurst)},
 		frameLimit:  bucket{rate: h.cfg.FrameRate, burst: float64(h.cfg.FrameBurst), tokens: float64(h.cfg.FrameBurst)},
 		readTimeout: 3 * h.cfg.PingInterval,
-		wake:        make(chan struct{}, 1),
 		writerDone:  make(chan struct{}),
 	}
 }
@@ -81,7 +80,6 @@ func (c *conn) run(authErr error) {
 			websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
 		return
 	}
-	go c.writeLoop()
 	defer c.cleanup()
 	if authErr != nil {
 		code, msg := errorCode(authErr)
@@ -268,19 +266,21 @@ func (c *conn) enqueue(f *frame) {
 		c.closeLocked(CloseSlowConsumer, "slow consumer", false)
 		c.qmu.Unlock()
 		metricDropped.WithLabelValues("slow_consumer").Inc()
-		c.signal()
 		return
 	}
 	c.queue = append(c.queue, f)
 	c.qbytes += f.size
+	c.startWriterLocked()
 	c.qmu.Unlock()
-	c.signal()
 }
 
-func (c *conn) signal() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
+// startWriterLocked starts the writer unless it runs. The writer exits when
+// the queue is empty, so an idle connection holds no writer goroutine (and
+// its stack); there is never more than one. c.qmu is held.
+func (c *conn) startWriterLocked() {
+	if !c.writing {
+		c.writing = true
+		go c.writeLoop()
 	}
 }
 
@@ -295,6 +295,7 @@ func (c *conn) closeLocked(code int, text string, drain bool) {
 	if !drain {
 		c.queue, c.spare, c.qbytes = nil, nil, 0
 	}
+	c.startWriterLocked()
 }
 
 // closeWith closes the connection with a close frame, after the frames
@@ -303,14 +304,18 @@ func (c *conn) closeWith(code int, text string) {
 	c.qmu.Lock()
 	c.closeLocked(code, text, true)
 	c.qmu.Unlock()
-	c.signal()
 }
 
 // take hands the queued frames to the writer; closing reports that the
-// writer must close the connection once it wrote them.
+// writer must close the connection once it wrote them. With nothing to do
+// it marks the writer stopped: the writer must exit.
 func (c *conn) take() (batch []*frame, closing bool) {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
+	if len(c.queue) == 0 && !c.closing {
+		c.writing = false
+		return nil, false
+	}
 	batch = c.queue
 	c.queue, c.spare = c.spare[:0], nil
 	c.qbytes = 0
@@ -330,47 +335,47 @@ func (c *conn) recycle(batch []*frame) {
 	c.qmu.Unlock()
 }
 
-// writeLoop is the connection's only writer.
+// writeLoop is the connection's only writer: it runs while frames are
+// queued and closes the connection when asked to.
 func (c *conn) writeLoop() {
-	defer close(c.writerDone)
-	for range c.wake {
-		for {
-			batch, closing := c.take()
-			if len(batch) == 0 {
-				if closing {
-					c.qmu.Lock()
-					code, text := c.closeCode, c.closeText
-					c.qmu.Unlock()
-					_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
-					c.shut()
-					return
-				}
-				break
+	for {
+		batch, closing := c.take()
+		if len(batch) == 0 {
+			if closing {
+				c.qmu.Lock()
+				code, text := c.closeCode, c.closeText
+				c.qmu.Unlock()
+				_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+				c.shut()
+				close(c.writerDone)
 			}
-			deadline := time.Now().Add(c.hub.cfg.WriteTimeout)
-			_ = c.ws.SetWriteDeadline(deadline)
-			for _, f := range batch {
-				var err error
-				switch {
-				case f.ping:
-					err = c.ws.WriteControl(websocket.PingMessage, nil, deadline)
-				case f.pm != nil:
-					err = c.ws.WritePreparedMessage(f.pm)
-				default:
-					err = c.ws.WriteMessage(websocket.TextMessage, f.data)
-				}
-				if err != nil {
-					metricDropped.WithLabelValues("write_error").Inc()
-					c.qmu.Lock()
-					c.closeLocked(websocket.CloseAbnormalClosure, "", false)
-					c.qmu.Unlock()
-					c.shut()
-					return
-				}
-			}
-			metricSent.Add(float64(len(batch)))
-			c.recycle(batch)
+			return
 		}
+		deadline := time.Now().Add(c.hub.cfg.WriteTimeout)
+		_ = c.ws.SetWriteDeadline(deadline)
+		for _, f := range batch {
+			var err error
+			switch {
+			case f.ping:
+				err = c.ws.WriteControl(websocket.PingMessage, nil, deadline)
+			case f.pm != nil:
+				err = c.ws.WritePreparedMessage(f.pm)
+			default:
+				err = c.ws.WriteMessage(websocket.TextMessage, f.data)
+			}
+			if err != nil {
+				metricDropped.WithLabelValues("write_error").Inc()
+				c.qmu.Lock()
+				c.closing = true // no close frame: the socket failed
+				c.queue, c.spare, c.qbytes = nil, nil, 0
+				c.qmu.Unlock()
+				c.shut()
+				close(c.writerDone)
+				return
+			}
+		}
+		metricSent.Add(float64(len(batch)))
+		c.recycle(batch)
 	}
 }
 

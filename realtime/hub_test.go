@@ -66,18 +66,28 @@ func startHub(t *testing.T, b realtime.Broker, cfg realtime.Config) (*realtime.H
 		cfg.PresenceInterval = 20 * time.Millisecond
 	}
 	hub := realtime.NewHub(b, cfg)
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	hub.Mount(app)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := newApp(hub)
+	ln := listen(t)
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() {
 		_ = hub.Close()
 		_ = app.ShutdownWithTimeout(2 * time.Second)
 	})
 	return hub, "ws://" + ln.Addr().String() + "/ws"
+}
+
+func newApp(hub *realtime.Hub) *fiber.App {
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	hub.Mount(app)
+	return app
+}
+
+func listen(tb testing.TB) net.Listener {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ln
 }
 
 func tctx(t *testing.T) context.Context {

@@ -246,8 +246,12 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	interval := time.Duration(float64(time.Second) / cfg.Rate)
 	tick := time.NewTicker(interval)
 	end := time.After(cfg.Duration)
-	published := 0
-	var lastSeq int64
+	// Each publish runs on its own goroutine so that a slow publish does
+	// not lower the rate; the broker orders them by seq.
+	var published atomic.Int64
+	var lastSeq atomic.Int64
+	var pubErr atomic.Value
+	var pubs sync.WaitGroup
 loop:
 	for {
 		select {
@@ -256,24 +260,41 @@ loop:
 		case <-end:
 			break loop
 		case <-tick.C:
-			seq, err := cfg.Publisher.Publish(ctx, cfg.Channel, "loadtest", payload{T: time.Now().UnixNano(), Pad: pad})
-			if err != nil {
+			if err, ok := pubErr.Load().(error); ok {
 				tick.Stop()
 				return rep, fmt.Errorf("loadtest: publish: %w", err)
 			}
-			published++
-			lastSeq = seq
+			pubs.Add(1)
+			go func() {
+				defer pubs.Done()
+				seq, err := cfg.Publisher.Publish(ctx, cfg.Channel, "loadtest", payload{T: time.Now().UnixNano(), Pad: pad})
+				if err != nil {
+					pubErr.CompareAndSwap(nil, err)
+					return
+				}
+				published.Add(1)
+				for {
+					cur := lastSeq.Load()
+					if seq <= cur || lastSeq.CompareAndSwap(cur, seq) {
+						break
+					}
+				}
+			}()
 		}
 	}
 	tick.Stop()
-	rep.Published = published
-	cfg.Log("published %d messages; settling", published)
+	pubs.Wait()
+	if err, ok := pubErr.Load().(error); ok {
+		return rep, fmt.Errorf("loadtest: publish: %w", err)
+	}
+	rep.Published = int(published.Load())
+	cfg.Log("published %d messages; settling", rep.Published)
 	// Wait until every client has the last seq, or Settle passes.
 	deadline := time.Now().Add(cfg.Settle)
 	for time.Now().Before(deadline) {
 		done := true
 		for _, m := range live {
-			if atomic.LoadInt64(&m.last) < lastSeq {
+			if atomic.LoadInt64(&m.last) < lastSeq.Load() {
 				done = false
 				break
 			}
@@ -289,16 +310,16 @@ loop:
 		rep.Received += atomic.LoadInt64(&m.received)
 		rep.Duplicated += atomic.LoadInt64(&m.dups)
 		rep.OutOfOrder += atomic.LoadInt64(&m.ooo)
-		if want := lastSeq - m.base; got < want {
+		if want := lastSeq.Load() - m.base; got < want {
 			rep.Lost += want - got
 		}
 	}
-	rep.Expected = int64(published) * int64(rep.Connected)
+	rep.Expected = int64(rep.Published) * int64(rep.Connected)
 	rep.Drops = drops.Load()
 	rep.P50, rep.P90, rep.P99, rep.Max = hist.quantile(0.50), hist.quantile(0.90), hist.quantile(0.99), hist.max()
 
 	if cfg.Storm {
-		if err := storm(ctx, cfg, live, lastSeq, &rep); err != nil {
+		if err := storm(ctx, cfg, live, &rep); err != nil {
 			return rep, err
 		}
 	}
@@ -330,7 +351,7 @@ func (m *member) receive(msg client.Message, h *histogram, streaming *atomic.Boo
 }
 
 // storm closes every client and resumes them all at once with since.
-func storm(ctx context.Context, cfg Config, live []*member, lastSeq int64, rep *Report) error {
+func storm(ctx context.Context, cfg Config, live []*member, rep *Report) error {
 	for _, m := range live {
 		_ = m.c.Close()
 	}

@@ -1,0 +1,66 @@
+package realtime_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"makerlink/realtime"
+	"makerlink/realtime/client"
+)
+
+// BenchmarkHubFanout measures one publish reaching every client of a room
+// (server and clients in this process, memory engine). ns/op is the time
+// until the last client has the message.
+func BenchmarkHubFanout(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
+			br := realtime.NewMemory(realtime.BrokerConfig{})
+			defer br.Close()
+			hub, url := startHubB(b, br)
+			var got atomic.Int64
+			done := make(chan struct{}, 1)
+			target := atomic.Int64{}
+			for i := 0; i < n; i++ {
+				c, err := client.Dial(context.Background(), url, client.Options{OnMessage: func(client.Message) {
+					if got.Add(1) == target.Load() {
+						done <- struct{}{}
+					}
+				}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer c.Close()
+				if _, err := c.Subscribe(context.Background(), "event:bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			data := map[string]any{"items": make([]int, 50)}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				target.Store(int64(n) * int64(i+1))
+				if _, err := hub.Publish(context.Background(), "event:bench", "leaderboard", data); err != nil {
+					b.Fatal(err)
+				}
+				select {
+				case <-done:
+				case <-time.After(30 * time.Second):
+					b.Fatalf("timed out: %d of %d", got.Load(), target.Load())
+				}
+			}
+			b.ReportMetric(float64(n), "clients")
+		})
+	}
+}
+
+func startHubB(b *testing.B, br realtime.Broker) (*realtime.Hub, string) {
+	hub := realtime.NewHub(br, realtime.Config{Logger: slog.New(slog.DiscardHandler)})
+	app := newApp(hub)
+	ln := listen(b)
+	go func() { _ = app.Listener(ln) }()
+	b.Cleanup(func() { _ = hub.Close(); _ = app.Shutdown() })
+	return hub, "ws://" + ln.Addr().String() + "/ws"
+}
