@@ -1,0 +1,78 @@
+package crunchbase
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+)
+
+// RunEval is the `makerlink rank-eval` command: it reads the Crunchbase
+// folder, splits the investments by date (the README's split by default),
+// fits the model on the training side and prints Recall@10, Recall@50 and
+// MRR for all pairs, new pairs, and new pairs of startups with and without
+// history, next to the popularity and category-popularity baselines it
+// computes in the same run. With -tune it first fits the weights on the
+// inner split of the training side (train < 2010-10-01).
+func RunEval(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("rank-eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("data", "../shared/data/crunchbase2013", "folder with startups.csv, investors.csv, train_investments.csv")
+	inner := fs.Bool("inner", false, "evaluate on the inner split (train < 2010-10-01) instead of the README split")
+	protocol := fs.String("protocol", PerRound, "per-round (each pair at its round: its type and the earlier investments known) or per-startup (the README's: one ranking per startup at the cutoff)")
+	tune := fs.Bool("tune", false, "first fit the weights on the inner split (training side only), then evaluate with them")
+	passes := fs.Int("passes", 3, "coordinate-ascent passes of -tune")
+	p := DefaultParams
+	fs.Float64Var(&p.HalfLifeYears, "halflife", p.HalfLifeYears, "half-life in years of the preference counts")
+	fs.Float64Var(&p.PopHalfLifeYears, "pop-halflife", p.PopHalfLifeYears, "half-life in years of the popularity prior")
+	fs.Float64Var(&p.RecentHalfLifeYears, "recent-halflife", p.RecentHalfLifeYears, "half-life in years of the short-term popularity")
+	fs.Float64Var(&p.Alpha, "alpha", p.Alpha, "smoothing of the per-investor distributions")
+	fs.Float64Var(&p.AlphaPair, "alpha-pair", p.AlphaPair, "smoothing of the pair distributions")
+	fs.Float64Var(&p.GraphPrior, "graph-prior", p.GraphPrior, "share of the smoothing prior from co-investors")
+	fs.Float64Var(&p.CoNorm, "co-norm", p.CoNorm, "exponent of a backer's co-investment total dividing its row")
+	fs.IntVar(&p.SyndicateTop, "syndicate-top", p.SyndicateTop, "investors whose co-investors are boosted")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *protocol != PerRound && *protocol != PerStartup {
+		return fmt.Errorf("rank-eval: -protocol must be %s or %s", PerRound, PerStartup)
+	}
+	ds, err := ReadDataset(*dir)
+	if err != nil {
+		return err
+	}
+	sp := READMESplit
+	if *inner {
+		sp = InnerSplit
+	}
+	if *tune {
+		fmt.Fprintf(stdout, "tuning on the inner split (train < %s, tune < %s), protocol %s\n", InnerSplit.Cutoff.Format(time.DateOnly), InnerSplit.End.Format(time.DateOnly), *protocol)
+		if p, _, err = Tune(ds, InnerSplit, *protocol, p, *passes, stdout); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "tuned params: %s\n", FormatParams(p))
+	}
+	t0 := time.Now()
+	m, err := Fit(ds, sp.Cutoff, p)
+	if err != nil {
+		return err
+	}
+	fit := time.Since(t0)
+	fmt.Fprintf(stdout, "split: train < %s, validate < %s; %d investors ranked; fit in %v\n",
+		sp.Cutoff.Format(time.DateOnly), sp.End.Format(time.DateOnly), m.Investors(), fit.Round(time.Millisecond))
+	var reps []Report
+	for _, pr := range []string{PerStartup, *protocol} {
+		es := buildEvalSet(ds, sp, m, pr)
+		fmt.Fprintf(stdout, "protocol %s: %d rankings, %d pairs (%d new)\n", pr, len(es.queries), es.pairs, es.newP)
+		if pr == PerStartup {
+			reps = append(reps, baselines(ds, m, sp, es)...)
+			reps = append(reps, modelReport("model, no round type ("+pr+")", m, es, false))
+		}
+		reps = append(reps, modelReport("model ("+pr+")", m, es, true))
+		if pr == PerStartup && *protocol == PerStartup {
+			break
+		}
+	}
+	printReports(stdout, reps)
+	return nil
+}

@@ -1,0 +1,272 @@
+package crunchbase
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// Split is a date split of the investments: train before Cutoff, validate
+// from Cutoff until End (exclusive).
+type Split struct {
+	Cutoff, End time.Time
+}
+
+// READMESplit is the split suggested by the data's README.
+var READMESplit = Split{date(2011, 10, 1), date(2012, 10, 1)}
+
+// InnerSplit is the split of the training side used to fit weights.
+var InnerSplit = Split{date(2010, 10, 1), date(2011, 10, 1)}
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// evalQuery is one ranking of the validation side: a startup at a time,
+// with the type of the round it raises and the investors that backed it
+// before, and the target investors scored against this ranking.
+type evalQuery struct {
+	startup   string
+	round     string    // type of the target round
+	at        time.Time // query time (zero: the cutoff)
+	earlier   []string  // investors of its validation investments before at
+	hist      bool      // it had an investment before the query time
+	targets   []int     // investor rows backing it
+	newTarget []bool    // the investor had not backed it in training
+}
+
+// evalSet is the validation side of a split.
+type evalSet struct {
+	queries []evalQuery
+	pairs   int
+	newP    int
+}
+
+// Protocols of [buildEvalSet].
+const (
+	// PerStartup ranks once per validation startup at the cutoff, with the
+	// type of its first validation round and its training history: the
+	// README's protocol.
+	PerStartup = "per-startup"
+	// PerRound ranks each pair at the date of its first validation
+	// investment, with that round's type and every investment of the startup
+	// before that date: what the product knows when a founder raises a round.
+	PerRound = "per-round"
+)
+
+func buildEvalSet(ds *Dataset, sp Split, m *Model, protocol string) evalSet {
+	trainPairs := map[[2]string]bool{}
+	hist := map[string]bool{}
+	for _, iv := range ds.Investments {
+		if iv.Date.Before(sp.Cutoff) {
+			trainPairs[[2]string{iv.StartupID, iv.InvestorID}] = true
+			hist[iv.StartupID] = true
+		}
+	}
+	// The first validation investment of every pair, and of every startup.
+	type firstInv struct {
+		d     time.Time
+		round string
+	}
+	pairFirst := map[[2]string]firstInv{}
+	startFirst := map[string]firstInv{}
+	byStartup := map[string][]Investment{}
+	for _, iv := range ds.Investments {
+		if iv.Date.Before(sp.Cutoff) || !iv.Date.Before(sp.End) {
+			continue
+		}
+		byStartup[iv.StartupID] = append(byStartup[iv.StartupID], iv)
+		if f, ok := startFirst[iv.StartupID]; !ok || iv.Date.Before(f.d) {
+			startFirst[iv.StartupID] = firstInv{iv.Date, iv.RoundType}
+		}
+		if _, ok := m.invRow[iv.InvestorID]; !ok {
+			continue
+		}
+		k := [2]string{iv.StartupID, iv.InvestorID}
+		if f, ok := pairFirst[k]; !ok || iv.Date.Before(f.d) {
+			pairFirst[k] = firstInv{iv.Date, iv.RoundType}
+		}
+	}
+	type qkey struct {
+		startup string
+		d       time.Time
+		round   string
+	}
+	groups := map[qkey][]string{}
+	for k, f := range pairFirst {
+		key := qkey{k[0], time.Time{}, startFirst[k[0]].round}
+		if protocol == PerRound {
+			key = qkey{k[0], f.d, f.round}
+		}
+		groups[key] = append(groups[key], k[1])
+	}
+	keys := make([]qkey, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b qkey) int {
+		return cmp.Or(cmp.Compare(a.startup, b.startup), a.d.Compare(b.d), cmp.Compare(a.round, b.round))
+	})
+	var es evalSet
+	for _, k := range keys {
+		q := evalQuery{startup: k.startup, round: k.round, at: k.d, hist: hist[k.startup]}
+		if protocol == PerRound {
+			for _, iv := range byStartup[k.startup] {
+				if iv.Date.Before(k.d) && !slices.Contains(q.earlier, iv.InvestorID) {
+					q.earlier = append(q.earlier, iv.InvestorID)
+				}
+			}
+			q.hist = q.hist || len(q.earlier) > 0
+		}
+		inv := groups[k]
+		slices.Sort(inv)
+		for _, id := range inv {
+			q.targets = append(q.targets, m.invRow[id])
+			nw := !trainPairs[[2]string{k.startup, id}]
+			q.newTarget = append(q.newTarget, nw)
+			es.pairs++
+			if nw {
+				es.newP++
+			}
+		}
+		es.queries = append(es.queries, q)
+	}
+	return es
+}
+
+// Metrics are ranking figures over a set of (startup, investor) pairs.
+type Metrics struct {
+	Pairs, Startups  int
+	R10, R50, MRR    float64
+	startupsSeen     map[string]bool
+	hit10, hit50, rr float64
+}
+
+func (x *Metrics) add(startup string, rank int) {
+	if x.startupsSeen == nil {
+		x.startupsSeen = map[string]bool{}
+	}
+	x.startupsSeen[startup] = true
+	x.Pairs++
+	if rank <= 10 {
+		x.hit10++
+	}
+	if rank <= 50 {
+		x.hit50++
+	}
+	x.rr += 1 / float64(rank)
+}
+
+func (x *Metrics) finish() {
+	x.Startups = len(x.startupsSeen)
+	if x.Pairs > 0 {
+		x.R10 = x.hit10 / float64(x.Pairs)
+		x.R50 = x.hit50 / float64(x.Pairs)
+		x.MRR = x.rr / float64(x.Pairs)
+	}
+}
+
+// Report holds the metrics of one ranker on one split.
+type Report struct {
+	Name                         string
+	All, New, NewHist, NewNoHist Metrics
+}
+
+// rankOf returns the 1-based rank of row t under scores s with tie order.
+func rankOf[T cmp.Ordered](s []T, t int, tie func(a, b int) bool) int {
+	st := s[t]
+	rank := 1
+	for j, v := range s {
+		if v > st || (v == st && j != t && tie(j, t)) {
+			rank++
+		}
+	}
+	return rank
+}
+
+// evaluate ranks every investor for each query with score and collects the
+// metrics. score returns the score vector of a query (reused between calls).
+func evaluate[T cmp.Ordered](name string, es evalSet, score func(q *evalQuery) []T, tie func(a, b int) bool) Report {
+	rep := Report{Name: name}
+	for i := range es.queries {
+		q := &es.queries[i]
+		s := score(q)
+		for k, t := range q.targets {
+			r := rankOf(s, t, tie)
+			rep.All.add(q.startup, r)
+			if q.newTarget[k] {
+				rep.New.add(q.startup, r)
+				if q.hist {
+					rep.NewHist.add(q.startup, r)
+				} else {
+					rep.NewNoHist.add(q.startup, r)
+				}
+			}
+		}
+	}
+	rep.All.finish()
+	rep.New.finish()
+	rep.NewHist.finish()
+	rep.NewNoHist.finish()
+	return rep
+}
+
+// modelReport evaluates the model; withRound uses the first validation
+// round's type (what a founder states when asking for matches).
+func modelReport(name string, m *Model, es evalSet, withRound bool) Report {
+	var s []float32
+	return evaluate(name, es, func(e *evalQuery) []float32 {
+		rt := ""
+		if withRound {
+			rt = e.round
+		}
+		s = m.Scores(m.NewQuery(e.startup, rt, e.at, e.earlier), s)
+		return s
+	}, m.Tie)
+}
+
+// baselines computes the README's popularity and category-popularity baselines.
+func baselines(ds *Dataset, m *Model, sp Split, es evalSet) []Report {
+	pop := slices.Clone(m.trainN)
+	catCount := map[string][]float64{}
+	for _, iv := range ds.Investments {
+		if !iv.Date.Before(sp.Cutoff) {
+			continue
+		}
+		c := ""
+		if s := m.startups[iv.StartupID]; s != nil {
+			c = s.Category
+		}
+		if catCount[c] == nil {
+			catCount[c] = make([]float64, len(m.invIDs))
+		}
+		catCount[c][m.invRow[iv.InvestorID]]++
+	}
+	idTie := func(a, b int) bool { return m.invIDs[a] < m.invIDs[b] }
+	popTie := m.Tie
+	r1 := evaluate("popularity", es, func(*evalQuery) []float64 { return pop }, idTie)
+	zero := make([]float64, len(m.invIDs))
+	r2 := evaluate("category popularity", es, func(e *evalQuery) []float64 {
+		c := ""
+		if s := m.startups[e.startup]; s != nil {
+			c = s.Category
+		}
+		if v := catCount[c]; v != nil {
+			return v
+		}
+		return zero
+	}, popTie)
+	return []Report{r1, r2}
+}
+
+func printReports(w io.Writer, reps []Report) {
+	fmt.Fprintf(w, "%-34s %-13s %6s %8s %8s %8s\n", "ranker", "pairs", "n", "R@10", "R@50", "MRR")
+	for _, r := range reps {
+		for _, x := range []struct {
+			n string
+			m Metrics
+		}{{"all", r.All}, {"new", r.New}, {"new, with history", r.NewHist}, {"new, no history", r.NewNoHist}} {
+			fmt.Fprintf(w, "%-34s %-18s %6d %8.4f %8.4f %8.4f\n", r.Name, x.n, x.m.Pairs, x.m.R10, x.m.R50, x.m.MRR)
+		}
+	}
+}

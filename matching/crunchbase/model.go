@@ -1,0 +1,628 @@
+package crunchbase
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"makerlink/matching"
+)
+
+// Params are the hyperparameters and factor weights of the Crunchbase
+// ranker. The score of an investor for a startup is
+//
+//	WPopularity·pop + WSector·lift(category) + WStage·lift(round) + ...
+//
+// one weighted dot product of the investor's row with the startup's query
+// vector, plus the co-investment terms (see [Model.Scores]).
+type Params struct {
+	HalfLifeYears    float64 // recency of the preference counts: an investment counts 0.5^(age/half-life)
+	PopHalfLifeYears float64 // recency of the popularity prior
+	Alpha            float64 // Dirichlet smoothing of the per-investor distributions (pseudo-investments)
+	AlphaPair        float64 // smoothing of the pair (interaction) distributions
+	CatSim           float64 // share of category counts spread over similar categories (0..1)
+	GraphPrior       float64 // share of the smoothing prior taken from the investor's co-investors (0..1)
+	CoNorm           float64 // a backer's co-investment row is divided by its total^CoNorm
+	Regions          int     // regions with their own column; the rest share one
+
+	WPopularity         float64 // popularity prior: log(1 + recency-weighted investments)
+	WSector             float64 // category lift
+	WStage              float64 // round-type lift (when the round type is known)
+	WAge                float64 // lift of the company's age at the round
+	WFirst              float64 // lift of first rounds (no history) or follow-on rounds (history)
+	WLocation           float64 // region lift
+	WCatRound           float64 // category x round-type interaction
+	WRegRound           float64 // region x round-type interaction
+	WCatReg             float64 // category x region interaction
+	WCoinvest           float64 // co-investment with the startup's earlier backers
+	WFollow             float64 // investors who joined companies after the startup's backers
+	WRecent             float64 // short-term popularity: log(1 + investments weighted with RecentHalfLifeYears)
+	WSyndicate          float64 // co-investment with the SyndicateTop best-ranked investors (syndicates)
+	SyndicateTop        int
+	RecentHalfLifeYears float64
+}
+
+// DefaultParams are the weights fitted on the inner split of the training
+// side (train < 2010-10-01, tuned on 2010-10-01..2011-09-30) by
+// `makerlink rank-eval -tune`; see docs/benchmarks.md.
+var DefaultParams = Params{
+	HalfLifeYears: 1.5, PopHalfLifeYears: 0.75, Alpha: 5, AlphaPair: 5, CatSim: 0.3, Regions: 48,
+	WPopularity: 1, WSector: 0.45, WStage: 0.45, WAge: 0.2, WFirst: 0.25, WLocation: 0.5,
+	WCoinvest: 1.25, WFollow: 1.75,
+}
+
+// Block indexes the column blocks of an investor row.
+type block int
+
+const (
+	bCat block = iota
+	bRound
+	bAge
+	bFirst
+	bRegion
+	bCatRound
+	bRegRound
+	bCatReg
+	bPop
+	bRecent
+	numBlocks
+)
+
+const ageBuckets = 7 // 0-1, 2, 3-4, 5-7, 8-12, 13+ years, unknown
+
+// Rounds are the round types of the data; "" (unknown) has its own column.
+var Rounds = []string{"angel", "series-a", "series-b", "series-c+", "venture", "other", "private-equity", "post-ipo", "crowdfunding", ""}
+
+// Model holds one row per investor with a training investment in a
+// [matching.Table] (lifts of category, round type, age, first round and
+// region, their interactions, and the popularity prior) and the sparse
+// co-investment graph of the training investments.
+type Model struct {
+	P   Params
+	Now time.Time // the cutoff: investments before it were used
+
+	table    *matching.Table
+	invIDs   []string // row -> investor id (dense rows: a model is fitted once)
+	invRow   map[string]int
+	trainN   []float64 // raw training investments per row (tie-break)
+	startups map[string]*Startup
+	backers  map[string][]int // startup -> rows of its training investors
+	cats     map[string]int
+	regions  map[string]int
+	size     [numBlocks]int
+	off      [numBlocks]int
+	width    int
+	co       []map[int32]float32 // investor -> co-investors (shared startups, recency-weighted)
+	follow   []map[int32]float32 // investor -> investors who joined its companies later
+}
+
+// Fit builds the model from the investments dated before now.
+func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
+	if p.Regions < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.AlphaPair < 0 || p.CatSim < 0 || p.CatSim > 1 {
+		return nil, fmt.Errorf("bad parameters %+v", p)
+	}
+	m := &Model{P: p, Now: now, invRow: map[string]int{}, startups: map[string]*Startup{}, backers: map[string][]int{}}
+	for i := range ds.Startups {
+		m.startups[ds.Startups[i].ID] = &ds.Startups[i]
+	}
+	var train []Investment
+	for _, iv := range ds.Investments {
+		if iv.Date.Before(now) {
+			train = append(train, iv)
+		}
+	}
+	for _, iv := range train {
+		m.invRow[iv.InvestorID] = -1
+	}
+	for id := range m.invRow {
+		m.invIDs = append(m.invIDs, id)
+	}
+	slices.Sort(m.invIDs)
+	for r, id := range m.invIDs {
+		m.invRow[id] = r
+	}
+	n := len(m.invIDs)
+
+	// Vocabularies: every category of the startups file, the most frequent regions.
+	catList := []string{""}
+	for _, s := range ds.Startups {
+		catList = append(catList, s.Category)
+	}
+	slices.Sort(catList)
+	catList = slices.Compact(catList)
+	m.cats = map[string]int{}
+	for i, c := range catList {
+		m.cats[c] = i
+	}
+	regionCount := map[string]int{}
+	for _, iv := range train {
+		if s := m.startups[iv.StartupID]; s != nil && s.Region != "" {
+			regionCount[s.Region]++
+		}
+	}
+	regs := make([]string, 0, len(regionCount))
+	for r := range regionCount {
+		regs = append(regs, r)
+	}
+	slices.SortFunc(regs, func(a, b string) int { return cmp.Or(cmp.Compare(regionCount[b], regionCount[a]), cmp.Compare(a, b)) })
+	regs = regs[:min(len(regs), p.Regions)]
+	m.regions = map[string]int{}
+	for i, r := range regs {
+		m.regions[r] = i
+	}
+	nc, nr, ng := len(catList), len(Rounds), len(regs)+1
+	m.size = [numBlocks]int{bCat: nc, bRound: nr, bAge: ageBuckets, bFirst: 2, bRegion: ng,
+		bCatRound: nc * nr, bRegRound: ng * nr, bCatReg: nc * ng, bPop: 1, bRecent: 1}
+	for b := range numBlocks {
+		m.off[b] = m.width
+		m.width += m.size[b]
+	}
+
+	// First training investment date per startup: first rounds versus follow-ons.
+	first := map[string]time.Time{}
+	for _, iv := range train {
+		if f, ok := first[iv.StartupID]; !ok || iv.Date.Before(f) {
+			first[iv.StartupID] = iv.Date
+		}
+	}
+	// Recency-weighted counts per investor and block value.
+	counts := make([][]float64, numBlocks)
+	for b := range numBlocks {
+		counts[b] = make([]float64, n*m.size[b])
+	}
+	pop := make([]float64, n)
+	recent := make([]float64, n)
+	m.trainN = make([]float64, n)
+	seen := map[[2]string]bool{}
+	for _, iv := range train {
+		r := m.invRow[iv.InvestorID]
+		s := m.startups[iv.StartupID]
+		w := recency(now, iv.Date, p.HalfLifeYears)
+		pop[r] += recency(now, iv.Date, p.PopHalfLifeYears)
+		if p.RecentHalfLifeYears > 0 {
+			recent[r] += recency(now, iv.Date, p.RecentHalfLifeYears)
+		}
+		m.trainN[r]++
+		c, rt, g := m.catIndex(s), roundIndex(iv.RoundType), m.regionIndex(s)
+		fi := 1
+		if iv.Date.Equal(first[iv.StartupID]) {
+			fi = 0
+		}
+		for b, v := range [numBlocks]int{bCat: c, bRound: rt, bAge: ageBucket(s, iv.Date), bFirst: fi, bRegion: g,
+			bCatRound: c*nr + rt, bRegRound: g*nr + rt, bCatReg: c*ng + g} {
+			if b != int(bPop) && b != int(bRecent) {
+				counts[b][r*m.size[b]+v] += w
+			}
+		}
+		k := [2]string{iv.StartupID, iv.InvestorID}
+		if !seen[k] {
+			seen[k] = true
+			m.backers[iv.StartupID] = append(m.backers[iv.StartupID], r)
+		}
+	}
+	if p.CatSim > 0 {
+		counts[bCat] = spreadSimilar(counts[bCat], n, nc, p.CatSim)
+	}
+	m.coinvestGraph(train)
+	var lift [numBlocks][]float32
+	var marg [numBlocks][]float64 // smoothed per-investor distributions of the single blocks
+	for _, b := range []block{bCat, bRound, bAge, bFirst, bRegion} {
+		lift[b], marg[b] = m.lifts(counts[b], m.size[b], p.Alpha)
+	}
+	lift[bCatRound] = pairLifts(counts[bCatRound], marg[bCat], marg[bRound], n, nc, nr, p.AlphaPair)
+	lift[bRegRound] = pairLifts(counts[bRegRound], marg[bRegion], marg[bRound], n, ng, nr, p.AlphaPair)
+	lift[bCatReg] = pairLifts(counts[bCatReg], marg[bCat], marg[bRegion], n, nc, ng, p.AlphaPair)
+
+	m.table = matching.NewTable(m.width)
+	row := make([]float32, m.width)
+	for r, id := range m.invIDs {
+		for b := range numBlocks {
+			if b == bPop {
+				row[m.off[b]] = float32(math.Log1p(pop[r]))
+				continue
+			}
+			if b == bRecent {
+				row[m.off[b]] = float32(math.Log1p(recent[r]))
+				continue
+			}
+			sz := m.size[b]
+			copy(row[m.off[b]:m.off[b]+sz], lift[b][r*sz:(r+1)*sz])
+		}
+		m.table.Set(id, row)
+	}
+	return m, nil
+}
+
+func recency(now, d time.Time, halfLife float64) float64 {
+	years := now.Sub(d).Hours() / (24 * 365.25)
+	return math.Pow(0.5, years/halfLife)
+}
+
+func (m *Model) catIndex(s *Startup) int {
+	if s != nil {
+		if i, ok := m.cats[s.Category]; ok {
+			return i
+		}
+	}
+	return m.cats[""]
+}
+
+func roundIndex(rt string) int {
+	if i := slices.Index(Rounds, rt); i >= 0 {
+		return i
+	}
+	return slices.Index(Rounds, "other")
+}
+
+func (m *Model) regionIndex(s *Startup) int {
+	if s != nil {
+		if i, ok := m.regions[s.Region]; ok {
+			return i
+		}
+	}
+	return len(m.regions)
+}
+
+func ageBucket(s *Startup, at time.Time) int {
+	if s == nil || s.FoundedYear == 0 {
+		return ageBuckets - 1
+	}
+	switch a := at.Year() - s.FoundedYear; {
+	case a <= 1:
+		return 0
+	case a == 2:
+		return 1
+	case a <= 4:
+		return 2
+	case a <= 7:
+		return 3
+	case a <= 12:
+		return 4
+	default:
+		return 5
+	}
+}
+
+// globalDist returns the distribution of values over all investors.
+func globalDist(counts []float64, n, k int) []float64 {
+	g := make([]float64, k)
+	var all float64
+	for r := 0; r < n; r++ {
+		for v := 0; v < k; v++ {
+			g[v] += counts[r*k+v]
+		}
+	}
+	for _, x := range g {
+		all += x
+	}
+	for v := range g {
+		g[v] = (g[v] + 1e-3) / (all + 1e-3*float64(k))
+	}
+	return g
+}
+
+// lifts returns log(P̂(v|i)/P(v)) for every investor i and value v, with
+// P̂(v|i) = (n_iv + α π_i(v)) / (n_i + α): positive where the investor favours
+// v more than investors overall, 0 without evidence. The prior π_i mixes
+// the global distribution P with the distribution of the investor's
+// co-investors (share GraphPrior), so that an investor with few investments
+// borrows the preferences of the investors it invests with. It also
+// returns P̂.
+func (m *Model) lifts(counts []float64, k int, alpha float64) ([]float32, []float64) {
+	n := len(m.invIDs)
+	global := globalDist(counts, n, k)
+	// Raw per-investor distributions.
+	raw := make([]float64, n*k)
+	tot := make([]float64, n)
+	for r := 0; r < n; r++ {
+		for v := 0; v < k; v++ {
+			tot[r] += counts[r*k+v]
+		}
+		if tot[r] > 0 {
+			for v := 0; v < k; v++ {
+				raw[r*k+v] = counts[r*k+v] / tot[r]
+			}
+		}
+	}
+	gp := m.P.GraphPrior
+	out := make([]float32, n*k)
+	dist := make([]float64, n*k)
+	prior := make([]float64, k)
+	for r := 0; r < n; r++ {
+		copy(prior, global)
+		if gp > 0 && len(m.co[r]) > 0 {
+			nb := make([]float64, k)
+			var z float64
+			for j, w := range m.co[r] {
+				if tot[j] == 0 {
+					continue
+				}
+				for v := 0; v < k; v++ {
+					nb[v] += float64(w) * raw[int(j)*k+v]
+				}
+				z += float64(w)
+			}
+			if z > 0 {
+				for v := 0; v < k; v++ {
+					prior[v] = (1-gp)*global[v] + gp*nb[v]/z
+				}
+			}
+		}
+		for v := 0; v < k; v++ {
+			p := (counts[r*k+v] + alpha*prior[v]) / (tot[r] + alpha)
+			dist[r*k+v] = p
+			out[r*k+v] = float32(math.Log(p / global[v]))
+		}
+	}
+	return out, dist
+}
+
+// pairLifts returns the interaction of two attributes for each investor:
+// log(P̂(a,b|i) / (P̂(a|i) P̂(b|i) g(a,b))), where g is the global
+// interaction P(a,b)/(P(a)P(b)) and P̂(a,b|i) is smoothed towards
+// P̂(a|i) P̂(b|i) g(a,b). It is 0 without evidence and positive where the
+// investor favours the combination more than its separate preferences say.
+func pairLifts(counts []float64, pa, pb []float64, n, ka, kb int, alpha float64) []float32 {
+	k := ka * kb
+	gab := globalDist(counts, n, k)
+	ga := make([]float64, ka)
+	gb := make([]float64, kb)
+	for a := 0; a < ka; a++ {
+		for b := 0; b < kb; b++ {
+			ga[a] += gab[a*kb+b]
+			gb[b] += gab[a*kb+b]
+		}
+	}
+	out := make([]float32, n*k)
+	for r := 0; r < n; r++ {
+		var tot float64
+		for v := 0; v < k; v++ {
+			tot += counts[r*k+v]
+		}
+		if tot == 0 {
+			continue
+		}
+		// prior[v] is the independent prediction with the global interaction,
+		// normalised to a distribution.
+		prior := make([]float64, k)
+		var z float64
+		for a := 0; a < ka; a++ {
+			for b := 0; b < kb; b++ {
+				v := pa[r*ka+a] * pb[r*kb+b] * gab[a*kb+b] / (ga[a] * gb[b])
+				prior[a*kb+b] = v
+				z += v
+			}
+		}
+		for v := 0; v < k; v++ {
+			pr := prior[v] / z
+			p := (counts[r*k+v] + alpha*pr) / (tot + alpha)
+			out[r*k+v] = float32(math.Log(p / pr))
+		}
+	}
+	return out
+}
+
+// spreadSimilar mixes each investor's category counts with the counts spread
+// by a category similarity learned from co-investment: the cosine between
+// the categories' investor vectors. share is the mixed-in fraction.
+func spreadSimilar(counts []float64, n, k int, share float64) []float64 {
+	a := mat.NewDense(n, k, counts)
+	var g mat.Dense
+	g.Mul(a.T(), a) // k x k
+	sim := mat.NewDense(k, k, nil)
+	for i := 0; i < k; i++ {
+		var rowSum float64
+		for j := 0; j < k; j++ {
+			d := math.Sqrt(g.At(i, i) * g.At(j, j))
+			if d > 0 && i != j {
+				v := g.At(i, j) / d
+				sim.Set(i, j, v)
+				rowSum += v
+			}
+		}
+		if rowSum > 0 {
+			for j := 0; j < k; j++ {
+				sim.Set(i, j, sim.At(i, j)/rowSum)
+			}
+		}
+	}
+	var spread mat.Dense
+	spread.Mul(a, sim)
+	out := make([]float64, n*k)
+	for r := 0; r < n; r++ {
+		for c := 0; c < k; c++ {
+			out[r*k+c] = (1-share)*counts[r*k+c] + share*spread.At(r, c)
+		}
+	}
+	return out
+}
+
+// coinvestGraph builds the sparse co-investment graphs: co[b][i] sums, over
+// the companies both backed, sqrt(w_b w_i) (recency weights); follow[b][i]
+// counts the companies where i's first investment came after b's.
+func (m *Model) coinvestGraph(train []Investment) {
+	n := len(m.invIDs)
+	type firstW struct {
+		d time.Time
+		w float64
+	}
+	by := map[string]map[int32]*firstW{}
+	for _, iv := range train {
+		r := int32(m.invRow[iv.InvestorID])
+		inv := by[iv.StartupID]
+		if inv == nil {
+			inv = map[int32]*firstW{}
+			by[iv.StartupID] = inv
+		}
+		w := recency(m.Now, iv.Date, m.P.HalfLifeYears)
+		if f := inv[r]; f == nil {
+			inv[r] = &firstW{iv.Date, w}
+		} else {
+			f.w += w
+			if iv.Date.Before(f.d) {
+				f.d = iv.Date
+			}
+		}
+	}
+	m.co = make([]map[int32]float32, n)
+	m.follow = make([]map[int32]float32, n)
+	for i := range m.co {
+		m.co[i] = map[int32]float32{}
+		m.follow[i] = map[int32]float32{}
+	}
+	for _, inv := range by {
+		for a, fa := range inv {
+			for b, fb := range inv {
+				if a == b {
+					continue
+				}
+				m.co[a][b] += float32(math.Sqrt(fa.w * fb.w))
+				if fb.d.After(fa.d) {
+					m.follow[a][b]++
+				}
+			}
+		}
+	}
+}
+
+// Query is the sparse query vector of a startup: the columns of its
+// category, round type, age, region and their pairs, with the weights as
+// values, and the rows of its earlier investors. Its product with an
+// investor row is the dense part of the score.
+type Query struct {
+	StartupID string
+	Backers   []int // rows of the investors that backed it before the query time
+	Cols      []int
+	Vals      []float32
+}
+
+// NewQuery builds the query of a startup raising a round of type roundType
+// ("" when unknown) at time at (zero: the model's Now). earlier lists the
+// investors of its investments since the model's cutoff and before at; its
+// training investors are always included. Unknown startups get the query of
+// a startup with no known attributes.
+func (m *Model) NewQuery(startupID, roundType string, at time.Time, earlier []string) Query {
+	p := m.P
+	if at.IsZero() {
+		at = m.Now
+	}
+	s := m.startups[startupID]
+	nr, ng := len(Rounds), len(m.regions)+1
+	c, g := m.catIndex(s), m.regionIndex(s)
+	q := Query{StartupID: startupID, Backers: slices.Clone(m.backers[startupID])}
+	for _, id := range earlier {
+		if r, ok := m.invRow[id]; ok && !slices.Contains(q.Backers, r) {
+			q.Backers = append(q.Backers, r)
+		}
+	}
+	set := func(b block, v int, w float64) {
+		if w != 0 {
+			q.Cols = append(q.Cols, m.off[b]+v)
+			q.Vals = append(q.Vals, float32(w))
+		}
+	}
+	set(bCat, c, p.WSector)
+	set(bAge, ageBucket(s, at), p.WAge)
+	set(bRegion, g, p.WLocation)
+	set(bCatReg, c*ng+g, p.WCatReg)
+	if len(q.Backers) > 0 || len(earlier) > 0 {
+		set(bFirst, 1, p.WFirst)
+	} else {
+		set(bFirst, 0, p.WFirst)
+	}
+	if roundType != "" {
+		rt := roundIndex(roundType)
+		set(bRound, rt, p.WStage)
+		set(bCatRound, c*nr+rt, p.WCatRound)
+		set(bRegRound, g*nr+rt, p.WRegRound)
+	}
+	set(bPop, 0, p.WPopularity)
+	set(bRecent, 0, p.WRecent)
+	return q
+}
+
+// Dense returns the query as a dense vector of the row width.
+func (m *Model) Dense(q Query) []float32 {
+	v := make([]float32, m.width)
+	for j, c := range q.Cols {
+		v[c] = q.Vals[j]
+	}
+	return v
+}
+
+// Scores fills dst with the score of every investor row for a query: the
+// dense part (the query vector times the investor matrix; the query is
+// one-hot per block, so only its columns are read) plus the co-investment
+// terms WCoinvest·log1p(Σ_b co[b][i]/√B) and WFollow·log1p(Σ_b follow[b][i]/√B)
+// over the startup's B earlier backers b: a sparse gather of its backers'
+// rows of the co-investment graphs.
+func (m *Model) Scores(q Query, dst []float32) []float32 {
+	dst = m.table.SparseScores(q.Cols, q.Vals, dst)
+	bs := q.Backers
+	if len(bs) > 0 {
+		norm := 1 / math.Sqrt(float64(len(bs)))
+		for _, g := range []struct {
+			adj []map[int32]float32
+			w   float64
+		}{{m.co, m.P.WCoinvest}, {m.follow, m.P.WFollow}} {
+			if g.w == 0 {
+				continue
+			}
+			acc := map[int32]float64{}
+			for _, b := range bs {
+				scale := 1.0
+				if m.P.CoNorm != 0 {
+					var t float64
+					for _, v := range g.adj[b] {
+						t += float64(v)
+					}
+					if t > 0 {
+						scale = math.Pow(t, -m.P.CoNorm)
+					}
+				}
+				for i, v := range g.adj[b] {
+					acc[i] += scale * float64(v)
+				}
+			}
+			for i, v := range acc {
+				dst[i] += float32(g.w * math.Log1p(v*norm))
+			}
+		}
+	}
+	if m.P.WSyndicate != 0 && m.P.SyndicateTop > 0 {
+		// Syndicates: the likely investors bring their usual co-investors.
+		top := matching.TopK(dst, m.P.SyndicateTop, nil, m.Tie)
+		acc := map[int32]float64{}
+		for _, h := range top {
+			wa := math.Exp(float64(h.Score - top[0].Score))
+			for i, v := range m.co[h.Row] {
+				acc[i] += wa * float64(v)
+			}
+		}
+		for i, v := range acc {
+			dst[i] += float32(m.P.WSyndicate * math.Log1p(v))
+		}
+	}
+	return dst
+}
+
+// Investors returns the number of ranked investors.
+func (m *Model) Investors() int { return len(m.invIDs) }
+
+// InvestorID returns the id of row r.
+func (m *Model) InvestorID(r int) string { return m.invIDs[r] }
+
+// Tie orders equal scores: more training investments first, then investor id.
+func (m *Model) Tie(a, b int) bool {
+	if m.trainN[a] != m.trainN[b] {
+		return m.trainN[a] > m.trainN[b]
+	}
+	return m.invIDs[a] < m.invIDs[b]
+}
+
+// Squash maps a raw score to (0,1) (a logistic function); it keeps the order.
+func Squash(raw float32) float64 { return 1 / (1 + math.Exp(-float64(raw)/2)) }

@@ -1,0 +1,74 @@
+package crunchbase
+
+import (
+	"fmt"
+	"io"
+	"math"
+)
+
+// knobs lists the weights [Tune] fits, by name.
+func knobs(p *Params) []struct {
+	name string
+	v    *float64
+} {
+	return []struct {
+		name string
+		v    *float64
+	}{
+		{"WSector", &p.WSector}, {"WStage", &p.WStage}, {"WAge", &p.WAge}, {"WFirst", &p.WFirst},
+		{"WLocation", &p.WLocation}, {"WCatRound", &p.WCatRound}, {"WRegRound", &p.WRegRound},
+		{"WCatReg", &p.WCatReg}, {"WCoinvest", &p.WCoinvest}, {"WFollow", &p.WFollow},
+		{"WRecent", &p.WRecent}, {"WSyndicate", &p.WSyndicate},
+	}
+}
+
+// objective is what tuning maximises: Recall@50 over new pairs, with a
+// little of Recall@10 and MRR to break ties between flat settings.
+func objective(r Report) float64 { return r.New.R50 + 0.1*r.New.R10 + 0.1*r.New.MRR }
+
+// Tune fits the weights of p by coordinate ascent on a split (use
+// [InnerSplit]: the training side only), with the popularity weight fixed
+// at 1 as the scale. The hyperparameters (half-lives, smoothing) are kept;
+// only the query weights change, so the model is fitted once.
+func Tune(ds *Dataset, sp Split, protocol string, p Params, passes int, log io.Writer) (Params, Report, error) {
+	m, err := Fit(ds, sp.Cutoff, p)
+	if err != nil {
+		return p, Report{}, err
+	}
+	es := buildEvalSet(ds, sp, m, protocol)
+	eval := func(q Params) Report {
+		m.P = q
+		return modelReport("tuned", m, es, true)
+	}
+	best := eval(p)
+	fmt.Fprintf(log, "start: new R@50 %.4f R@10 %.4f MRR %.4f\n", best.New.R50, best.New.R10, best.New.MRR)
+	for pass := 0; pass < passes; pass++ {
+		improved := false
+		for _, k := range knobs(&p) {
+			cur := *k.v
+			for _, c := range []float64{cur * 0.5, cur * 0.75, cur * 1.25, cur * 1.5, cur + 0.1, cur - 0.1, cur + 0.3, 0} {
+				c = math.Round(max(c, 0)*1000) / 1000
+				if c == cur {
+					continue
+				}
+				*k.v = c
+				r := eval(p)
+				if objective(r) > objective(best)+1e-9 {
+					best, cur, improved = r, c, true
+					fmt.Fprintf(log, "  %s = %.3f: new R@50 %.4f R@10 %.4f MRR %.4f\n", k.name, c, r.New.R50, r.New.R10, r.New.MRR)
+				}
+			}
+			*k.v = cur
+		}
+		if !improved {
+			break
+		}
+	}
+	m.P = p
+	return p, best, nil
+}
+
+// FormatParams prints p as Go source.
+func FormatParams(p Params) string {
+	return fmt.Sprintf("%+v", p)
+}
