@@ -97,7 +97,9 @@ func TestAssignNotGreedy(t *testing.T) {
 }
 
 func TestCohort(t *testing.T) {
-	bio := func(s *makerlink.Startup) { s.Sectors, s.Description, s.Needs = []string{"biotech"}, "基因检测 试剂", []string{"基因测序"} }
+	bio := func(s *makerlink.Startup) {
+		s.Sectors, s.Description, s.Needs = []string{"biotech"}, "基因检测 试剂", []string{"基因测序"}
+	}
 	e := newEngine(t, solar(), startup("bio", bio), startup("s2", nil),
 		mentor("energy", func(m *makerlink.Mentor) { m.Capacity = 1 }),
 		mentor("gene", func(m *makerlink.Mentor) {
