@@ -624,5 +624,7 @@ func (m *Model) Tie(a, b int) bool {
 	return m.invIDs[a] < m.invIDs[b]
 }
 
-// Squash maps a raw score to (0,1) (a logistic function); it keeps the order.
-func Squash(raw float32) float64 { return 1 / (1 + math.Exp(-float64(raw)/2)) }
+// Squash maps a raw score to (0,1) with a logistic function centred on 5
+// (the raw score of a fairly active investor with neutral preferences); it
+// keeps the order.
+func Squash(raw float32) float64 { return 1 / (1 + math.Exp(-(float64(raw)-5)/2)) }
