@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -123,6 +124,7 @@ var pages = func() []page {
 		{path: "/events/:id/judge", name: "event-judge", title: "judge.title"},
 		{path: "/events/:id/screen", name: "event-screen", title: "screen.title", wide: true, bare: true},
 		{path: "/events/:id", name: "event-audience", title: "audience.title"},
+		{path: "", name: "notfound", title: "notfound.title"}, // served by the fallback, see Register
 		{path: "/equipment/:id/calendar", name: "calendar", title: "calendar.title", kind: makerlink.KindEquipment, wide: true},
 	}
 	for _, k := range makerlink.Kinds {
@@ -138,7 +140,12 @@ var pages = func() []page {
 // Register mounts the pages, the language switch and the static assets on r.
 // Page paths never start with /api, /ws, /healthz, /readyz or /metrics.
 func (w *Web) Register(r fiber.Router) {
+	var notFound fiber.Handler
 	for _, p := range pages {
+		if p.path == "" {
+			notFound = w.pageHandler(p)
+			continue
+		}
 		r.Get(p.path, w.pageHandler(p))
 	}
 	r.Get("/e/:id", func(c *fiber.Ctx) error {
@@ -148,6 +155,23 @@ func (w *Web) Register(r fiber.Router) {
 	r.Get("/static/:ver/*", w.serveAsset)
 	r.Get("/favicon.ico", func(c *fiber.Ctx) error {
 		return w.serveAssetPath(c, w.assets.version, "icon.svg")
+	})
+	// A browser that asks for a page nobody serves gets a page saying so,
+	// in its language. The fallback first lets any later route answer
+	// (a websocket endpoint mounted after the pages, say), and never
+	// touches /api/: API clients keep their JSON errors.
+	r.Use(func(c *fiber.Ctx) error {
+		err := c.Next()
+		var fe *fiber.Error
+		if !errors.As(err, &fe) || fe.Code != fiber.StatusNotFound || c.Method() != fiber.MethodGet ||
+			strings.HasPrefix(c.Path(), "/api/") || !strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
+			return err
+		}
+		if herr := notFound(c); herr != nil {
+			return herr
+		}
+		c.Status(fiber.StatusNotFound)
+		return nil
 	})
 }
 

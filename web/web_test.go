@@ -539,3 +539,33 @@ func TestFeatures(t *testing.T) {
 		t.Error("home page links the pipeline though the server has none")
 	}
 }
+
+func TestNotFoundPage(t *testing.T) {
+	w, err := web.New(web.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := fiber.New()
+	w.Register(app)
+	app.Get("/late", func(c *fiber.Ctx) error { return c.SendString("late route") }) // mounted after the pages
+	html := map[string]string{"Accept": "text/html,application/xhtml+xml"}
+	for _, tc := range []struct {
+		path    string
+		hdr     map[string]string
+		status  int
+		isPage  bool
+		contain string
+	}{
+		{"/no/such/page", html, 404, true, `<html lang="zh-CN">`},
+		{"/no/such/page", map[string]string{"Accept": "text/html", "Cookie": "lang=en"}, 404, true, "We cannot find that page"},
+		{"/late", html, 200, false, "late route"},
+		{"/api/v1/nope", html, 404, false, ""},
+		{"/no/such/page", map[string]string{"Accept": "application/json"}, 404, false, ""},
+	} {
+		resp, body := get(t, app, tc.path, tc.hdr)
+		isPage := strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html")
+		if resp.StatusCode != tc.status || isPage != tc.isPage || !bytes.Contains(body, []byte(tc.contain)) {
+			t.Errorf("GET %s %v: status %d, page %v, body %.200q", tc.path, tc.hdr, resp.StatusCode, isPage, body)
+		}
+	}
+}

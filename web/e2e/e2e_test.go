@@ -30,6 +30,7 @@ func TestWeb(t *testing.T) {
 	t.Run("SignInWrongPassword", func(t *testing.T) { wrongPassword(t, s, b) })
 	t.Run("SearchAndOpenProfile", func(t *testing.T) { searchAndOpen(t, s, b) })
 	t.Run("Keyboard", func(t *testing.T) { keyboard(t, s, b) })
+	t.Run("NotFound", func(t *testing.T) { notFound(t, s, b) })
 }
 
 // signIn signs the tab in through the sign-in page.
@@ -298,4 +299,16 @@ func keyboard(t *testing.T, s *server, b *browser) {
 	if got := eval[string](tb, `location.hash`); got != "#main" {
 		t.Errorf("skip link went to %q", got)
 	}
+}
+
+// notFound: a mistyped address gets a page (404) that leads back home, and
+// a missing profile says so on its page.
+func notFound(t *testing.T, s *server, b *browser) {
+	tb := b.newTab(t, s, phone)
+	tb.expect("/no/such/page", 404)
+	tb.open("/no/such/page")
+	tb.waitText("main h1", "找不到这个页面")
+	tb.expect("/api/v1/startups/nosuchid", 404)
+	tb.open("/startups/nosuchid")
+	tb.waitText("#profile .notice", "找不到这个创业项目")
 }

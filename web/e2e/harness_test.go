@@ -29,6 +29,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"makerlink/api"
+	"makerlink/events"
+	"makerlink/realtime"
 	"makerlink/search"
 	"makerlink/seed"
 	"makerlink/store/storetest"
@@ -72,8 +74,14 @@ func startServer(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Live rooms in process, authenticated by session tokens.
+	hub := realtime.NewHub(realtime.NewMemory(realtime.BrokerConfig{}), realtime.Config{
+		Authenticate: api.TokenAuthenticator(st, nil),
+		Authorize:    events.ChannelAuthorizer(st, st),
+	})
+	t.Cleanup(func() { hub.Close() })
 	// Wired as cmd/makerlink serve does: the API mounts the pages after its routes.
-	a := api.New(api.Config{Store: st, Search: idx, Pages: w, PasswordCost: bcrypt.MinCost})
+	a := api.New(api.Config{Store: st, Search: idx, Pages: w, Hub: hub, PasswordCost: bcrypt.MinCost})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,1 @@
+// notfound.js: the "page not found" page needs no script beyond layout.js.
