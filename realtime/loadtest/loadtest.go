@@ -13,6 +13,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -102,6 +103,12 @@ type Report struct {
 	RSSPerConn      float64 // bytes of resident memory (Linux)
 	GoroutinesPerCn float64
 
+	// CPU time per message delivered during the stream (user+system):
+	// of the server alone with ControlURL, and of this process (the
+	// clients, plus the server when it runs here).
+	ServerCPUPerMsg time.Duration
+	LocalCPUPerMsg  time.Duration
+
 	StormTime      time.Duration // reconnect storm: until every client resumed
 	StormRecovered int           // clients whose resume replayed (recovered:true)
 	StormErrors    int
@@ -117,6 +124,7 @@ func (r Report) Markdown() string {
 		r.P50.Round(10*time.Microsecond), r.P90.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond))
 	fmt.Fprintf(&b, "\nidle memory per connection (%s): heap %.1f KiB, stacks %.1f KiB, RSS %.1f KiB, %.1f goroutines\n",
 		r.MemScope, r.HeapPerConn/1024, r.StackPerConn/1024, r.RSSPerConn/1024, r.GoroutinesPerCn)
+	fmt.Fprintf(&b, "\nCPU per delivered message: server %s, load tool process %s\n", r.ServerCPUPerMsg, r.LocalCPUPerMsg)
 	if r.StormTime > 0 {
 		fmt.Fprintf(&b, "\nreconnect storm: %d clients resumed in %s (%d recovered, %d errors)\n",
 			r.Connected, r.StormTime.Round(time.Millisecond), r.StormRecovered, r.StormErrors)
@@ -241,6 +249,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 
 	// The stream: each client expects every seq after the one its
 	// subscribed frame gave.
+	cpuServer0, err := memSnapshot(ctx, cfg.ControlURL)
+	if err != nil {
+		return rep, err
+	}
+	cpuLocal0 := cpuTime()
 	streaming.Store(true)
 	pad := strings.Repeat("x", cfg.PayloadBytes)
 	interval := time.Duration(float64(time.Second) / cfg.Rate)
@@ -305,6 +318,11 @@ loop:
 		time.Sleep(20 * time.Millisecond)
 	}
 	streaming.Store(false)
+	cpuLocal1 := cpuTime()
+	cpuServer1, err := memSnapshot(ctx, cfg.ControlURL)
+	if err != nil {
+		return rep, err
+	}
 	for _, m := range live {
 		got := atomic.LoadInt64(&m.unique)
 		rep.Received += atomic.LoadInt64(&m.received)
@@ -316,6 +334,12 @@ loop:
 	}
 	rep.Expected = int64(rep.Published) * int64(rep.Connected)
 	rep.Drops = drops.Load()
+	if rep.Received > 0 {
+		rep.LocalCPUPerMsg = (cpuLocal1 - cpuLocal0) / time.Duration(rep.Received)
+		if cfg.ControlURL != "" {
+			rep.ServerCPUPerMsg = time.Duration((cpuServer1.CPUSeconds - cpuServer0.CPUSeconds) * float64(time.Second) / float64(rep.Received))
+		}
+	}
 	rep.P50, rep.P90, rep.P99, rep.Max = hist.quantile(0.50), hist.quantile(0.90), hist.quantile(0.99), hist.max()
 
 	if cfg.Storm {
@@ -344,10 +368,30 @@ func (m *member) receive(msg client.Message, h *histogram, streaming *atomic.Boo
 	if !streaming.Load() {
 		return
 	}
-	var p payload
-	if err := json.Unmarshal(msg.Data, &p); err == nil && p.T > 0 {
-		h.add(time.Duration(time.Now().UnixNano() - p.T))
+	if t := publishTime(msg.Data); t > 0 {
+		h.add(time.Duration(time.Now().UnixNano() - t))
 	}
+}
+
+// publishTime reads the "t" field the stream puts first in each message
+// without decoding the padding.
+func publishTime(data []byte) int64 {
+	const key = `{"t":`
+	if !bytes.HasPrefix(data, []byte(key)) {
+		var p payload
+		if json.Unmarshal(data, &p) == nil {
+			return p.T
+		}
+		return 0
+	}
+	var t int64
+	for _, c := range data[len(key):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		t = t*10 + int64(c-'0')
+	}
+	return t
 }
 
 // storm closes every client and resumes them all at once with since.
@@ -443,12 +487,13 @@ func (h *histogram) max() time.Duration { return time.Duration(h.maxNs.Load()) }
 
 // MemStats is the memory snapshot [Serve]'s control endpoint returns.
 type MemStats struct {
-	Scope       string `json:"scope"`
-	HeapInuse   uint64 `json:"heap_inuse"`
-	StackInuse  uint64 `json:"stack_inuse"`
-	RSS         int64  `json:"rss"`
-	Goroutines  int    `json:"goroutines"`
-	Connections int    `json:"connections"`
+	Scope       string  `json:"scope"`
+	HeapInuse   uint64  `json:"heap_inuse"`
+	StackInuse  uint64  `json:"stack_inuse"`
+	RSS         int64   `json:"rss"`
+	Goroutines  int     `json:"goroutines"`
+	Connections int     `json:"connections"`
+	CPUSeconds  float64 `json:"cpu_seconds"` // user+system time of the process so far
 }
 
 // ReadMemStats collects garbage and returns this process's memory.
@@ -457,5 +502,6 @@ func ReadMemStats() MemStats {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return MemStats{Scope: "this process", HeapInuse: ms.HeapInuse, StackInuse: ms.StackInuse, RSS: rss(), Goroutines: runtime.NumGoroutine()}
+	return MemStats{Scope: "this process", HeapInuse: ms.HeapInuse, StackInuse: ms.StackInuse, RSS: rss(),
+		Goroutines: runtime.NumGoroutine(), CPUSeconds: cpuTime().Seconds()}
 }
