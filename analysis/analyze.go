@@ -48,7 +48,7 @@ type Token struct {
 // Analyze normalizes s and returns its index terms in the given mode.
 func Analyze(s string, mode Mode) []Token {
 	s = Normalize(s)
-	var out []Token
+	out := make([]Token, 0, len(s)/2+4)
 	pos := 1
 	for _, r := range splitRuns(s) {
 		if !r.Han {

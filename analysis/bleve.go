@@ -46,13 +46,23 @@ type textAnalyzer struct{ mode Mode }
 
 func (a textAnalyzer) Analyze(in []byte) blevea.TokenStream {
 	toks := Analyze(string(in), a.mode)
+	// one allocation for the tokens and one for their bytes
+	n := 0
+	for _, t := range toks {
+		n += len(t.Term)
+	}
+	buf := make([]byte, 0, n)
+	arr := make([]blevea.Token, len(toks))
 	out := make(blevea.TokenStream, len(toks))
 	for i, t := range toks {
 		typ := blevea.Ideographic
 		if t.Type == TypeLatin {
 			typ = blevea.AlphaNumeric
 		}
-		out[i] = &blevea.Token{Term: []byte(t.Term), Start: t.Start, End: t.End, Position: t.Pos, Type: typ}
+		s := len(buf)
+		buf = append(buf, t.Term...)
+		arr[i] = blevea.Token{Term: buf[s:len(buf):len(buf)], Start: t.Start, End: t.End, Position: t.Pos, Type: typ}
+		out[i] = &arr[i]
 	}
 	return out
 }

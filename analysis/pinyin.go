@@ -1,7 +1,10 @@
 package analysis
 
 import (
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -33,6 +36,27 @@ func Pinyin(s string) []string {
 // "nxdx"), and the same for each word of the name. Names without Han
 // characters give nothing.
 func PinyinTerms(name string) []string {
+	if len(name) > 36 { // long names are rarely repeated
+		return pinyinTerms(name)
+	}
+	if v, ok := pinyinMemo.Load(name); ok {
+		return slices.Clone(v.([]string))
+	}
+	t := pinyinTerms(name)
+	if pinyinMemoN.Add(1) < maxCached {
+		pinyinMemo.Store(name, t)
+	}
+	return slices.Clone(t)
+}
+
+// pinyinMemo remembers the pinyin of short names: districts, cities and
+// institutions recur in many profiles.
+var (
+	pinyinMemo  sync.Map
+	pinyinMemoN atomic.Int64
+)
+
+func pinyinTerms(name string) []string {
 	name = Normalize(name)
 	seen := map[string]bool{}
 	var out []string

@@ -123,7 +123,7 @@ func cut(han string) []string {
 	if utf8.RuneCountInString(han) == 1 {
 		return []string{han}
 	}
-	return segmenter().Cut(han, true)
+	return segmenter().Cut(han, false)
 }
 
 // inDict reports whether w is a dictionary word.
@@ -131,3 +131,7 @@ func inDict(w string) bool {
 	f, _, ok := segmenter().Find(w)
 	return ok && f > 0
 }
+
+// Segmenter exposes the shared segmenter for measurements; do not change
+// its dictionary.
+func Segmenter() *gse.Segmenter { return segmenter() }

@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"makerlink"
 )
@@ -27,6 +29,25 @@ func StageText(code string) string {
 // CityText returns a city with its English name and pinyin
 // ("银川 Yinchuan yc"). Cities outside Ningxia get their pinyin only.
 func CityText(city string) string {
+	if v, ok := cityTexts.Load(city); ok {
+		return v.(string)
+	}
+	t := cityText(city)
+	if cityTextsN.Add(1) < maxCached {
+		cityTexts.Store(city, t)
+	}
+	return t
+}
+
+var (
+	cityTexts  sync.Map
+	cityTextsN atomic.Int64
+)
+
+// maxCached bounds the memo tables of values users type.
+const maxCached = 10000
+
+func cityText(city string) string {
 	zh := makerlink.CanonicalCity(city)
 	parts := []string{zh}
 	if en := makerlink.CityEN(zh); en != "" {

@@ -89,6 +89,7 @@ var (
 	keyVersion = []byte("makerlink.mapping_version")
 	keyMode    = []byte("makerlink.text_mode")
 	keySeq     = []byte("makerlink.seq")
+	keyFlushed = []byte("makerlink.flushed")
 )
 
 // Index is a search index of profiles. It is safe for concurrent use; a
@@ -121,7 +122,7 @@ func Open(dir string, opts Options) (*Index, error) {
 	x := &Index{dir: dir, opts: opts, log: opts.Logger}
 	gen, err := readCurrent(dir)
 	if err == nil && gen != "" {
-		bi, oerr := bleve.Open(filepath.Join(dir, gen))
+		bi, oerr := openBleve(filepath.Join(dir, gen))
 		switch {
 		case oerr != nil:
 			x.log.Warn("search index unreadable: rebuilding", "dir", dir, "gen", gen, "err", oerr)
@@ -161,7 +162,7 @@ func (x *Index) compatible(bi bleve.Index) bool {
 // newGeneration creates an empty index in a new generation directory.
 func (x *Index) newGeneration() (string, bleve.Index, error) {
 	gen := "gen-" + strconv.FormatInt(time.Now().UnixNano(), 10)
-	bi, err := bleve.New(filepath.Join(x.dir, gen), newMapping(x.opts.Mode))
+	bi, err := newBleve(filepath.Join(x.dir, gen), newMapping(x.opts.Mode))
 	if err != nil {
 		return "", nil, fmt.Errorf("search: create index: %w", err)
 	}
@@ -195,6 +196,59 @@ func (x *Index) removeStale() {
 			}
 		}
 	}
+}
+
+// runtimeConfig is the scorch configuration. Batches return once their
+// changes are searchable, without waiting for the disk ("unsafe_batch"):
+// the persister writes consistent snapshots in the background, and the
+// feed position is stored with the changes it covers, so after a crash the
+// index resumes from the last persisted snapshot and re-applies the rest
+// of the feed.
+func runtimeConfig() map[string]interface{} {
+	return map[string]interface{}{"unsafe_batch": true}
+}
+
+func newBleve(path string, m mapping.IndexMapping) (bleve.Index, error) {
+	return bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+}
+
+func openBleve(path string) (bleve.Index, error) { return bleve.OpenUsing(path, runtimeConfig()) }
+
+// flushTimeout bounds how long closing waits for the disk.
+const flushTimeout = 2 * time.Minute
+
+// flush waits until everything applied to bi so far is on disk.
+func flush(bi bleve.Index) error {
+	done := make(chan error, 1)
+	b := bi.NewBatch()
+	b.SetInternal(keyFlushed, []byte(strconv.FormatInt(time.Now().UnixNano(), 10)))
+	b.SetPersistedCallback(func(err error) {
+		select {
+		case done <- err:
+		default:
+		}
+	})
+	if err := bi.Batch(b); err != nil {
+		return fmt.Errorf("search: flush: %w", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("search: flush: %w", err)
+		}
+		return nil
+	case <-time.After(flushTimeout):
+		return fmt.Errorf("search: flush: timed out after %v", flushTimeout)
+	}
+}
+
+// closeBleve persists and closes bi.
+func closeBleve(bi bleve.Index) error {
+	ferr := flush(bi)
+	if err := bi.Close(); err != nil {
+		return fmt.Errorf("search: close: %w", err)
+	}
+	return ferr
 }
 
 const currentFile = "CURRENT"
@@ -244,12 +298,9 @@ func (x *Index) Close() error {
 	if x.idx == nil {
 		return nil
 	}
-	err := x.idx.Close()
+	err := closeBleve(x.idx)
 	x.idx = nil
-	if err != nil {
-		return fmt.Errorf("search: close: %w", err)
-	}
-	return nil
+	return err
 }
 
 // current returns the live Bleve index under the read lock; callers call
@@ -430,7 +481,7 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fName, analysed(text, phrases))
 	dm.AddFieldMappingsAt(fLabels, analysed(text, phrases))
 	dm.AddFieldMappingsAt(fHead, analysed(text, phrases))
-	dm.AddFieldMappingsAt(fText, analysed(text, phrases))
+	dm.AddFieldMappingsAt(fText, analysed(text, false))
 	dm.AddFieldMappingsAt(fPinyin, analysed(analysis.AnalyzerKeywords, false))
 	dm.AddFieldMappingsAt(fPinyinO, analysed(analysis.AnalyzerKeywords, false))
 	dm.AddFieldMappingsAt(fLatin, analysed(analysis.AnalyzerLatin, false))
@@ -439,6 +490,7 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 		dm.AddFieldMappingsAt(f, analysed(analysis.AnalyzerKeywords, false))
 	}
 
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping()) // no composite field
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = keyword.Name
@@ -547,16 +599,16 @@ func newDocument(p makerlink.Profile) *document {
 		py = append(py, analysis.PinyinTerms(n)...)
 	}
 	d.PinyinO = strings.Join(py, " ")
-	d.Latin = d.Labels + " \n " + d.Head + " \n " + d.Text + " \n " + d.PinyinO
+	d.Latin = d.Labels + " \n " + d.Head + " \n " + d.PinyinO
 	d.LatinN = t.Name + " \n " + d.Pinyin
-	d.Suggest, d.SugWord, d.SugPy = suggestTerms(t.Name)
+	d.Suggest, d.SugWord, d.SugPy = suggestTerms(t.Name, namePy)
 	return d
 }
 
 // suggestTerms returns the prefixes under which a name is suggested: of
 // the whole name without spaces, of each word (Latin words and gse words),
 // and of its pinyin (full and initials).
-func suggestTerms(name string) (whole, words, py string) {
+func suggestTerms(name string, namePy []string) (whole, words, py string) {
 	n := analysis.Normalize(name)
 	compact := strings.Join(strings.Fields(n), "")
 	whole = strings.Join(prefixes(compact, 1), " ")
@@ -573,7 +625,7 @@ func suggestTerms(name string) (whole, words, py string) {
 	}
 	words = joinSet(set)
 	set = map[string]bool{}
-	for _, t := range analysis.PinyinTerms(n) {
+	for _, t := range namePy {
 		for _, p := range prefixes(t, 2) {
 			set[p] = true
 		}

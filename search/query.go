@@ -443,7 +443,6 @@ func (x *Index) partQuery(p analysis.QueryPart, relaxed bool) query.Query {
 				phrase(fName, p.Chars, wName*wPhrase),
 				phrase(fLabels, p.Chars, wLabels*wPhrase),
 				phrase(fHead, p.Chars, wHead*wPhrase),
-				phrase(fText, p.Chars, wText*wPhrase),
 			)
 		}
 		if relaxed && x.opts.Mode == TextWords && len(p.Subwords) > 0 {
@@ -560,21 +559,10 @@ func (x *Index) knownWord(w string) bool {
 	return err != nil || res.Total > 0
 }
 
-// combine selects how query parts combine (see firstMin); tests compare
-// the choices on the relevance set.
-var combine = 0
-
 // firstMin is the number of parts of a query of n parts a document must
-// match.
-func firstMin(n int) int {
-	switch combine {
-	case 1: // any part; ranking favours documents with more parts
-		return 1
-	case 2: // half of them
-		return (n + 1) / 2
-	}
-	return n // every part, relaxing when nothing matches
-}
+// match in the first pass: all of them. (Requiring any part, or half of
+// them, from the start ranked a little worse on the relevance set.)
+func firstMin(n int) int { return n }
 
 // relaxBelow is the number of hits below which a query that requires
 // every part is run again requiring only relaxedMin of them: a long query

@@ -428,7 +428,7 @@ func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64
 	x.idx, x.gen, x.fresh = bi, gen, false
 	x.mu.Unlock()
 	if old != nil {
-		if err := old.Close(); err != nil {
+		if err := closeBleve(old); err != nil {
 			s.log.Warn("search: close old index", "err", err)
 		}
 		os.RemoveAll(filepath.Join(x.dir, oldGen))
@@ -448,7 +448,7 @@ func (s *Syncer) adopt(ctx context.Context) error {
 	if same {
 		return nil
 	}
-	bi, err := bleve.Open(filepath.Join(s.idx.dir, gen))
+	bi, err := openBleve(filepath.Join(s.idx.dir, gen))
 	if err != nil {
 		return fmt.Errorf("search: open rebuilt index %s: %w", gen, err)
 	}
@@ -479,7 +479,7 @@ func Rebuild(ctx context.Context, dir string, st makerlink.ProfileStore, opts Op
 	x := &Index{dir: dir, opts: opts, log: opts.Logger}
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
 	build := filepath.Join(dir, "build-"+stamp)
-	bi, err := bleve.New(build, newMapping(opts.Mode))
+	bi, err := newBleve(build, newMapping(opts.Mode))
 	if err != nil {
 		return 0, fmt.Errorf("search: create index: %w", err)
 	}
@@ -497,7 +497,7 @@ func Rebuild(ctx context.Context, dir string, st makerlink.ProfileStore, opts Op
 		cleanup()
 		return n, err
 	}
-	if err := bi.Close(); err != nil {
+	if err := closeBleve(bi); err != nil {
 		os.RemoveAll(build)
 		return n, fmt.Errorf("search: close rebuilt index: %w", err)
 	}

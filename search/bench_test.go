@@ -1,0 +1,198 @@
+package search_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"makerlink"
+	"makerlink/search"
+	"makerlink/seed"
+)
+
+// Benchmarks on the seed generator's large data set. The size defaults to
+// 100,000 profiles; MAKERLINK_BENCH_TOTAL changes it. Run them with
+//
+//	go test -run '^$' -bench . -benchtime 1x ./search/     # indexing
+//	go test -run '^$' -bench Query -benchtime 2000x ./search/
+//
+// and record the figures in docs/benchmarks.md ("Search").
+
+func benchTotal() int {
+	n := 100000
+	if s := os.Getenv("MAKERLINK_BENCH_TOTAL"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	return n
+}
+
+var benchData = sync.OnceValue(func() []makerlink.Profile {
+	return seed.Generate(seed.Options{Seed: 1, Total: benchTotal()}).Profiles
+})
+
+// indexAll indexes ps into a new index in dir in batches of size batch.
+func indexAll(tb testing.TB, dir string, ps []makerlink.Profile, batch int) *search.Index {
+	idx, err := search.Open(dir, search.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b := idx.NewBatch()
+	for _, p := range ps {
+		if err := b.Put(p); err != nil {
+			tb.Fatal(err)
+		}
+		if b.Len() >= batch {
+			if err := b.Commit(context.Background()); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	if err := b.Commit(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return idx
+}
+
+// cpuTime returns the CPU time the process used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			n += info.Size()
+		}
+		return nil
+	})
+	return n
+}
+
+// BenchmarkIndexBatch indexes the whole data set per iteration, in
+// batches of 1000, and reports documents per second and the size on disk.
+func BenchmarkIndexBatch(b *testing.B) {
+	ps := benchData()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		t, c := time.Now(), cpuTime()
+		idx := indexAll(b, dir, ps, 1000)
+		el, cel := time.Since(t), cpuTime()-c
+		b.ReportMetric(float64(len(ps))/el.Seconds(), "docs/s")
+		// the machine is shared: CPU time tells what two idle cores give
+		b.ReportMetric(float64(cel.Microseconds())/float64(len(ps)), "cpu-µs/doc")
+		b.ReportMetric(2*float64(len(ps))/cel.Seconds(), "docs/s-2cores")
+		idx.Close()
+		b.ReportMetric(float64(dirSize(dir))/(1<<20), "MB")
+	}
+}
+
+var benchIndex struct {
+	once sync.Once
+	idx  *search.Index
+	dir  string
+}
+
+func sharedIndex(b *testing.B) *search.Index {
+	benchIndex.once.Do(func() {
+		dir, err := os.MkdirTemp("", "makerlink-bench-*")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchIndex.dir = dir
+		benchIndex.idx = indexAll(b, dir, benchData(), 1000)
+	})
+	return benchIndex.idx
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchIndex.idx != nil {
+		benchIndex.idx.Close()
+		os.RemoveAll(benchIndex.dir)
+	}
+	os.Exit(code)
+}
+
+// BenchmarkQuery runs each kind of query from 16 concurrent clients and
+// reports the latency percentiles.
+func BenchmarkQuery(b *testing.B) {
+	idx := sharedIndex(b)
+	cases := []struct {
+		name string
+		q    search.Query
+	}{
+		{"one-word", search.Query{Q: "枸杞"}},
+		{"two-word", search.Query{Q: "光伏 储能"}},
+		{"two-word-faceted", search.Query{Q: "new energy", Kinds: []string{"startup"}, Cities: []string{"银川"}}},
+		{"english", search.Query{Q: "angel investor"}},
+		{"chinese-phrase", search.Query{Q: "贺兰山东麓葡萄酒"}},
+		{"pinyin", search.Query{Q: "yinchuan"}},
+		{"fuzzy", search.Query{Q: "incubtor"}},
+		{"browse-filter", search.Query{Kinds: []string{"equipment"}, Cities: []string{"银川"}}},
+	}
+	anon := (*makerlink.User)(nil)
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var mu sync.Mutex
+			lat := make([]time.Duration, 0, b.N)
+			b.SetParallelism(8) // 16 clients on 2 cores
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				q := c.q
+				q.Viewer = anon
+				local := make([]time.Duration, 0, 64)
+				for pb.Next() {
+					t := time.Now()
+					if _, err := idx.Search(context.Background(), q); err != nil {
+						b.Error(err)
+						return
+					}
+					local = append(local, time.Since(t))
+				}
+				mu.Lock()
+				lat = append(lat, local...)
+				mu.Unlock()
+			})
+			b.StopTimer()
+			slices.Sort(lat)
+			if len(lat) > 0 {
+				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			}
+		})
+	}
+	b.Run("suggest", func(b *testing.B) {
+		var mu sync.Mutex
+		var lat []time.Duration
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			var local []time.Duration
+			for pb.Next() {
+				t := time.Now()
+				if _, err := idx.Suggest(context.Background(), "ningx", nil); err != nil {
+					b.Error(err)
+					return
+				}
+				local = append(local, time.Since(t))
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			mu.Unlock()
+		})
+		slices.Sort(lat)
+		if len(lat) > 0 {
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		}
+	})
+}
