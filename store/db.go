@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -180,6 +181,13 @@ func (db *DB) openSQLite(ctx context.Context, dsn string) error {
 	setDefault(writerQ, "_busy_timeout", "10000")
 	setDefault(writerQ, "_foreign_keys", "1")
 	setDefault(writerQ, "_txlock", "immediate")
+	if !slices.ContainsFunc(writerQ["_pragma"], func(p string) bool {
+		return strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), "cache_size")
+	}) {
+		// 64 MiB of page cache for the writer (allocated as used): bulk
+		// loads and index maintenance stay out of the file.
+		writerQ.Add("_pragma", "cache_size(-65536)")
+	}
 	readerQ := cloneValues(query)
 	setDefault(readerQ, "_busy_timeout", "10000")
 	setDefault(readerQ, "_query_only", "1")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -24,6 +25,11 @@ type dialect struct {
 	lockFeed string
 	// classify reports what kind of constraint err violated.
 	classify func(err error) violation
+	// numbered is true when bulk statements number their placeholders
+	// ($1, $2, ...). SQLite's bulk statements use plain "?" instead: it
+	// resolves each $N through a linear list, which makes a statement with
+	// thousands of them quadratic to prepare and bind.
+	numbered bool
 }
 
 // violation is the kind of constraint a failed statement broke.
@@ -55,7 +61,8 @@ var sqliteDialect = &dialect{
 }
 
 var postgresDialect = &dialect{
-	name: EnginePostgres,
+	name:     EnginePostgres,
+	numbered: true,
 	// EXCLUSIVE conflicts with the ROW EXCLUSIVE lock of other inserts but
 	// not with readers; held to commit, it makes seq order commit order.
 	lockFeed: "LOCK TABLE profile_changes IN EXCLUSIVE MODE",
@@ -85,10 +92,11 @@ func (d *dialect) lockChanges(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// placeholders appends "($k,$k+1,...)" groups for rows of cols columns,
-// numbered from first, separated by commas.
-func placeholders(b *strings.Builder, rows, cols, first int) {
-	n := first
+// placeholders appends "($k,$k+1,...)" groups (or "(?,?,...)" groups
+// when the dialect does not number them) for rows of cols columns,
+// separated by commas.
+func (d *dialect) placeholders(b *strings.Builder, rows, cols int) {
+	n := 1
 	for r := 0; r < rows; r++ {
 		if r > 0 {
 			b.WriteByte(',')
@@ -98,7 +106,12 @@ func placeholders(b *strings.Builder, rows, cols, first int) {
 			if c > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(b, "$%d", n)
+			if d.numbered {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(n))
+			} else {
+				b.WriteByte('?')
+			}
 			n++
 		}
 		b.WriteByte(')')

@@ -114,15 +114,20 @@ func (db *DB) createProfiles(ctx context.Context, ps []makerlink.Profile) error 
 			return err
 		}
 	}
+	// Insert in id order: b-tree indexes then grow at their ends instead of
+	// at random pages, which keeps a 100,000-profile load in cache.
+	byID := make([]pending, len(rows))
+	copy(byID, rows)
+	slices.SortFunc(byID, func(a, b pending) int { return strings.Compare(a.m.ID, b.m.ID) })
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := db.insertProfiles(ctx, tx, rows); err != nil {
+		if err := db.insertProfiles(ctx, tx, byID); err != nil {
 			return err
 		}
 		var tags []tagRow
-		for i := range rows {
-			tags = appendTags(tags, rows[i].p.Kind(), rows[i].m.ID, rows[i].tags)
+		for i := range byID {
+			tags = appendTags(tags, byID[i].p.Kind(), byID[i].m.ID, byID[i].tags)
 		}
-		if err := insertTags(ctx, tx, tags); err != nil {
+		if err := db.insertTags(ctx, tx, tags); err != nil {
 			return err
 		}
 		changes := make([]makerlink.ProfileChange, len(rows))
@@ -199,7 +204,7 @@ func appendTags(dst []tagRow, k makerlink.Kind, id string, t makerlink.Tags) []t
 
 func (db *DB) insertProfiles(ctx context.Context, tx *sql.Tx, rows []pending) error {
 	const head = `INSERT INTO profiles (id, kind, owner_id, version, name, visibility, created_at, updated_at, doc) VALUES `
-	return execBatched(ctx, tx, head, 9, len(rows), batchProfiles, func(i int, args []any) []any {
+	return db.d.execBatched(ctx, tx, head, 9, len(rows), batchProfiles, func(i int, args []any) []any {
 		r := &rows[i]
 		return append(args, r.m.ID, string(r.p.Kind()), r.m.OwnerID, r.m.Version, r.tags.Name,
 			r.tags.Visibility, toMicros(r.m.CreatedAt), toMicros(r.m.UpdatedAt), string(r.doc))
@@ -215,9 +220,9 @@ func (db *DB) insertProfiles(ctx context.Context, tx *sql.Tx, rows []pending) er
 	})
 }
 
-func insertTags(ctx context.Context, tx *sql.Tx, tags []tagRow) error {
+func (db *DB) insertTags(ctx context.Context, tx *sql.Tx, tags []tagRow) error {
 	const head = `INSERT INTO profile_tags (kind, tag, value, profile_id) VALUES `
-	return execBatched(ctx, tx, head, 4, len(tags), batchTags, func(i int, args []any) []any {
+	return db.d.execBatched(ctx, tx, head, 4, len(tags), batchTags, func(i int, args []any) []any {
 		return append(args, tags[i].kind, tags[i].tag, tags[i].value, tags[i].id)
 	}, func(err error) error { return fmt.Errorf("store: insert profile tags: %w", err) })
 }
@@ -228,7 +233,7 @@ func (db *DB) insertChanges(ctx context.Context, tx *sql.Tx, cs []makerlink.Prof
 		return err
 	}
 	const head = `INSERT INTO profile_changes (kind, profile_id, deleted, at) VALUES `
-	return execBatched(ctx, tx, head, 4, len(cs), batchChanges, func(i int, args []any) []any {
+	return db.d.execBatched(ctx, tx, head, 4, len(cs), batchChanges, func(i int, args []any) []any {
 		return append(args, string(cs[i].Kind), cs[i].ID, cs[i].Deleted, toMicros(cs[i].At))
 	}, func(err error) error { return fmt.Errorf("store: insert profile changes: %w", err) })
 }
@@ -236,7 +241,7 @@ func (db *DB) insertChanges(ctx context.Context, tx *sql.Tx, cs []makerlink.Prof
 // execBatched inserts n rows of cols columns with multi-row INSERT
 // statements of at most per rows each. fill appends row i's values to args;
 // wrap converts a statement error.
-func execBatched(ctx context.Context, tx *sql.Tx, head string, cols, n, per int,
+func (d *dialect) execBatched(ctx context.Context, tx *sql.Tx, head string, cols, n, per int,
 	fill func(i int, args []any) []any, wrap func(error) error) error {
 	args := make([]any, 0, min(n, per)*cols)
 	var full string // the statement text of a full batch, built once
@@ -249,7 +254,7 @@ func execBatched(ctx context.Context, tx *sql.Tx, head string, cols, n, per int,
 			var b strings.Builder
 			b.Grow(len(head) + (end-start)*cols*6)
 			b.WriteString(head)
-			placeholders(&b, end-start, cols, 1)
+			d.placeholders(&b, end-start, cols)
 			q = b.String()
 			if end-start == per {
 				full = q
@@ -356,7 +361,7 @@ WHERE id = $6 AND kind = $7 AND version = $8`,
 		if _, err := tx.ExecContext(ctx, `DELETE FROM profile_tags WHERE profile_id = $1`, m.ID); err != nil {
 			return fmt.Errorf("store: update profile tags: %w", err)
 		}
-		if err := insertTags(ctx, tx, appendTags(nil, p.Kind(), m.ID, tags)); err != nil {
+		if err := db.insertTags(ctx, tx, appendTags(nil, p.Kind(), m.ID, tags)); err != nil {
 			return err
 		}
 		return db.insertChanges(ctx, tx, []makerlink.ProfileChange{{Kind: p.Kind(), ID: m.ID, At: now}})
