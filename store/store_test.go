@@ -2,11 +2,15 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pressly/goose/v3"
 
 	"makerlink"
 	"makerlink/store"
@@ -222,5 +226,54 @@ func TestSQLiteWritersNeverLocked(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// TestUpgradeFrom0001 fills a database at migration 1, then opens it with
+// the current code: later migrations must carry the data along.
+func TestUpgradeFrom0001(t *testing.T) {
+	for _, e := range []struct {
+		name, driver string
+		dialect      goose.Dialect
+		dsn          func(t *testing.T) string
+	}{
+		{"sqlite", "sqlite", goose.DialectSQLite3, func(t *testing.T) string { return filepath.Join(t.TempDir(), "old.db") }},
+		{"postgres", "pgx", goose.DialectPostgres, func(t *testing.T) string { return storetest.PostgresDSN(t) }},
+	} {
+		t.Run(e.name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := e.dsn(t)
+			raw, err := sql.Open(e.driver, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			p, err := goose.NewProvider(e.dialect, raw, os.DirFS(filepath.Join("migrations", e.name)), goose.WithDisableGlobalRegistry(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.UpTo(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range []string{
+				`INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES ('u1', 'a@example.cn', 'A', 'h', 'founder', 0)`,
+				`INSERT INTO profiles (id, kind, owner_id, version, name, visibility, created_at, updated_at, doc)
+				 VALUES ('p1', 'startup', 'u1', 1, 'Old', 'public', 0, 0, '{"id":"p1","name":"Old"}')`,
+				`INSERT INTO profile_tags (tag, value, profile_id) VALUES ('sector', 'biotech', 'p1'), ('city', '银川', 'p1')`,
+			} {
+				if _, err := raw.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			db, err := store.Open(ctx, dsn, nil)
+			if err != nil {
+				t.Fatalf("Open after 0001: %v", err)
+			}
+			defer db.Close()
+			recs, _, err := db.FindProfiles(ctx, makerlink.ProfileFilter{Kind: makerlink.KindStartup, Sector: "biotech", City: "银川"})
+			if err != nil || len(recs) != 1 || recs[0].ID != "p1" {
+				t.Fatalf("filtered list after upgrade = %+v, %v", recs, err)
+			}
+		})
 	}
 }
