@@ -174,6 +174,7 @@ func describeRoutes(d *openAPIDoc) {
 			status: 204, problems: []int{400, 403, 404, 412}})
 	}
 	describeSearchRoutes(d) // search.go
+	describeEventRoutes(d)  // events_openapi.go
 }
 
 // schemaName is the component name of a kind's schema ("Startup").
@@ -270,6 +271,8 @@ func typeSchema(t reflect.Type) obj {
 		return obj{"type": "string", "format": "date-time"}
 	case t == reflect.TypeFor[makerlink.OpenHours]():
 		return schemaRef("OpenHours")
+	case t == reflect.TypeFor[json.RawMessage]():
+		return obj{"description": "Any JSON value."}
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -344,6 +347,7 @@ func components() obj {
 	schemas["AuthReply"].(obj)["properties"].(obj)["user"] = schemaRef("User")
 	schemas["MeReply"].(obj)["properties"].(obj)["user"] = schemaRef("User")
 	schemas["MeReply"].(obj)["properties"].(obj)["profiles"] = arrayOf(schemaRef("ProfileRef"))
+	eventSchemas(schemas) // events_openapi.go
 	for _, k := range makerlink.Kinds {
 		p, _ := makerlink.NewProfile(k)
 		s := schemaFor(reflect.TypeOf(p).Elem(), profileEnums(k))
@@ -378,6 +382,7 @@ func components() obj {
 			"description": "An ETag held; 304 when it is current.", "schema": obj{"type": "string"}},
 	}
 	searchParameters(params) // search.go
+	eventParameters(params)  // events_openapi.go
 	headers := obj{
 		"ETag":     obj{"description": "The version, quoted: \"3\".", "schema": obj{"type": "string"}},
 		"Location": obj{"description": "The URL of the created resource.", "schema": obj{"type": "string"}},

@@ -37,7 +37,8 @@ func (s *Server) routes() {
 		v1.Delete(p+"/:id", requireUser, s.deleteProfile(k))
 	}
 
-	s.searchRoutes(v1) // search.go
+	s.searchRoutes(v1)     // search.go
+	s.eventRoutes(app, v1) // events.go: events, notifications, GET /ws
 
 	if s.pages != nil {
 		s.pages.Register(app) // the web app: /, /static/*, page routes

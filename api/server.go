@@ -18,6 +18,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"makerlink"
+	"makerlink/events"
+	"makerlink/realtime"
 )
 
 // Defaults of [Config].
@@ -43,6 +45,14 @@ type Config struct {
 	Pages interface{ Register(r fiber.Router) }
 	// Search answers GET /search and /search/suggest; nil makes them 503.
 	Search makerlink.SearchService
+	// Events runs the live pitch events. Nil: when Store also implements
+	// makerlink.EventStore the server makes one (counting votes in
+	// process, publishing through Hub) and closes it on Shutdown;
+	// otherwise the event routes answer 503.
+	Events *events.Service
+	// Hub serves the websocket endpoint GET /ws on the same port. Nil:
+	// GET /ws answers 503.
+	Hub *realtime.Hub
 	// Logger receives the access log (at Info) and errors. Nil discards.
 	// Run benchmarks with a handler at Warn: the access log then costs a
 	// single Enabled check per request.
@@ -77,15 +87,19 @@ type Config struct {
 // Server is the HTTP API. Create it with [New]; serve it with
 // [Server.Listen] or [Server.Listener]; stop it with [Server.Shutdown].
 type Server struct {
-	app     *fiber.App
-	store   makerlink.Store
-	search  makerlink.SearchService
-	pages   interface{ Register(r fiber.Router) }
-	log     *slog.Logger
-	ready   func(ctx context.Context) error
-	now     func() time.Time
-	timeout time.Duration
-	cost    int
+	app    *fiber.App
+	store  makerlink.Store
+	search makerlink.SearchService
+	events *events.Service
+	hub    *realtime.Hub
+	// ownsEvents is set when New made events; Shutdown closes it.
+	ownsEvents bool
+	pages      interface{ Register(r fiber.Router) }
+	log        *slog.Logger
+	ready      func(ctx context.Context) error
+	now        func() time.Time
+	timeout    time.Duration
+	cost       int
 
 	metrics  *httpMetrics
 	gatherer prometheus.Gatherer
@@ -110,6 +124,8 @@ func New(cfg Config) *Server {
 	s := &Server{
 		store:   cfg.Store,
 		search:  cfg.Search,
+		events:  cfg.Events,
+		hub:     cfg.Hub,
 		pages:   cfg.Pages,
 		log:     cfg.Logger,
 		ready:   cfg.Ready,
@@ -136,6 +152,18 @@ func New(cfg Config) *Server {
 		panic(fmt.Sprintf("api.New: bcrypt: %v", err))
 	}
 	s.throttle = newThrottle(cfg.Limits.withDefaults())
+	if s.events == nil {
+		if es, ok := cfg.Store.(makerlink.EventStore); ok {
+			ecfg := events.Config{Store: es, Users: cfg.Store, Logger: s.log}
+			if ns, ok := cfg.Store.(makerlink.NotificationStore); ok {
+				ecfg.Notifications = ns
+			}
+			if cfg.Hub != nil {
+				ecfg.Publisher = cfg.Hub
+			}
+			s.events, s.ownsEvents = events.New(ecfg), true
+		}
+	}
 
 	reg, gath := cfg.Registerer, cfg.Gatherer
 	if reg == nil {
@@ -197,6 +225,9 @@ func (s *Server) Listener(ln net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	if err := s.app.ShutdownWithContext(ctx); err != nil {
 		return fmt.Errorf("api: shutdown: %w", err)
+	}
+	if s.ownsEvents {
+		_ = s.events.Close()
 	}
 	return nil
 }

@@ -1,0 +1,394 @@
+package api_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"makerlink"
+)
+
+// eventEnv is an API with an event: an organizer, two founders with a
+// pitch each, a judge, and a judge of another event.
+type eventEnv struct {
+	*env
+	organizer, judge, otherJudge, investor, fan account
+	founders                                    []account
+	eventID, otherEventID                       string
+	pitches                                     []string
+}
+
+func newEventEnv(t *testing.T, open func(testing.TB) makerlink.Store, hide bool) *eventEnv {
+	t.Helper()
+	e := &eventEnv{env: newEnv(t, open)}
+	e.organizer = e.register(makerlink.RoleOrganizer)
+	e.judge = e.register(makerlink.RoleMentor)
+	e.otherJudge = e.register(makerlink.RoleMentor)
+	e.investor = e.register(makerlink.RoleInvestor)
+	e.fan = e.register()
+	body := map[string]any{
+		"name": "宁夏创新创业大赛 · 银川赛区", "starts_at": "2026-12-01T09:00:00+08:00", "hide_results_until_close": hide,
+		"rubric": []map[string]any{{"key": "team", "label": "团队", "weight": 2, "max": 10}, {"key": "market", "label": "市场", "weight": 1, "max": 5}},
+	}
+	r := e.want(e.do(req{method: "POST", path: "/api/v1/events", body: body, token: e.organizer.Token}), 201, "")
+	var ev struct {
+		ID           string `json:"id"`
+		PitchSeconds int    `json:"pitch_seconds"`
+		QASeconds    int    `json:"qa_seconds"`
+		Preset       string `json:"preset"`
+	}
+	r.JSON(t, &ev)
+	if ev.PitchSeconds != 480 || ev.QASeconds != 420 || ev.Preset != "8+7" || r.Header.Get("Location") != "/api/v1/events/"+ev.ID {
+		t.Fatalf("created event %s", r.Body)
+	}
+	e.eventID = ev.ID
+	r = e.want(e.do(req{method: "POST", path: "/api/v1/events", token: e.organizer.Token,
+		body: map[string]any{"name": "另一场", "starts_at": "2026-12-02T09:00:00+08:00", "pitch_seconds": 300, "qa_seconds": 300}}), 201, "")
+	e.otherEventID = r.Map(t)["id"].(string)
+	e.want(e.do(req{method: "POST", path: "/api/v1/events/" + e.otherEventID + "/judges", token: e.organizer.Token,
+		body: map[string]any{"user_id": e.otherJudge.User.ID}}), 201, "")
+	for i := range 2 {
+		f := e.register(makerlink.RoleFounder)
+		sb := sampleBody(t, makerlink.KindStartup)
+		sb["name"] = fmt.Sprintf("贺兰山科技%d号", i)
+		sid := e.create(f.Token, makerlink.KindStartup, sb)
+		r := e.want(e.do(req{method: "POST", path: "/api/v1/events/" + e.eventID + "/pitches", token: e.organizer.Token,
+			body: map[string]any{"startup_id": sid}}), 201, "")
+		e.founders = append(e.founders, f)
+		e.pitches = append(e.pitches, r.Map(t)["id"].(string))
+	}
+	e.want(e.do(req{method: "POST", path: "/api/v1/events/" + e.eventID + "/judges", token: e.organizer.Token,
+		body: map[string]any{"user_id": e.judge.User.ID}}), 201, "")
+	return e
+}
+
+func (e *eventEnv) path(rest string) string { return "/api/v1/events/" + e.eventID + rest }
+
+func (e *eventEnv) control(action, pitchID string) reply {
+	e.t.Helper()
+	return e.want(e.do(req{method: "POST", path: e.path("/control"), token: e.organizer.Token,
+		body: map[string]any{"action": action, "pitch_id": pitchID}}), 200, "")
+}
+
+func TestEventsRefusals(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, false)
+		p := e.pitches[0]
+		score := map[string]any{"scores": map[string]any{"team": 8, "market": 4}}
+		tests := []struct {
+			name   string
+			r      req
+			status int
+			code   string
+		}{
+			{"AnonymousCreate", req{method: "POST", path: "/api/v1/events", body: map[string]any{"name": "x"}}, 401, makerlink.EUnauthorized},
+			{"FounderCreate", req{method: "POST", path: "/api/v1/events", token: e.founders[0].Token,
+				body: map[string]any{"name": "x", "starts_at": "2026-12-01T09:00:00Z"}}, 403, makerlink.EForbidden},
+			{"BadRubric", req{method: "POST", path: "/api/v1/events", token: e.organizer.Token,
+				body: map[string]any{"name": "x", "starts_at": "2026-12-01T09:00:00Z", "rubric": []map[string]any{{"key": "a", "label": "A", "weight": 0, "max": 10}}}}, 422, makerlink.EValidation},
+			{"BadJSON", req{method: "POST", path: "/api/v1/events", token: e.organizer.Token, body: `{"name":`}, 400, makerlink.EBadJSON},
+			{"NoStart", req{method: "POST", path: "/api/v1/events", token: e.organizer.Token, body: map[string]any{"name": "x"}}, 422, makerlink.EValidation},
+			{"MissingEvent", req{method: "GET", path: "/api/v1/events/nope"}, 404, makerlink.ENotFound},
+			{"NonOrganizerControl", req{method: "POST", path: e.path("/control"), token: e.judge.Token,
+				body: map[string]any{"action": "start_pitch", "pitch_id": p}}, 403, makerlink.EForbidden},
+			{"AnonymousControl", req{method: "POST", path: e.path("/control"), body: map[string]any{"action": "start_pitch", "pitch_id": p}}, 401, makerlink.EUnauthorized},
+			{"UnknownAction", req{method: "POST", path: e.path("/control"), token: e.organizer.Token,
+				body: map[string]any{"action": "explode", "pitch_id": p}}, 422, makerlink.EValidation},
+			{"NonOrganizerPitch", req{method: "POST", path: e.path("/pitches"), token: e.founders[0].Token,
+				body: map[string]any{"startup_id": "x"}}, 403, makerlink.EForbidden},
+			{"UnknownStartup", req{method: "POST", path: e.path("/pitches"), token: e.organizer.Token,
+				body: map[string]any{"startup_id": "nope"}}, 422, makerlink.EValidation},
+			{"NonOrganizerJudge", req{method: "POST", path: e.path("/judges"), token: e.judge.Token,
+				body: map[string]any{"user_id": e.fan.User.ID}}, 403, makerlink.EForbidden},
+			{"JudgeTwice", req{method: "POST", path: e.path("/judges"), token: e.organizer.Token,
+				body: map[string]any{"user_id": e.judge.User.ID}}, 409, makerlink.EConflict},
+			{"ScoreBeforeStart", req{method: "PUT", path: e.path("/pitches/" + p + "/scores/me"), token: e.judge.Token, body: score}, 409, makerlink.EConflict},
+			{"JudgeOfAnotherEvent", req{method: "PUT", path: e.path("/pitches/" + p + "/scores/me"), token: e.otherJudge.Token, body: score}, 403, makerlink.EForbidden},
+			{"AudienceScore", req{method: "PUT", path: e.path("/pitches/" + p + "/scores/me"), token: e.fan.Token, body: score}, 403, makerlink.EForbidden},
+			{"AnonymousVote", req{method: "POST", path: e.path("/pitches/" + p + "/votes")}, 401, makerlink.EUnauthorized},
+			{"VoteBeforeOpen", req{method: "POST", path: e.path("/pitches/" + p + "/votes"), token: e.fan.Token}, 409, makerlink.EConflict},
+			{"VoteUnknownPitch", req{method: "POST", path: e.path("/pitches/nope/votes"), token: e.fan.Token}, 404, makerlink.ENotFound},
+			{"JudgeProgress", req{method: "GET", path: e.path("/progress"), token: e.judge.Token}, 403, makerlink.EForbidden},
+			{"AudienceAudit", req{method: "GET", path: e.path("/audit"), token: e.fan.Token}, 403, makerlink.EForbidden},
+			{"AnonymousAudit", req{method: "GET", path: e.path("/audit")}, 401, makerlink.EUnauthorized},
+			{"FanIntent", req{method: "POST", path: e.path("/pitches/" + p + "/intents"), token: e.fan.Token}, 403, makerlink.EForbidden},
+			{"EmptyQuestion", req{method: "POST", path: e.path("/questions"), token: e.fan.Token, body: map[string]any{"text": " "}}, 422, makerlink.EValidation},
+			{"NotificationsAnonymous", req{method: "GET", path: "/api/v1/notifications"}, 401, makerlink.EUnauthorized},
+			{"NotificationsBadLimit", req{method: "GET", path: "/api/v1/notifications?limit=0", token: e.fan.Token}, 400, makerlink.EBadRequest},
+			{"NoHub", req{method: "GET", path: "/ws"}, 503, makerlink.EUnavailable},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) { e.want(e.do(tt.r), tt.status, tt.code) })
+		}
+
+		// Scores outside the rubric: 422 with the field named, nothing stored.
+		e.control("start_pitch", p)
+		for _, tc := range []struct {
+			scores map[string]any
+			field  string
+		}{
+			{map[string]any{"team": 11, "market": 4}, "scores.team"},
+			{map[string]any{"team": 1, "market": -1}, "scores.market"},
+			{map[string]any{"team": 1, "market": 1, "charisma": 3}, "scores.charisma"},
+			{map[string]any{"team": 1}, "scores.market"},
+		} {
+			r := e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + p + "/scores/me"), token: e.judge.Token,
+				body: map[string]any{"scores": tc.scores}}), 422, makerlink.EValidation)
+			if errs := r.Problem(t).Errors; len(errs) != 1 || errs[0].Field != tc.field {
+				t.Fatalf("scores %v: errors %+v, want %s", tc.scores, errs, tc.field)
+			}
+		}
+		es := e.store.(makerlink.EventStore)
+		if sc, _ := es.FindScores(context.Background(), e.eventID); len(sc) != 0 {
+			t.Fatalf("a refused score was stored: %+v", sc)
+		}
+		e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + p + "/scores/me"), token: e.judge.Token,
+			body: `{"scores":{"team":"eight","market":4}}`}), 400, makerlink.EBadJSON)
+	})
+}
+
+func TestEventsFlow(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, true)
+		p1, p2 := e.pitches[0], e.pitches[1]
+
+		r := e.control("start_pitch", p1)
+		var view struct {
+			Now     time.Time `json:"now"`
+			Pitches []struct {
+				ID               string     `json:"id"`
+				State            string     `json:"state"`
+				StartedAt        *time.Time `json:"started_at"`
+				PhaseEndsAt      *time.Time `json:"phase_ends_at"`
+				RemainingSeconds *float64   `json:"remaining_seconds"`
+				PhaseSeconds     int        `json:"phase_seconds"`
+			} `json:"pitches"`
+		}
+		r.JSON(t, &view)
+		on := view.Pitches[0]
+		if on.State != "pitching" || on.PhaseSeconds != 480 || on.PhaseEndsAt == nil || !on.PhaseEndsAt.Equal(on.StartedAt.Add(480*time.Second)) ||
+			on.RemainingSeconds == nil || *on.RemainingSeconds > 480 || view.Now.IsZero() {
+			t.Fatalf("timer state %s", r.Body)
+		}
+		// A late joiner gets the same end time and the server's clock.
+		var late struct {
+			Now     time.Time `json:"now"`
+			Pitches []struct {
+				PhaseEndsAt *time.Time `json:"phase_ends_at"`
+			} `json:"pitches"`
+		}
+		e.want(e.do(req{method: "GET", path: e.path("")}), 200, "").JSON(t, &late)
+		if !late.Pitches[0].PhaseEndsAt.Equal(*on.PhaseEndsAt) || late.Now.Before(view.Now) {
+			t.Fatalf("late joiner: %+v", late)
+		}
+		e.control("start_qa", p1)
+		e.want(e.do(req{method: "POST", path: e.path("/control"), token: e.organizer.Token,
+			body: map[string]any{"action": "start_pitch", "pitch_id": p2}}), 409, makerlink.EConflict)
+
+		e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + p1 + "/scores/me"), token: e.judge.Token,
+			body: map[string]any{"scores": map[string]any{"team": 8, "market": 5}, "comment": "团队扎实"}}), 200, "")
+		// Changing it is fine until scoring closes.
+		sc := e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + p1 + "/scores/me"), token: e.judge.Token,
+			body: map[string]any{"scores": map[string]any{"team": 5, "market": 0}}}), 200, "").Map(t)
+		if sc["total"].(float64) != 33.3333 {
+			t.Fatalf("score %v", sc)
+		}
+
+		// Votes: stored before the 201, once per account.
+		e.control("open_voting", p1)
+		es := e.store.(makerlink.EventStore)
+		voters := []account{e.fan, e.investor, e.founders[1]}
+		for i, a := range voters {
+			e.want(e.do(req{method: "POST", path: e.path("/pitches/" + p1 + "/votes"), token: a.Token}), 201, "")
+			counts, err := es.CountVotes(context.Background(), e.eventID)
+			if err != nil || counts[p1] != int64(i+1) {
+				t.Fatalf("after %d acknowledged votes the database holds %v (%v)", i+1, counts, err)
+			}
+		}
+		e.want(e.do(req{method: "POST", path: e.path("/pitches/" + p1 + "/votes"), token: e.fan.Token}), 409, makerlink.EAlreadyVoted)
+		e.want(e.do(req{method: "POST", path: e.path("/pitches/" + p2 + "/votes"), token: e.fan.Token}), 409, makerlink.EConflict)
+
+		// Hidden from the audience until voting closes; insiders see it.
+		var lb struct {
+			Version int64 `json:"version"`
+			Hidden  bool  `json:"hidden"`
+			Items   []struct {
+				PitchID    string   `json:"pitch_id"`
+				StartupID  string   `json:"startup_id"`
+				Rank       int      `json:"rank"`
+				JudgeScore *float64 `json:"judge_score"`
+				Norm       *float64 `json:"judge_score_normalized"`
+				Votes      int64    `json:"votes"`
+			} `json:"items"`
+		}
+		e.want(e.do(req{method: "GET", path: e.path("/leaderboard"), token: e.fan.Token}), 200, "").JSON(t, &lb)
+		if !lb.Hidden || len(lb.Items) != 0 {
+			t.Fatalf("audience sees hidden results: %+v", lb)
+		}
+		e.want(e.do(req{method: "GET", path: e.path("/results.csv")}), 403, makerlink.EForbidden)
+		e.want(e.do(req{method: "GET", path: e.path("/leaderboard"), token: e.judge.Token}), 200, "").JSON(t, &lb)
+		if lb.Hidden || len(lb.Items) != 2 || lb.Items[0].PitchID != p1 || lb.Items[0].Votes != 3 || *lb.Items[0].JudgeScore != 33.3333 ||
+			lb.Items[1].JudgeScore != nil || lb.Version < 3 {
+			t.Fatalf("judge's leaderboard %+v", lb)
+		}
+		e.control("close_voting", p1)
+		e.control("end_pitch", p1)
+
+		// Questions.
+		q := e.want(e.do(req{method: "POST", path: e.path("/questions"), token: e.fan.Token, body: map[string]any{"text": "明年的营收目标？"}}), 201, "").Map(t)
+		qid := q["id"].(string)
+		e.want(e.do(req{method: "POST", path: e.path("/questions/" + qid + "/upvote"), token: e.investor.Token}), 200, "")
+		e.want(e.do(req{method: "POST", path: e.path("/questions/" + qid + "/upvote"), token: e.investor.Token}), 409, makerlink.EAlreadyVoted)
+		e.want(e.do(req{method: "POST", path: e.path("/questions/" + qid + "/hide"), token: e.fan.Token}), 403, makerlink.EForbidden)
+		e.want(e.do(req{method: "POST", path: e.path("/questions/" + qid + "/hide"), token: e.organizer.Token}), 200, "")
+		if items := e.want(e.do(req{method: "GET", path: e.path("/questions")}), 200, "").Map(t)["items"].([]any); len(items) != 0 {
+			t.Fatalf("hidden question listed: %v", items)
+		}
+
+		// An intent card notifies the founder, who also got "your pitch is next".
+		e.want(e.do(req{method: "POST", path: e.path("/pitches/" + p2 + "/intents"), token: e.investor.Token,
+			body: map[string]any{"note": "想约个时间详谈"}}), 201, "")
+		e.want(e.do(req{method: "POST", path: e.path("/pitches/" + p2 + "/intents"), token: e.investor.Token,
+			body: map[string]any{"note": "已约"}}), 200, "")
+		e.want(e.do(req{method: "GET", path: e.path("/pitches/" + p2 + "/intents"), token: e.fan.Token}), 403, makerlink.EForbidden)
+		var inbox struct {
+			Items []struct {
+				ID   string `json:"id"`
+				Type string `json:"type"`
+			} `json:"items"`
+			NextCursor *string `json:"next_cursor"`
+			Unread     int     `json:"unread"`
+		}
+		e.want(e.do(req{method: "GET", path: "/api/v1/notifications?unread=true", token: e.founders[1].Token}), 200, "").JSON(t, &inbox)
+		if len(inbox.Items) != 2 || inbox.Unread != 2 || inbox.Items[0].Type != makerlink.NotifyIntentReceived || inbox.Items[1].Type != makerlink.NotifyPitchNext {
+			t.Fatalf("founder inbox %+v", inbox)
+		}
+		nid := inbox.Items[0].ID
+		e.want(e.do(req{method: "POST", path: "/api/v1/notifications/" + nid + "/read", token: e.fan.Token}), 404, makerlink.ENotFound)
+		rr := e.want(e.do(req{method: "POST", path: "/api/v1/notifications/" + nid + "/read", token: e.founders[1].Token}), 200, "").Map(t)
+		if rr["unread"].(float64) != 1 {
+			t.Fatalf("read reply %v", rr)
+		}
+		e.want(e.do(req{method: "GET", path: "/api/v1/notifications?unread=true&limit=1", token: e.founders[1].Token}), 200, "").JSON(t, &inbox)
+		if len(inbox.Items) != 1 || inbox.Items[0].Type != makerlink.NotifyPitchNext || inbox.NextCursor != nil {
+			t.Fatalf("unread after reading one: %+v", inbox)
+		}
+
+		// The second pitch; then the results are published.
+		e.control("start_pitch", p2)
+		e.control("open_voting", p2)
+		e.want(e.do(req{method: "POST", path: e.path("/pitches/" + p2 + "/votes"), token: e.fan.Token}), 201, "")
+		e.control("end_pitch", p2)
+		e.control("publish_results", "")
+		e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + p1 + "/scores/me"), token: e.judge.Token,
+			body: map[string]any{"scores": map[string]any{"team": 9, "market": 5}}}), 409, makerlink.EConflict)
+		e.want(e.do(req{method: "POST", path: e.path("/pitches/" + p2 + "/votes"), token: e.investor.Token}), 409, makerlink.EConflict)
+		e.want(e.do(req{method: "GET", path: e.path("/leaderboard")}), 200, "").JSON(t, &lb)
+		if lb.Hidden || len(lb.Items) != 2 || lb.Items[1].Votes != 1 {
+			t.Fatalf("published leaderboard %+v", lb)
+		}
+
+		// CSV export.
+		cr := e.want(e.do(req{method: "GET", path: e.path("/results.csv")}), 200, "")
+		if ct := cr.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+			t.Fatalf("Content-Type %q", ct)
+		}
+		rows, err := csv.NewReader(strings.NewReader(string(cr.Body))).ReadAll()
+		if err != nil || len(rows) != 3 || rows[0][0] != "rank" || rows[1][1] != p1 || rows[1][5] != "33.3333" || rows[1][7] != "3" {
+			t.Fatalf("csv %q, %v", rows, err)
+		}
+		if b := e.want(e.do(req{method: "GET", path: e.path("/results.csv?bom=1")}), 200, "").Body; !strings.HasPrefix(string(b), "\ufeff") {
+			t.Fatal("?bom=1 without a byte-order mark")
+		}
+
+		// The audit log: both score versions, in order.
+		var audit struct {
+			Items []struct {
+				Seq     int64  `json:"seq"`
+				Action  string `json:"action"`
+				JudgeID string `json:"judge_id"`
+			} `json:"items"`
+		}
+		e.want(e.do(req{method: "GET", path: e.path("/audit?limit=1000"), token: e.organizer.Token}), 200, "").JSON(t, &audit)
+		n := 0
+		for _, a := range audit.Items {
+			if a.Action == makerlink.AuditScoreSet && a.JudgeID == e.judge.User.ID {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Fatalf("%d score_set entries, want 2: %+v", n, audit.Items)
+		}
+		var prog struct {
+			Judges []struct {
+				UserID   string `json:"user_id"`
+				Scored   int    `json:"scored"`
+				Expected int    `json:"expected"`
+			} `json:"judges"`
+		}
+		e.want(e.do(req{method: "GET", path: e.path("/progress"), token: e.organizer.Token}), 200, "").JSON(t, &prog)
+		if len(prog.Judges) != 1 || prog.Judges[0].Scored != 1 || prog.Judges[0].Expected != 2 {
+			t.Fatalf("progress %+v", prog)
+		}
+	})
+}
+
+// TestConflictOfInterestOverHTTP: a judge who owns a startup is recused
+// from its pitch automatically; a score is 403 conflict_of_interest, the
+// audit shows why, and the leaderboard never counts it.
+func TestConflictOfInterestOverHTTP(t *testing.T) {
+	e := newEventEnv(t, engines[0].open, false)
+	// The judge also runs a startup that pitches.
+	sb := sampleBody(t, makerlink.KindStartup)
+	sb["name"] = "评委自己的公司"
+	sid := e.create(e.judge.Token, makerlink.KindStartup, sb)
+	pid := e.want(e.do(req{method: "POST", path: e.path("/pitches"), token: e.organizer.Token,
+		body: map[string]any{"startup_id": sid}}), 201, "").Map(t)["id"].(string)
+	e.control("start_pitch", pid)
+	e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + pid + "/scores/me"), token: e.judge.Token,
+		body: map[string]any{"scores": map[string]any{"team": 10, "market": 5}}}), 403, makerlink.EConflictOfInterest)
+	// A declared recusal works the same way.
+	e.control("end_pitch", pid)
+	e.control("start_pitch", e.pitches[0])
+	e.want(e.do(req{method: "POST", path: e.path("/pitches/" + e.pitches[0] + "/recusals"), token: e.judge.Token,
+		body: map[string]any{"reason": "我曾是这家公司的顾问"}}), 201, "")
+	e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + e.pitches[0] + "/scores/me"), token: e.judge.Token,
+		body: map[string]any{"scores": map[string]any{"team": 10, "market": 5}}}), 403, makerlink.EConflictOfInterest)
+	e.want(e.do(req{method: "POST", path: e.path("/pitches/" + e.pitches[0] + "/recusals"), token: e.fan.Token,
+		body: map[string]any{"reason": "x"}}), 403, makerlink.EForbidden)
+
+	var audit struct {
+		Items []struct {
+			Action string         `json:"action"`
+			Detail map[string]any `json:"detail"`
+		} `json:"items"`
+	}
+	e.want(e.do(req{method: "GET", path: e.path("/audit?limit=1000"), token: e.organizer.Token}), 200, "").JSON(t, &audit)
+	var reasons []string
+	refused := 0
+	for _, a := range audit.Items {
+		switch a.Action {
+		case makerlink.AuditRecused:
+			reasons = append(reasons, a.Detail["reason"].(string))
+		case makerlink.AuditScoreRefused:
+			refused++
+		}
+	}
+	if fmt.Sprint(reasons) != fmt.Sprint([]string{makerlink.RecuseOwner, makerlink.RecuseDeclared}) || refused != 2 {
+		t.Fatalf("audit: recusals %v, %d refused scores", reasons, refused)
+	}
+	var lb struct {
+		Items []struct {
+			Judges int `json:"judges"`
+		} `json:"items"`
+	}
+	e.want(e.do(req{method: "GET", path: e.path("/leaderboard")}), 200, "").JSON(t, &lb)
+	for _, it := range lb.Items {
+		if it.Judges != 0 {
+			t.Fatalf("a recused judge's score counts: %+v", lb)
+		}
+	}
+}
