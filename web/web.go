@@ -102,6 +102,7 @@ type page struct {
 	schemas bool           // whether the page needs the profile form schemas
 	wide    bool           // full-width layout (boards, calendars, the big screen)
 	bare    bool           // no site header (the big screen)
+	rubric  bool           // whether the page needs the default pitch rubric
 }
 
 // pages lists every page route. Fixed paths come before parameterised ones
@@ -119,7 +120,8 @@ var pages = func() []page {
 		{path: "/pipeline", name: "pipeline", title: "pipeline.title", wide: true},
 		{path: "/approvals", name: "approvals", title: "approvals.title"},
 		{path: "/notifications", name: "notifications", title: "notifications.title"},
-		{path: "/events/new", name: "event-new", title: "eventnew.title"},
+		{path: "/events", name: "events", title: "events.title"},
+		{path: "/events/new", name: "event-new", title: "eventnew.title", rubric: true},
 		{path: "/events/:id/console", name: "event-console", title: "console.title", wide: true},
 		{path: "/events/:id/judge", name: "event-judge", title: "judge.title"},
 		{path: "/events/:id/screen", name: "event-screen", title: "screen.title", wide: true, bare: true},
@@ -303,6 +305,7 @@ type boot struct {
 	Features map[string]bool            `json:"features"`
 	Vocab    vocabulary                 `json:"vocab"`
 	Schemas  map[makerlink.Kind][]Field `json:"schemas,omitempty"`
+	Rubric   []makerlink.RubricItem     `json:"rubric,omitempty"`
 	Static   string                     `json:"static"`
 }
 
@@ -367,6 +370,9 @@ func (w *Web) pageHandler(p page) fiber.Handler {
 		}
 		if p.schemas {
 			v.Boot.Schemas = Schemas
+		}
+		if p.rubric {
+			v.Boot.Rubric = makerlink.DefaultRubric
 		}
 		var buf bytes.Buffer
 		if err := w.pages[p.name].ExecuteTemplate(&buf, "layout.html", v); err != nil {

@@ -2,8 +2,12 @@
 // a listbox popup), fed by GET /api/v1/search/suggest.
 import { api, h, has, debounce, kindLabel, profileURL } from './core.js';
 
-/** attachSuggest turns input[data-suggest] into a combobox. */
-export function attachSuggest(input) {
+/**
+ * attachSuggest turns a search input into a combobox. By default picking a
+ * suggestion opens its profile; opts.onPick(item) replaces that, and
+ * opts.kind keeps only suggestions of one kind.
+ */
+export function attachSuggest(input, opts = {}) {
   if (!input || input.dataset.suggestReady || !has('suggest')) return;
   input.dataset.suggestReady = '1';
   const list = document.getElementById(input.getAttribute('aria-controls'));
@@ -34,7 +38,9 @@ export function attachSuggest(input) {
 
   const go = (i) => {
     const it = items[i];
-    if (it) location.assign(profileURL(it.kind, it.id));
+    if (!it) return;
+    if (opts.onPick) { opts.onPick(it); items = []; close(); return; }
+    location.assign(profileURL(it.kind, it.id));
   };
 
   const fetchSuggestions = debounce(async () => {
@@ -46,7 +52,8 @@ export function attachSuggest(input) {
     ctrl = new AbortController();
     try {
       const res = await api('GET', '/search/suggest?q=' + encodeURIComponent(q), { signal: ctrl.signal });
-      items = (Array.isArray(res) ? res : (res && (res.items || res.suggestions)) || []).slice(0, 10);
+      items = (Array.isArray(res) ? res : (res && (res.items || res.suggestions)) || [])
+        .filter((it) => !opts.kind || it.kind === opts.kind).slice(0, 10);
       active = -1;
       if (document.activeElement === input) render();
     } catch (e) {

@@ -1,4 +1,45 @@
-// event-screen.js: placeholder until the page is built.
-import { has, t, $, unavailable } from '../core.js';
+// event-screen.js: the big screen of a pitch event: the pitch on stage, a
+// large server-synced timer, the live leaderboard and the join link.
+import { has, t, $, params, h } from '../core.js';
+import { follow, currentPitch, remaining, clockText, phaseText, boardTable, tick } from '../eventlive.js';
 
-if (!has('events')) unavailable($('#app'), t('screen.title'));
+const id = params.id;
+let view = null;
+
+function showTimer() {
+  const p = view && currentPitch(view);
+  const sec = p && (p.state === 'pitching' || p.state === 'qa') ? remaining(p) : null;
+  const el = $('#timer');
+  el.textContent = clockText(sec);
+  el.classList.toggle('over', sec !== null && sec < 0);
+  el.classList.toggle('low', sec !== null && sec >= 0 && sec < 60);
+}
+
+function showState(v) {
+  view = v;
+  const p = currentPitch(v);
+  $('#event-name').textContent = v.name;
+  $('#current').textContent = p ? p.startup_name : t('screen.no_pitch');
+  $('#phase').textContent = p ? phaseText(p) + (p.voting_open ? ' · ' + t('screen.voting_open') : '') : '';
+  document.title = v.name + ' · ' + t('screen.title');
+  showTimer();
+}
+
+function showStatus(s) {
+  const el = $('#conn');
+  el.textContent = s === 'live' ? '' : t('live.' + s);
+  el.classList.toggle('down', s === 'reconnecting');
+  $('#screen').classList.toggle('stale', s === 'reconnecting');
+}
+
+if (has('events')) {
+  const link = location.origin + '/e/' + encodeURIComponent(id);
+  $('#join').replaceChildren(t('screen.join'), ' ', h('strong', null, link.replace(/^https?:\/\//, '')));
+  follow(id, {
+    onState: showState,
+    onBoard: (lb) => $('#board').replaceChildren(boardTable(lb, { limit: 10 })),
+    onStatus: showStatus,
+    onError: () => showStatus('reconnecting'),
+  });
+  tick(showTimer);
+}
