@@ -11,6 +11,7 @@ import (
 
 	"makerlink/realtime"
 	"makerlink/realtime/client"
+	"makerlink/realtime/realtimetest"
 )
 
 // BenchmarkHubFanout measures one publish reaching every client of a room
@@ -76,4 +77,50 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkBrokerPublish measures Publish (seq, history, fan-out to one
+// subscribed node) from 8 goroutines.
+func BenchmarkBrokerPublish(b *testing.B) {
+	for _, e := range engines {
+		b.Run(e.name, func(b *testing.B) {
+			br, cleanup := benchBroker(b, e.name)
+			defer cleanup()
+			var got atomic.Int64
+			br.SetHandler(countHandler{&got})
+			if err := br.Subscribe(context.Background(), "event:pub"); err != nil {
+				b.Fatal(err)
+			}
+			data := []byte(`{"pitch_id":"p1","votes":1234}`)
+			b.SetParallelism(4)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := br.Publish(context.Background(), "event:pub", "votes", data); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+type countHandler struct{ n *atomic.Int64 }
+
+func (h countHandler) HandleMessage(realtime.Message)       { h.n.Add(1) }
+func (h countHandler) HandleReset(string, realtime.History) {}
+
+func benchBroker(b *testing.B, engine string) (realtime.Broker, func()) {
+	if engine == "memory" {
+		m := realtime.NewMemory(realtime.BrokerConfig{})
+		return m, func() { _ = m.Close() }
+	}
+	url := realtimetest.RedisURL(b)
+	prefix := realtimetest.RandomPrefix()
+	r, err := realtime.NewRedis(context.Background(), realtime.BrokerConfig{RedisURL: url, Prefix: prefix})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r, func() { _ = r.Close(); realtimetest.DeletePrefix(b, url, prefix) }
 }
