@@ -354,13 +354,21 @@ func (s *Service) publishBoard(ctx context.Context, eventID string) {
 			s.log.Warn("leaderboard sorted set", "event", eventID, "err", err)
 		}
 	}
-	s.publish(ctx, "event:"+eventID+":judges", TypeLeaderboard, lb)
+	sent := s.now().UTC()
+	s.publish(ctx, "event:"+eventID+":judges", TypeLeaderboard, BoardMessage{lb, sent})
 	switch {
 	case visible:
-		s.publish(ctx, "event:"+eventID, TypeLeaderboard, lb)
+		s.publish(ctx, "event:"+eventID, TypeLeaderboard, BoardMessage{lb, sent})
 	case !wasHidden:
-		s.publish(ctx, "event:"+eventID, TypeLeaderboard, hiddenBoard(lb))
+		s.publish(ctx, "event:"+eventID, TypeLeaderboard, BoardMessage{hiddenBoard(lb), sent})
 	}
+}
+
+// BoardMessage is the data of a "leaderboard" message: the leaderboard and
+// when the server sent it (clients and load tests measure staleness).
+type BoardMessage struct {
+	*makerlink.Leaderboard
+	SentAt time.Time `json:"sent_at"`
 }
 
 func (s *Service) publishProgress(ctx context.Context, eventID string) {
