@@ -65,3 +65,19 @@ func TokenAuthenticator(users makerlink.UserStore, now func() time.Time) func(ct
 		return u.ID, nil
 	}
 }
+
+// IssueSession stores a new session for an existing account and returns
+// its bearer token, valid for ttl (SessionTTL when zero). It is for tools
+// that act for many accounts without their passwords (load tests, demo
+// scripts); the API itself issues tokens on login.
+func IssueSession(ctx context.Context, users makerlink.UserStore, userID string, ttl time.Duration) (string, error) {
+	if ttl <= 0 {
+		ttl = SessionTTL
+	}
+	tok, hash := newToken()
+	now := time.Now().UTC()
+	if err := users.CreateSession(ctx, &makerlink.Session{TokenHash: hash, UserID: userID, CreatedAt: now, ExpiresAt: now.Add(ttl)}); err != nil {
+		return "", err
+	}
+	return tok, nil
+}

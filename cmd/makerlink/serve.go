@@ -73,6 +73,7 @@ type Main struct {
 	index  *search.Index
 	redis  *redis.Client
 	server *api.Server
+	live   live // live.go: broker, websocket hub, events
 	ln     net.Listener
 	done   chan error
 	bgctx  context.Context // background work (search syncer, cleanup) runs until stop
@@ -149,7 +150,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)
 	}
-	m.server = api.New(api.Config{Store: st, Search: m.index, Pages: pages, Logger: m.Logger, Ready: ready})
+	if err := m.openLive(ctx); err != nil {
+		return err
+	}
+	m.server = api.New(api.Config{Store: st, Search: m.index, Pages: pages, Logger: m.Logger, Ready: ready,
+		Events: m.live.events, Hub: m.live.hub})
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -178,6 +183,7 @@ func (m *Main) Wait(ctx context.Context) error {
 // 20 s), then Redis and the database close.
 func (m *Main) Close() error {
 	var errs []error
+	m.closeHub()
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
@@ -189,6 +195,7 @@ func (m *Main) Close() error {
 		m.stop()
 		m.bg.Wait()
 	}
+	errs = append(errs, m.closeLive())
 	if m.index != nil {
 		errs = append(errs, m.index.Close())
 	}

@@ -1,0 +1,460 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"makerlink"
+	"makerlink/api"
+	"makerlink/realtime/client"
+	"makerlink/store"
+	"makerlink/store/storetest"
+)
+
+// Durability tests of live events against the real binary: kill -9 during
+// a vote stream, and two `makerlink serve` nodes on one PostgreSQL and one
+// Redis.
+
+// buildBinary builds cmd/makerlink into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "makerlink")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// syncBuffer is a bytes.Buffer safe for a subprocess's output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// node is a `makerlink serve` subprocess.
+type node struct {
+	cmd  *exec.Cmd
+	base string
+	log  *syncBuffer
+	done chan struct{}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// startNode runs the binary and waits until it answers /healthz.
+func startNode(t *testing.T, bin, dataDir string, env ...string) *node {
+	t.Helper()
+	addr := freeAddr(t)
+	n := &node{base: "http://" + addr, log: &syncBuffer{}, done: make(chan struct{})}
+	n.cmd = exec.Command(bin, "serve", "--addr", addr, "--data", dataDir)
+	n.cmd.Env = append(os.Environ(), append([]string{"DATABASE_URL=", "REDIS_URL=", "MAKERLINK_LOG_LEVEL=warn"}, env...)...)
+	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log
+	if err := n.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = n.cmd.Wait(); close(n.done) }()
+	t.Cleanup(func() { n.kill() })
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(n.base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return n
+			}
+		}
+		select {
+		case <-n.done:
+			t.Fatalf("the server exited on start:\n%s", n.log.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not come up:\n%s", n.log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// kill sends SIGKILL and waits for the process to exit.
+func (n *node) kill() {
+	select {
+	case <-n.done:
+		return
+	default:
+	}
+	_ = n.cmd.Process.Kill()
+	<-n.done
+}
+
+// liveFixture is an event whose pitches all take votes, and voters with
+// tokens, written straight into the database the nodes use.
+type liveFixture struct {
+	organizer string // token
+	eventID   string
+	pitches   []string
+	voters    []string // tokens
+	voterIDs  []string
+}
+
+func setupLive(t *testing.T, db *store.DB, base string, pitches, voters int) *liveFixture {
+	t.Helper()
+	ctx := t.Context()
+	f := &liveFixture{}
+	newUser := func(roles ...makerlink.Role) (*makerlink.User, string) {
+		u := storetest.NewUser(t, db, roles...)
+		tok, err := api.IssueSession(ctx, db, u.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u, tok
+	}
+	_, f.organizer = newUser(makerlink.RoleOrganizer)
+	founder, _ := newUser(makerlink.RoleFounder)
+	for range voters {
+		u, tok := newUser()
+		f.voters = append(f.voters, tok)
+		f.voterIDs = append(f.voterIDs, u.ID)
+	}
+	code, b := call(t, "POST", base+"/api/v1/events", f.organizer, map[string]any{"name": "断电演练 kill -9", "starts_at": "2026-12-01T09:00:00+08:00"})
+	if code != 201 {
+		t.Fatalf("create event: %d %s", code, b)
+	}
+	var ev struct{ ID string }
+	_ = json.Unmarshal(b, &ev)
+	f.eventID = ev.ID
+	for i := range pitches {
+		st := storetest.Startup(founder.ID, i)
+		if err := db.CreateProfile(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		code, b := call(t, "POST", base+"/api/v1/events/"+f.eventID+"/pitches", f.organizer, map[string]any{"startup_id": st.ID})
+		if code != 201 {
+			t.Fatalf("add pitch: %d %s", code, b)
+		}
+		var p struct{ ID string }
+		_ = json.Unmarshal(b, &p)
+		f.pitches = append(f.pitches, p.ID)
+		for _, action := range []string{"start_pitch", "open_voting", "end_pitch"} {
+			if code, b := call(t, "POST", base+"/api/v1/events/"+f.eventID+"/control", f.organizer,
+				map[string]any{"action": action, "pitch_id": p.ID}); code != 200 {
+				t.Fatalf("%s: %d %s", action, code, b)
+			}
+		}
+	}
+	return f
+}
+
+type ballot struct{ voter, pitch int }
+
+// voteStream casts every ballot over HTTP with a few workers and calls
+// acked after each 201.
+func voteStream(base string, f *liveFixture, ballots []ballot, workers int, acked func(ballot)) {
+	jobs := make(chan ballot)
+	var wg sync.WaitGroup
+	hc := &http.Client{Timeout: 10 * time.Second}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range jobs {
+				req, _ := http.NewRequest("POST", base+"/api/v1/events/"+f.eventID+"/pitches/"+f.pitches[b.pitch]+"/votes", nil)
+				req.Header.Set("Authorization", "Bearer "+f.voters[b.voter])
+				resp, err := hc.Do(req)
+				if err != nil {
+					continue
+				}
+				resp.Body.Close()
+				if resp.StatusCode == 201 {
+					acked(b)
+				}
+			}
+		}()
+	}
+	for _, b := range ballots {
+		jobs <- b
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// storedVotes returns the (user, pitch) pairs in the database.
+func storedVotes(t *testing.T, db *store.DB, eventID string) map[[2]string]bool {
+	t.Helper()
+	rows, err := db.SQL().QueryContext(t.Context(), `SELECT user_id, pitch_id FROM event_votes WHERE event_id = $1`, eventID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[[2]string]bool{}
+	for rows.Next() {
+		var u, p string
+		if err := rows.Scan(&u, &p); err != nil {
+			t.Fatal(err)
+		}
+		out[[2]string{u, p}] = true
+	}
+	return out
+}
+
+// TestKill9DuringVoteStream streams votes at the real server, kills it with
+// SIGKILL in the middle, restarts it on the same database and checks that
+// every vote that got its 201 is stored and still counts.
+func TestKill9DuringVoteStream(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	engines := []struct {
+		name string
+		url  func(t *testing.T) string
+	}{
+		{"sqlite", func(*testing.T) string { return "" }},
+		{"postgres", func(t *testing.T) string { return storetest.PostgresDSN(t) }},
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			dataDir := t.TempDir()
+			dbURL := e.url(t)
+			env := []string{"DATABASE_URL=" + dbURL}
+			n := startNode(t, bin, dataDir, env...)
+			dsn := dbURL
+			if dsn == "" {
+				dsn = filepath.Join(dataDir, "makerlink.db")
+			}
+			db, err := store.Open(t.Context(), dsn, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			const voters, pitches = 150, 2
+			f := setupLive(t, db, n.base, pitches, voters)
+			var ballots []ballot
+			for p := range pitches {
+				for v := range voters {
+					ballots = append(ballots, ballot{v, p})
+				}
+			}
+			var mu sync.Mutex
+			var acked []ballot
+			killed := make(chan struct{})
+			var once sync.Once
+			voteStream(n.base, f, ballots, 8, func(b ballot) {
+				mu.Lock()
+				acked = append(acked, b)
+				k := len(acked) == 120
+				mu.Unlock()
+				if k {
+					// kill -9 while the other workers are mid-request.
+					once.Do(func() { n.kill(); close(killed) })
+				}
+			})
+			select {
+			case <-killed:
+			default:
+				t.Fatalf("the stream ended before the kill (%d acknowledged)", len(acked))
+			}
+			if len(acked) >= len(ballots) {
+				t.Fatal("every vote was acknowledged: the kill came too late to test anything")
+			}
+
+			n2 := startNode(t, bin, dataDir, env...)
+			stored := storedVotes(t, db, f.eventID)
+			for _, b := range acked {
+				if !stored[[2]string{f.voterIDs[b.voter], f.pitches[b.pitch]}] {
+					t.Fatalf("acknowledged vote of voter %d on pitch %d is lost (%d acknowledged, %d stored)", b.voter, b.pitch, len(acked), len(stored))
+				}
+			}
+			t.Logf("%d votes acknowledged before kill -9, %d stored (the difference were in flight)", len(acked), len(stored))
+			// After the restart an acknowledged voter cannot vote again,
+			// and the leaderboard counts exactly what is stored.
+			b := acked[0]
+			req := fmt.Sprintf("%s/api/v1/events/%s/pitches/%s/votes", n2.base, f.eventID, f.pitches[b.pitch])
+			if code, body := call(t, "POST", req, f.voters[b.voter], nil); code != 409 {
+				t.Fatalf("second vote after restart: %d %s", code, body)
+			}
+			code, body := call(t, "GET", n2.base+"/api/v1/events/"+f.eventID+"/leaderboard", "", nil)
+			var lb makerlink.Leaderboard
+			if err := json.Unmarshal(body, &lb); err != nil || code != 200 {
+				t.Fatalf("leaderboard %d %s", code, body)
+			}
+			var total int64
+			for _, it := range lb.Items {
+				total += it.Votes
+			}
+			if total != int64(len(stored)) {
+				t.Fatalf("leaderboard counts %d votes, the database holds %d", total, len(stored))
+			}
+		})
+	}
+}
+
+func testRedis(t *testing.T) (*redis.Client, string) {
+	t.Helper()
+	url := os.Getenv("MAKERLINK_TEST_REDIS")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("Redis at %s is required when CI=true: %v", url, err)
+		}
+		t.Skipf("skipping: no Redis at %s (%v)", url, err)
+	}
+	return c, url
+}
+
+func deleteKeys(t *testing.T, c *redis.Client, prefix string) int {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	iter := c.Scan(ctx, 0, prefix+"*", 500).Iterator()
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if len(keys) > 0 {
+		if err := c.Del(ctx, keys...).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return len(keys)
+}
+
+// TestTwoNodes runs two `makerlink serve` processes on one PostgreSQL
+// database and one Redis: a vote through node A reaches a websocket client
+// on node B, both show the same leaderboard, and after Redis loses every
+// key of the deployment mid-event the leaderboards come back equal to the
+// database.
+func TestTwoNodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	rc, redisURL := testRedis(t)
+	dsn := storetest.PostgresDSN(t)
+	prefix := fmt.Sprintf("mltest:%d:", time.Now().UnixNano())
+	t.Cleanup(func() { deleteKeys(t, rc, prefix) })
+	bin := buildBinary(t)
+	env := []string{"DATABASE_URL=" + dsn, "REDIS_URL=" + redisURL, "MAKERLINK_REDIS_PREFIX=" + prefix}
+	a := startNode(t, bin, t.TempDir(), env...)
+	b := startNode(t, bin, t.TempDir(), env...)
+	db, err := store.Open(t.Context(), dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	f := setupLive(t, db, a.base, 1, 12)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	ws, err := client.Dial(ctx, "ws://"+b.base[len("http://"):]+"/ws", client.Options{Reconnect: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if _, err := ws.Subscribe(ctx, "event:"+f.eventID); err != nil {
+		t.Fatal(err)
+	}
+	var ballots []ballot
+	for v := range 6 {
+		ballots = append(ballots, ballot{v, 0})
+	}
+	voteStream(a.base, f, ballots, 3, func(ballot) {})
+
+	// The websocket client on B sees the votes cast through A.
+	for seen := int64(0); seen != 6; {
+		select {
+		case m := <-ws.Messages():
+			if m.Type != "leaderboard" {
+				continue
+			}
+			var lb makerlink.Leaderboard
+			if err := json.Unmarshal(m.Data, &lb); err != nil {
+				t.Fatal(err)
+			}
+			if len(lb.Items) == 1 {
+				seen = lb.Items[0].Votes
+			}
+		case <-ctx.Done():
+			t.Fatal("node B's websocket client never saw the 6 votes cast through node A")
+		}
+	}
+
+	sameBoards := func(stage string, want int64) {
+		t.Helper()
+		var got [2]makerlink.Leaderboard
+		var stored int64
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			for i, n := range []*node{a, b} {
+				_, body := call(t, "GET", n.base+"/api/v1/events/"+f.eventID+"/leaderboard", "", nil)
+				got[i] = makerlink.Leaderboard{}
+				_ = json.Unmarshal(body, &got[i])
+			}
+			counts, err := db.CountVotes(t.Context(), f.eventID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored = counts[f.pitches[0]]
+			if len(got[0].Items) == 1 && len(got[1].Items) == 1 && got[0].Version == got[1].Version &&
+				got[0].Items[0].Votes == want && got[1].Items[0].Votes == want && stored == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: node A shows %+v, node B %+v, the database holds %d votes, want %d", stage, got[0], got[1], stored, want)
+			}
+		}
+	}
+	sameBoards("after votes through A", 6)
+
+	// Redis loses everything of this deployment (a restart without
+	// persistence) in the middle of the event.
+	if n := deleteKeys(t, rc, prefix); n == 0 {
+		t.Fatal("no Redis keys under the deployment's prefix: is Redis mode on?")
+	}
+	ballots = ballots[:0]
+	for v := 6; v < 12; v++ {
+		ballots = append(ballots, ballot{v, 0})
+	}
+	voteStream(b.base, f, ballots, 3, func(ballot) {})
+	sameBoards("after the Redis flush and more votes through B", 12)
+}
