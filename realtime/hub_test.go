@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -679,5 +680,84 @@ func TestHubCloseGoingAway(t *testing.T) {
 	}
 	if err := c.Err(); err == nil || !strings.Contains(err.Error(), "1001") {
 		t.Fatalf("close error %v, want 1001", err)
+	}
+}
+
+func TestHubPlainHTTPGets426(t *testing.T) {
+	b := realtime.NewMemory(realtime.BrokerConfig{})
+	t.Cleanup(func() { _ = b.Close() })
+	hub := realtime.NewHub(b, realtime.Config{})
+	t.Cleanup(func() { _ = hub.Close() })
+	app := newApp(hub)
+	resp, err := app.Test(httptest.NewRequest("GET", "/ws", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != fiber.StatusUpgradeRequired {
+		t.Fatalf("status %d, want 426", resp.StatusCode)
+	}
+}
+
+// A client that never answers pings is closed after three ping intervals;
+// one that reads (and so answers) stays.
+func TestHubClosesSilentClients(t *testing.T) {
+	b := realtime.NewMemory(realtime.BrokerConfig{})
+	t.Cleanup(func() { _ = b.Close() })
+	hub, url := startHub(t, b, realtime.Config{PingInterval: 50 * time.Millisecond})
+	live := dial(t, url, client.Options{})
+	silent, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for hub.Connections() != 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections, want 2", hub.Connections())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for hub.Connections() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections, want the silent one closed", hub.Connections())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := live.Ping(tctx(t)); err != nil {
+		t.Fatalf("the live client was closed too: %v", err)
+	}
+}
+
+// When Redis loses a channel's messages, subscribers get a new subscribed
+// frame with recovered:false and then the live stream.
+func TestHubResetOnRedisDataLoss(t *testing.T) {
+	url := realtimetest.RedisURL(t)
+	prefix := realtimetest.RandomPrefix()
+	t.Cleanup(func() { realtimetest.DeletePrefix(t, url, prefix) })
+	b, err := realtime.NewRedis(tctx(t), realtime.BrokerConfig{RedisURL: url, Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	hub, wsURL := startHub(t, b, realtime.Config{})
+	c := dial(t, wsURL, client.Options{})
+	if _, err := c.Subscribe(tctx(t), "event:lost"); err != nil {
+		t.Fatal(err)
+	}
+	publishN(t, hub, "event:lost", 3)
+	expectSeqs(t, c, "event:lost", 1, 3)
+	rawClient(t, url).Del(context.Background(), prefix+"{event:lost}:meta", prefix+"{event:lost}:stream")
+	publishN(t, hub, "event:lost", 1)
+	e := nextEvent(t, c, client.EventSubscribed)
+	if e.Subscribed.Recovered {
+		t.Fatalf("after the loss: %+v, want recovered:false", e.Subscribed)
+	}
+	publishN(t, hub, "event:lost", 1)
+	m := next(t, c)
+	if m.Seq != e.Subscribed.Seq+1 {
+		t.Fatalf("after the reset got seq %d, want %d", m.Seq, e.Subscribed.Seq+1)
+	}
+	if last, _ := c.LastSeq("event:lost"); last != m.Seq {
+		t.Fatalf("client tracks seq %d, want %d", last, m.Seq)
 	}
 }
