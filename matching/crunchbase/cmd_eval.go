@@ -25,12 +25,8 @@ func RunEval(args []string, stdout, stderr io.Writer) error {
 	p := DefaultParams
 	fs.Float64Var(&p.HalfLifeYears, "halflife", p.HalfLifeYears, "half-life in years of the preference counts")
 	fs.Float64Var(&p.PopHalfLifeYears, "pop-halflife", p.PopHalfLifeYears, "half-life in years of the popularity prior")
-	fs.Float64Var(&p.RecentHalfLifeYears, "recent-halflife", p.RecentHalfLifeYears, "half-life in years of the short-term popularity")
 	fs.Float64Var(&p.Alpha, "alpha", p.Alpha, "smoothing of the per-investor distributions")
-	fs.Float64Var(&p.AlphaPair, "alpha-pair", p.AlphaPair, "smoothing of the pair distributions")
 	fs.Float64Var(&p.GraphPrior, "graph-prior", p.GraphPrior, "share of the smoothing prior from co-investors")
-	fs.Float64Var(&p.CoNorm, "co-norm", p.CoNorm, "exponent of a backer's co-investment total dividing its row")
-	fs.IntVar(&p.SyndicateTop, "syndicate-top", p.SyndicateTop, "investors whose co-investors are boosted")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -23,10 +23,8 @@ type Params struct {
 	HalfLifeYears    float64 // recency of the preference counts: an investment counts 0.5^(age/half-life)
 	PopHalfLifeYears float64 // recency of the popularity prior
 	Alpha            float64 // Dirichlet smoothing of the per-investor distributions (pseudo-investments)
-	AlphaPair        float64 // smoothing of the pair (interaction) distributions
 	CatSim           float64 // share of category counts spread over similar categories (0..1)
 	GraphPrior       float64 // share of the smoothing prior taken from the investor's co-investors (0..1)
-	CoNorm           float64 // a backer's co-investment row is divided by its total^CoNorm
 	Regions          int     // regions with their own column; the rest share one
 
 	WPopularity         float64 // popularity prior: log(1 + recency-weighted investments)
@@ -50,9 +48,9 @@ type Params struct {
 // side (train < 2010-10-01, tuned on 2010-10-01..2011-09-30) by
 // `makerlink rank-eval -tune`; see docs/benchmarks.md.
 var DefaultParams = Params{
-	HalfLifeYears: 1.5, PopHalfLifeYears: 0.75, Alpha: 5, AlphaPair: 5, CatSim: 0.3, Regions: 48,
-	WPopularity: 1, WSector: 0.45, WStage: 0.45, WAge: 0.2, WFirst: 0.25, WLocation: 0.5,
-	WCoinvest: 1.25, WFollow: 1.75,
+	HalfLifeYears: 1.5, PopHalfLifeYears: 0.75, Alpha: 5, CatSim: 0.3, GraphPrior: 0.5, Regions: 48,
+	WPopularity: 1, WSector: 0.338, WStage: 0.45, WAge: 0.2, WFirst: 0.25, WLocation: 0.5,
+	WCoinvest: 1.55, WFollow: 1.85,
 }
 
 // Block indexes the column blocks of an investor row.
@@ -64,11 +62,7 @@ const (
 	bAge
 	bFirst
 	bRegion
-	bCatRound
-	bRegRound
-	bCatReg
 	bPop
-	bRecent
 	numBlocks
 )
 
@@ -102,7 +96,7 @@ type Model struct {
 
 // Fit builds the model from the investments dated before now.
 func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
-	if p.Regions < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.AlphaPair < 0 || p.CatSim < 0 || p.CatSim > 1 {
+	if p.Regions < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.CatSim < 0 || p.CatSim > 1 {
 		return nil, fmt.Errorf("bad parameters %+v", p)
 	}
 	m := &Model{P: p, Now: now, invRow: map[string]int{}, startups: map[string]*Startup{}, backers: map[string][]int{}}
@@ -155,8 +149,7 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 		m.regions[r] = i
 	}
 	nc, nr, ng := len(catList), len(Rounds), len(regs)+1
-	m.size = [numBlocks]int{bCat: nc, bRound: nr, bAge: ageBuckets, bFirst: 2, bRegion: ng,
-		bCatRound: nc * nr, bRegRound: ng * nr, bCatReg: nc * ng, bPop: 1, bRecent: 1}
+	m.size = [numBlocks]int{bCat: nc, bRound: nr, bAge: ageBuckets, bFirst: 2, bRegion: ng, bPop: 1}
 	for b := range numBlocks {
 		m.off[b] = m.width
 		m.width += m.size[b]
@@ -175,7 +168,6 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 		counts[b] = make([]float64, n*m.size[b])
 	}
 	pop := make([]float64, n)
-	recent := make([]float64, n)
 	m.trainN = make([]float64, n)
 	seen := map[[2]string]bool{}
 	for _, iv := range train {
@@ -183,18 +175,14 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 		s := m.startups[iv.StartupID]
 		w := recency(now, iv.Date, p.HalfLifeYears)
 		pop[r] += recency(now, iv.Date, p.PopHalfLifeYears)
-		if p.RecentHalfLifeYears > 0 {
-			recent[r] += recency(now, iv.Date, p.RecentHalfLifeYears)
-		}
 		m.trainN[r]++
 		c, rt, g := m.catIndex(s), roundIndex(iv.RoundType), m.regionIndex(s)
 		fi := 1
 		if iv.Date.Equal(first[iv.StartupID]) {
 			fi = 0
 		}
-		for b, v := range [numBlocks]int{bCat: c, bRound: rt, bAge: ageBucket(s, iv.Date), bFirst: fi, bRegion: g,
-			bCatRound: c*nr + rt, bRegRound: g*nr + rt, bCatReg: c*ng + g} {
-			if b != int(bPop) && b != int(bRecent) {
+		for b, v := range [numBlocks]int{bCat: c, bRound: rt, bAge: ageBucket(s, iv.Date), bFirst: fi, bRegion: g} {
+			if b != int(bPop) {
 				counts[b][r*m.size[b]+v] += w
 			}
 		}
@@ -209,13 +197,15 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 	}
 	m.coinvestGraph(train)
 	var lift [numBlocks][]float32
-	var marg [numBlocks][]float64 // smoothed per-investor distributions of the single blocks
 	for _, b := range []block{bCat, bRound, bAge, bFirst, bRegion} {
-		lift[b], marg[b] = m.lifts(counts[b], m.size[b], p.Alpha)
+		// Co-investors share a company's category and region, not its
+		// round or age: only those borrow from them.
+		gp := 0.0
+		if b == bCat || b == bRegion {
+			gp = p.GraphPrior
+		}
+		lift[b] = m.lifts(counts[b], m.size[b], p.Alpha, gp)
 	}
-	lift[bCatRound] = pairLifts(counts[bCatRound], marg[bCat], marg[bRound], n, nc, nr, p.AlphaPair)
-	lift[bRegRound] = pairLifts(counts[bRegRound], marg[bRegion], marg[bRound], n, ng, nr, p.AlphaPair)
-	lift[bCatReg] = pairLifts(counts[bCatReg], marg[bCat], marg[bRegion], n, nc, ng, p.AlphaPair)
 
 	m.table = matching.NewTable(m.width)
 	row := make([]float32, m.width)
@@ -223,10 +213,6 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 		for b := range numBlocks {
 			if b == bPop {
 				row[m.off[b]] = float32(math.Log1p(pop[r]))
-				continue
-			}
-			if b == bRecent {
-				row[m.off[b]] = float32(math.Log1p(recent[r]))
 				continue
 			}
 			sz := m.size[b]
@@ -309,10 +295,9 @@ func globalDist(counts []float64, n, k int) []float64 {
 // P̂(v|i) = (n_iv + α π_i(v)) / (n_i + α): positive where the investor favours
 // v more than investors overall, 0 without evidence. The prior π_i mixes
 // the global distribution P with the distribution of the investor's
-// co-investors (share GraphPrior), so that an investor with few investments
-// borrows the preferences of the investors it invests with. It also
-// returns P̂.
-func (m *Model) lifts(counts []float64, k int, alpha float64) ([]float32, []float64) {
+// co-investors (share gp), so that an investor with few investments
+// borrows the preferences of the investors it invests with.
+func (m *Model) lifts(counts []float64, k int, alpha, gp float64) []float32 {
 	n := len(m.invIDs)
 	global := globalDist(counts, n, k)
 	// Raw per-investor distributions.
@@ -328,9 +313,7 @@ func (m *Model) lifts(counts []float64, k int, alpha float64) ([]float32, []floa
 			}
 		}
 	}
-	gp := m.P.GraphPrior
 	out := make([]float32, n*k)
-	dist := make([]float64, n*k)
 	prior := make([]float64, k)
 	for r := 0; r < n; r++ {
 		copy(prior, global)
@@ -354,53 +337,7 @@ func (m *Model) lifts(counts []float64, k int, alpha float64) ([]float32, []floa
 		}
 		for v := 0; v < k; v++ {
 			p := (counts[r*k+v] + alpha*prior[v]) / (tot[r] + alpha)
-			dist[r*k+v] = p
 			out[r*k+v] = float32(math.Log(p / global[v]))
-		}
-	}
-	return out, dist
-}
-
-// pairLifts returns the interaction of two attributes for each investor:
-// log(P̂(a,b|i) / (P̂(a|i) P̂(b|i) g(a,b))), where g is the global
-// interaction P(a,b)/(P(a)P(b)) and P̂(a,b|i) is smoothed towards
-// P̂(a|i) P̂(b|i) g(a,b). It is 0 without evidence and positive where the
-// investor favours the combination more than its separate preferences say.
-func pairLifts(counts []float64, pa, pb []float64, n, ka, kb int, alpha float64) []float32 {
-	k := ka * kb
-	gab := globalDist(counts, n, k)
-	ga := make([]float64, ka)
-	gb := make([]float64, kb)
-	for a := 0; a < ka; a++ {
-		for b := 0; b < kb; b++ {
-			ga[a] += gab[a*kb+b]
-			gb[b] += gab[a*kb+b]
-		}
-	}
-	out := make([]float32, n*k)
-	for r := 0; r < n; r++ {
-		var tot float64
-		for v := 0; v < k; v++ {
-			tot += counts[r*k+v]
-		}
-		if tot == 0 {
-			continue
-		}
-		// prior[v] is the independent prediction with the global interaction,
-		// normalised to a distribution.
-		prior := make([]float64, k)
-		var z float64
-		for a := 0; a < ka; a++ {
-			for b := 0; b < kb; b++ {
-				v := pa[r*ka+a] * pb[r*kb+b] * gab[a*kb+b] / (ga[a] * gb[b])
-				prior[a*kb+b] = v
-				z += v
-			}
-		}
-		for v := 0; v < k; v++ {
-			pr := prior[v] / z
-			p := (counts[r*k+v] + alpha*pr) / (tot + alpha)
-			out[r*k+v] = float32(math.Log(p / pr))
 		}
 	}
 	return out
@@ -511,7 +448,6 @@ func (m *Model) NewQuery(startupID, roundType string, at time.Time, earlier []st
 		at = m.Now
 	}
 	s := m.startups[startupID]
-	nr, ng := len(Rounds), len(m.regions)+1
 	c, g := m.catIndex(s), m.regionIndex(s)
 	q := Query{StartupID: startupID, Backers: slices.Clone(m.backers[startupID])}
 	for _, id := range earlier {
@@ -528,7 +464,6 @@ func (m *Model) NewQuery(startupID, roundType string, at time.Time, earlier []st
 	set(bCat, c, p.WSector)
 	set(bAge, ageBucket(s, at), p.WAge)
 	set(bRegion, g, p.WLocation)
-	set(bCatReg, c*ng+g, p.WCatReg)
 	if len(q.Backers) > 0 || len(earlier) > 0 {
 		set(bFirst, 1, p.WFirst)
 	} else {
@@ -537,11 +472,8 @@ func (m *Model) NewQuery(startupID, roundType string, at time.Time, earlier []st
 	if roundType != "" {
 		rt := roundIndex(roundType)
 		set(bRound, rt, p.WStage)
-		set(bCatRound, c*nr+rt, p.WCatRound)
-		set(bRegRound, g*nr+rt, p.WRegRound)
 	}
 	set(bPop, 0, p.WPopularity)
-	set(bRecent, 0, p.WRecent)
 	return q
 }
 
@@ -574,37 +506,13 @@ func (m *Model) Scores(q Query, dst []float32) []float32 {
 			}
 			acc := map[int32]float64{}
 			for _, b := range bs {
-				scale := 1.0
-				if m.P.CoNorm != 0 {
-					var t float64
-					for _, v := range g.adj[b] {
-						t += float64(v)
-					}
-					if t > 0 {
-						scale = math.Pow(t, -m.P.CoNorm)
-					}
-				}
 				for i, v := range g.adj[b] {
-					acc[i] += scale * float64(v)
+					acc[i] += float64(v)
 				}
 			}
 			for i, v := range acc {
 				dst[i] += float32(g.w * math.Log1p(v*norm))
 			}
-		}
-	}
-	if m.P.WSyndicate != 0 && m.P.SyndicateTop > 0 {
-		// Syndicates: the likely investors bring their usual co-investors.
-		top := matching.TopK(dst, m.P.SyndicateTop, nil, m.Tie)
-		acc := map[int32]float64{}
-		for _, h := range top {
-			wa := math.Exp(float64(h.Score - top[0].Score))
-			for i, v := range m.co[h.Row] {
-				acc[i] += wa * float64(v)
-			}
-		}
-		for i, v := range acc {
-			dst[i] += float32(m.P.WSyndicate * math.Log1p(v))
 		}
 	}
 	return dst

@@ -16,9 +16,7 @@ func knobs(p *Params) []struct {
 		v    *float64
 	}{
 		{"WSector", &p.WSector}, {"WStage", &p.WStage}, {"WAge", &p.WAge}, {"WFirst", &p.WFirst},
-		{"WLocation", &p.WLocation}, {"WCatRound", &p.WCatRound}, {"WRegRound", &p.WRegRound},
-		{"WCatReg", &p.WCatReg}, {"WCoinvest", &p.WCoinvest}, {"WFollow", &p.WFollow},
-		{"WRecent", &p.WRecent}, {"WSyndicate", &p.WSyndicate},
+		{"WLocation", &p.WLocation}, {"WCoinvest", &p.WCoinvest}, {"WFollow", &p.WFollow},
 	}
 }
 
