@@ -42,6 +42,8 @@ func (m *Main) openLive(ctx context.Context) error {
 	m.live.events = events.New(events.Config{
 		Store: m.store, Users: m.store, Notifications: m.store, Publisher: m.live.hub,
 		Redis: m.redis, RedisPrefix: prefix + "ev:", Logger: m.Logger,
+		Relations: m.store, // pipelines and mentorships count as conflicts of interest
+		Pipeline:  m.store, // intent cards land on the investor's pipeline
 	})
 	return nil
 }
