@@ -25,6 +25,9 @@ var engines = []struct {
 // the parallel benchmarks, to resemble a server under concurrent load.
 const benchParallelism = 8
 
+// benchProfiles is the size of the store the read benchmarks query.
+const benchProfiles = 100_000
+
 // seedStartups bulk-loads n startups owned by one founder and returns their
 // ids.
 func seedStartups(b *testing.B, db *store.DB, n int) (*makerlink.User, []string) {
@@ -48,13 +51,13 @@ func seedStartups(b *testing.B, db *store.DB, n int) (*makerlink.User, []string)
 }
 
 // BenchmarkFindProfileRecord measures the hot read path of GET
-// /startups/{id}: random lookups among 10,000 startups from concurrent
-// goroutines.
+// /startups/{id}: random lookups among 100,000 startups from concurrent
+// goroutines. The store is loaded once per engine, outside the timing.
 func BenchmarkFindProfileRecord(b *testing.B) {
 	for _, e := range engines {
+		db := e.open(b) // PostgreSQL may skip here, after SQLite ran
+		_, ids := seedStartups(b, db, benchProfiles)
 		b.Run(e.name, func(b *testing.B) {
-			db := e.open(b)
-			_, ids := seedStartups(b, db, 10_000)
 			ctx := context.Background()
 			var seed atomic.Uint64
 			b.SetParallelism(benchParallelism)
@@ -73,31 +76,48 @@ func BenchmarkFindProfileRecord(b *testing.B) {
 	}
 }
 
-// BenchmarkFindProfiles measures a filtered first page (sector and city,
-// 20 items) among 10,000 startups.
+// BenchmarkFindProfiles measures first pages of 20 among 100,000 startups:
+// unfiltered, by one sector (about 20% of startups match), by sector and
+// city (10%), and by a sector and city no startup has together (the whole
+// sector is probed).
 func BenchmarkFindProfiles(b *testing.B) {
 	for _, e := range engines {
-		b.Run(e.name, func(b *testing.B) {
-			db := e.open(b)
-			seedStartups(b, db, 10_000)
-			ctx := context.Background()
-			b.SetParallelism(benchParallelism)
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				i := 0
-				for pb.Next() {
-					f := makerlink.ProfileFilter{Kind: makerlink.KindStartup, Sector: makerlink.Sectors[i%10].Code,
-						City: makerlink.Cities[i%5].ZH}
-					i++
-					recs, _, err := db.FindProfiles(ctx, f)
-					if err != nil || len(recs) == 0 {
-						b.Errorf("FindProfiles: %d, %v", len(recs), err)
-						return
+		db := e.open(b)
+		seedStartups(b, db, benchProfiles)
+		for _, c := range []struct {
+			name string
+			f    func(i int) makerlink.ProfileFilter
+		}{
+			{"all", func(i int) makerlink.ProfileFilter { return makerlink.ProfileFilter{} }},
+			{"sector", func(i int) makerlink.ProfileFilter {
+				return makerlink.ProfileFilter{Sector: makerlink.Sectors[i%10].Code}
+			}},
+			{"sector+city", func(i int) makerlink.ProfileFilter {
+				return makerlink.ProfileFilter{Sector: makerlink.Sectors[i%10].Code, City: makerlink.Cities[i%5].ZH}
+			}},
+			{"no-match", func(i int) makerlink.ProfileFilter {
+				return makerlink.ProfileFilter{Sector: makerlink.Sectors[i%10].Code, City: makerlink.Cities[(i+1)%5].ZH}
+			}},
+		} {
+			b.Run(e.name+"/"+c.name, func(b *testing.B) {
+				ctx := context.Background()
+				b.SetParallelism(benchParallelism)
+				b.ReportAllocs()
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					i := 0
+					for pb.Next() {
+						f := c.f(i)
+						f.Kind = makerlink.KindStartup
+						i++
+						if _, _, err := db.FindProfiles(ctx, f); err != nil {
+							b.Error(err)
+							return
+						}
 					}
-				}
+				})
 			})
-		})
+		}
 	}
 }
 
@@ -105,18 +125,19 @@ func BenchmarkFindProfiles(b *testing.B) {
 // request makes.
 func BenchmarkFindSession(b *testing.B) {
 	for _, e := range engines {
-		b.Run(e.name, func(b *testing.B) {
-			db := e.open(b)
-			ctx := context.Background()
-			u := storetest.NewUser(b, db, makerlink.RoleInvestor)
-			const n = 1000
-			for i := range n {
-				s := &makerlink.Session{TokenHash: fmt.Sprintf("hash-%d", i), UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
-				if err := db.CreateSession(ctx, s); err != nil {
-					b.Fatal(err)
-				}
+		db := e.open(b)
+		ctx := context.Background()
+		u := storetest.NewUser(b, db, makerlink.RoleInvestor)
+		const n = 1000
+		for i := range n {
+			s := &makerlink.Session{TokenHash: fmt.Sprintf("hash-%d", i), UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
+			if err := db.CreateSession(ctx, s); err != nil {
+				b.Fatal(err)
 			}
+		}
+		b.Run(e.name, func(b *testing.B) {
 			b.SetParallelism(benchParallelism)
+			b.ReportAllocs()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				i := 0

@@ -181,15 +181,19 @@ func (db *DB) openSQLite(ctx context.Context, dsn string) error {
 	setDefault(writerQ, "_busy_timeout", "10000")
 	setDefault(writerQ, "_foreign_keys", "1")
 	setDefault(writerQ, "_txlock", "immediate")
-	if !slices.ContainsFunc(writerQ["_pragma"], func(p string) bool {
-		return strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), "cache_size")
-	}) {
+	if !hasPragma(writerQ, "cache_size") {
 		// 64 MiB of page cache for the writer (allocated as used): bulk
 		// loads and index maintenance stay out of the file.
 		writerQ.Add("_pragma", "cache_size(-65536)")
 	}
 	readerQ := cloneValues(query)
 	setDefault(readerQ, "_busy_timeout", "10000")
+	if !memory && !hasPragma(readerQ, "mmap_size") {
+		// Readers map the file instead of copying pages through a 2 MB
+		// cache per connection: random reads over a database larger than
+		// the cache stay off the read system call.
+		readerQ.Add("_pragma", "mmap_size(1073741824)")
+	}
 	setDefault(readerQ, "_query_only", "1")
 	if memory {
 		// A memdb database whose name starts with "/" is shared by every
@@ -261,6 +265,13 @@ func sqliteTarget(dsn string) (name string, q url.Values, memory bool, err error
 		return "file:/makerlink-" + hex.EncodeToString(b[:]), q, true, nil
 	}
 	return s, q, false, nil
+}
+
+// hasPragma reports whether q sets the PRAGMA name through _pragma.
+func hasPragma(q url.Values, name string) bool {
+	return slices.ContainsFunc(q["_pragma"], func(p string) bool {
+		return strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), name)
+	})
 }
 
 func cloneValues(v url.Values) url.Values {
