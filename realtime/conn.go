@@ -50,14 +50,16 @@ type conn struct {
 	frameLimit  bucket
 	readTimeout time.Duration
 
-	qmu       sync.Mutex
-	queue     []*frame
-	spare     []*frame
-	qbytes    int
-	closing   bool
-	closeCode int
-	closeText string
-	writing   bool // a writer goroutine runs
+	qmu           sync.Mutex
+	queue         []*frame
+	spare         []*frame
+	qbytes        int
+	replayed      int // frames of the queue queued by enqueueReplay
+	replayedBytes int
+	closing       bool
+	closeCode     int
+	closeText     string
+	writing       bool // a writer goroutine runs
 
 	writerDone chan struct{} // closed by the writer that closes the connection
 }
@@ -255,13 +257,23 @@ func (c *conn) sendError(id json.RawMessage, channel, code, msg string) {
 // enqueue queues f for the writer. It never blocks: when the queue is full
 // the queue is dropped and the writer closes the connection with
 // CloseSlowConsumer once its current write ends.
-func (c *conn) enqueue(f *frame) {
+func (c *conn) enqueue(f *frame) { c.push(f, false) }
+
+// enqueueReplay queues a frame of a subscription's start (subscribed, the
+// replay, the live messages buffered meanwhile). These are bounded by the
+// history size, not by Config.MaxQueue, so that a resume larger than the
+// queue does not drop the connection again and again; they do not count
+// against the limit of the live frames queued after them.
+func (c *conn) enqueueReplay(f *frame) { c.push(f, true) }
+
+func (c *conn) push(f *frame, replay bool) {
 	c.qmu.Lock()
 	if c.closing {
 		c.qmu.Unlock()
 		return
 	}
-	if !f.ping && (len(c.queue) >= c.hub.cfg.MaxQueue || c.qbytes+f.size > c.hub.cfg.MaxQueueBytes) {
+	live, liveBytes := len(c.queue)-c.replayed, c.qbytes-c.replayedBytes
+	if !f.ping && !replay && (live >= c.hub.cfg.MaxQueue || liveBytes+f.size > c.hub.cfg.MaxQueueBytes) {
 		// Stop the queue now so that no later frame goes out after a gap.
 		c.closeLocked(CloseSlowConsumer, "slow consumer", false)
 		c.qmu.Unlock()
@@ -270,6 +282,10 @@ func (c *conn) enqueue(f *frame) {
 	}
 	c.queue = append(c.queue, f)
 	c.qbytes += f.size
+	if replay {
+		c.replayed++
+		c.replayedBytes += f.size
+	}
 	c.startWriterLocked()
 	c.qmu.Unlock()
 }
@@ -293,7 +309,7 @@ func (c *conn) closeLocked(code int, text string, drain bool) {
 	c.closing = true
 	c.closeCode, c.closeText = code, text
 	if !drain {
-		c.queue, c.spare, c.qbytes = nil, nil, 0
+		c.queue, c.spare, c.qbytes, c.replayed, c.replayedBytes = nil, nil, 0, 0, 0
 	}
 	c.startWriterLocked()
 }
@@ -318,7 +334,7 @@ func (c *conn) take() (batch []*frame, closing bool) {
 	}
 	batch = c.queue
 	c.queue, c.spare = c.spare[:0], nil
-	c.qbytes = 0
+	c.qbytes, c.replayed, c.replayedBytes = 0, 0, 0
 	return batch, c.closing
 }
 

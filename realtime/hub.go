@@ -34,9 +34,10 @@ type Config struct {
 	// is discarded with a too_large error and the connection goes on.
 	// Frames over 1 MiB close the connection (1009).
 	MaxFrameBytes int
-	// MaxQueue bounds a connection's send queue in frames (default 1024;
-	// keep it above the broker's HistorySize so a full replay fits).
-	// Overflow closes the connection with CloseSlowConsumer.
+	// MaxQueue bounds the live frames waiting in a connection's send queue
+	// (default 1024). Overflow closes the connection with
+	// CloseSlowConsumer. The frames that start a subscription (its replay)
+	// are bounded by the broker's HistorySize instead.
 	MaxQueue int
 	// MaxQueueBytes bounds the send queue in bytes (default 8 MiB).
 	MaxQueueBytes int
@@ -377,15 +378,15 @@ func (r *room) activate(s *subscription, id json.RawMessage, hist History, since
 		recovered, last = false, s.reset.Latest
 		hist.Epoch = s.reset.Epoch
 	}
-	c.enqueue(newFrame(subscribedFrame(id, r.name, last, hist.Epoch, recovered)))
+	c.enqueueReplay(newFrame(subscribedFrame(id, r.name, last, hist.Epoch, recovered)))
 	if recovered {
 		for _, m := range hist.Messages {
-			c.enqueue(newFrame(encodeMessage(m)))
+			c.enqueueReplay(newFrame(encodeMessage(m)))
 		}
 	}
 	for _, p := range s.buf {
 		if p.seq > last {
-			c.enqueue(p.frame)
+			c.enqueueReplay(p.frame)
 			last = p.seq
 		}
 	}

@@ -541,11 +541,14 @@ func TestHubUnsubscribe(t *testing.T) {
 // never waits for it.
 func TestHubSlowConsumer(t *testing.T) {
 	forEngine(t, func(t *testing.T, f realtimetest.Factory) {
-		b, _ := f(t, realtime.BrokerConfig{HistorySize: 50})
+		const total = 1000
+		b, _ := f(t, realtime.BrokerConfig{HistorySize: total})
 		hub, url := startHub(t, b, realtime.Config{MaxQueue: 64})
 		release := make(chan struct{})
 		var once sync.Once
 		slowEvents := make(chan client.Event, 100)
+		var slowMu sync.Mutex
+		var slowSeqs []int64
 		// A fixed receive buffer (no autotuning up to tcp_rmem's 32 MiB) so
 		// the server's writes block soon.
 		smallBuf := &websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -559,7 +562,12 @@ func TestHubSlowConsumer(t *testing.T) {
 			Reconnect: true,
 			Dialer:    smallBuf,
 			OnEvent:   func(e client.Event) { slowEvents <- e },
-			OnMessage: func(client.Message) { <-release },
+			OnMessage: func(m client.Message) {
+				<-release
+				slowMu.Lock()
+				slowSeqs = append(slowSeqs, m.Seq)
+				slowMu.Unlock()
+			},
 		})
 		t.Cleanup(func() { once.Do(func() { close(release) }) })
 		var received atomic.Int64
@@ -582,7 +590,6 @@ func TestHubSlowConsumer(t *testing.T) {
 		// publisher never runs more than 32 messages ahead of the fast
 		// client, so only the slow one can overflow its queue.
 		payload := strings.Repeat("x", 16<<10)
-		const total = 1000
 		for i := 1; i <= total; i++ {
 			for int64(i)-received.Load() > 32 {
 				select {
@@ -619,14 +626,34 @@ func TestHubSlowConsumer(t *testing.T) {
 				if e.CloseCode != realtime.CloseSlowConsumer {
 					t.Fatalf("slow client closed with %d, want %d", e.CloseCode, realtime.CloseSlowConsumer)
 				}
-				// It reconnects and resubscribes with since.
+				// It reconnects, resumes with since and gets the rest: every
+				// message exactly once, in order, across the drop.
 				for e := range slowEvents {
-					if e.Kind == client.EventSubscribed {
-						if e.Subscribed.Seq != total {
-							t.Fatalf("resubscribed = %+v", e.Subscribed)
-						}
-						return
+					if e.Kind != client.EventSubscribed {
+						continue
 					}
+					if e.Subscribed.Seq != total || !e.Subscribed.Recovered {
+						t.Fatalf("resubscribed = %+v, want recovered at %d", e.Subscribed, total)
+					}
+					for wait := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+						slowMu.Lock()
+						n := len(slowSeqs)
+						slowMu.Unlock()
+						if n >= total {
+							break
+						}
+						if time.Now().After(wait) {
+							t.Fatalf("the slow client has %d of %d messages after resuming", n, total)
+						}
+					}
+					slowMu.Lock()
+					defer slowMu.Unlock()
+					for i, seq := range slowSeqs {
+						if seq != int64(i+1) {
+							t.Fatalf("slow client message %d has seq %d", i, seq)
+						}
+					}
+					return
 				}
 			case <-deadline:
 				t.Fatal("the slow client was not dropped")

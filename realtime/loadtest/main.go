@@ -43,7 +43,6 @@ func openHub(ctx context.Context, redisURL string, history int) (*realtime.Hub, 
 		Logger:        slog.New(slog.DiscardHandler),
 		FrameRate:     1000,
 		FrameBurst:    1000,
-		MaxQueue:      max(1024, history+64),
 		SubscribeRate: 100,
 	})
 	return hub, b, nil
