@@ -186,6 +186,10 @@ func (db *DB) openSQLite(ctx context.Context, dsn string) error {
 		// loads and index maintenance stay out of the file.
 		writerQ.Add("_pragma", "cache_size(-65536)")
 	}
+	if !memory && !hasPragma(writerQ, "journal_size_limit") {
+		// After a bulk load, checkpoints shrink the WAL back to 64 MiB.
+		writerQ.Add("_pragma", "journal_size_limit(67108864)")
+	}
 	readerQ := cloneValues(query)
 	setDefault(readerQ, "_busy_timeout", "10000")
 	if !memory && !hasPragma(readerQ, "mmap_size") {
