@@ -62,9 +62,12 @@ func RunEval(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "protocol %s: %d rankings, %d pairs (%d new)\n", pr, len(es.queries), es.pairs, es.newP)
 		if pr == PerStartup {
 			reps = append(reps, baselines(ds, m, sp, es)...)
-			reps = append(reps, modelReport("model, no round type ("+pr+")", m, es, false))
+			reps = append(reps, modelReport("model, no round type ("+pr+")", m, es, false, false))
 		}
-		reps = append(reps, modelReport("model ("+pr+")", m, es, true))
+		reps = append(reps, modelReport("model ("+pr+")", m, es, true, false))
+		if pr == PerRound {
+			reps = append(reps, modelReport("model ("+pr+", backers excluded)", m, es, true, true))
+		}
 		if pr == PerStartup && *protocol == PerStartup {
 			break
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"time"
 )
@@ -211,16 +212,24 @@ func evaluate[T cmp.Ordered](name string, es evalSet, score func(q *evalQuery) [
 	return rep
 }
 
-// modelReport evaluates the model; withRound uses the first validation
-// round's type (what a founder states when asking for matches).
-func modelReport(name string, m *Model, es evalSet, withRound bool) Report {
+// modelReport evaluates the model; withRound uses the target round's type
+// (what a founder states when asking for matches). With excludeBackers the
+// investors that already backed the startup are left out of the ranking, as
+// the product leaves out existing relations: only new pairs can then be found.
+func modelReport(name string, m *Model, es evalSet, withRound, excludeBackers bool) Report {
 	var s []float32
 	return evaluate(name, es, func(e *evalQuery) []float32 {
 		rt := ""
 		if withRound {
 			rt = e.round
 		}
-		s = m.Scores(m.NewQuery(e.startup, rt, e.at, e.earlier), s)
+		q := m.NewQuery(e.startup, rt, e.at, e.earlier)
+		s = m.Scores(q, s)
+		if excludeBackers {
+			for _, b := range q.Backers {
+				s[b] = float32(math.Inf(-1))
+			}
+		}
 		return s
 	}, m.Tie)
 }

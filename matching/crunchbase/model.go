@@ -49,8 +49,8 @@ type Params struct {
 // `makerlink rank-eval -tune`; see docs/benchmarks.md.
 var DefaultParams = Params{
 	HalfLifeYears: 1.5, PopHalfLifeYears: 0.75, Alpha: 5, CatSim: 0.3, GraphPrior: 0.5, Regions: 48,
-	WPopularity: 1, WSector: 0.338, WStage: 0.45, WAge: 0.2, WFirst: 0.25, WLocation: 0.5,
-	WCoinvest: 1.55, WFollow: 1.85,
+	WPopularity: 1, WSector: 0.338, WStage: 0.45, WAge: 0.15, WFirst: 0.282, WLocation: 0.5,
+	WCoinvest: 1.163, WFollow: 1.85,
 }
 
 // Block indexes the column blocks of an investor row.

@@ -36,7 +36,7 @@ func Tune(ds *Dataset, sp Split, protocol string, p Params, passes int, log io.W
 	es := buildEvalSet(ds, sp, m, protocol)
 	eval := func(q Params) Report {
 		m.P = q
-		return modelReport("tuned", m, es, true)
+		return modelReport("tuned", m, es, true, false)
 	}
 	best := eval(p)
 	fmt.Fprintf(log, "start: new R@50 %.4f R@10 %.4f MRR %.4f\n", best.New.R50, best.New.R10, best.New.MRR)
