@@ -161,6 +161,15 @@ const (
 	KindUser   = "user"   // user:<id>, that user only
 )
 
+// EventChannel returns the public channel of an event, "event:<id>".
+func EventChannel(eventID string) string { return "event:" + eventID }
+
+// JudgesChannel returns the channel of an event's judges, "event:<id>:judges".
+func JudgesChannel(eventID string) string { return "event:" + eventID + ":judges" }
+
+// UserChannel returns a user's private channel, "user:<id>".
+func UserChannel(userID string) string { return "user:" + userID }
+
 // ParseChannel checks a channel name and returns its kind ([KindEvent],
 // [KindJudges] or [KindUser]) and the id it names. Ids are 1 to 64
 // characters of [A-Za-z0-9_-]. It returns an EValidation error otherwise.

@@ -44,3 +44,16 @@ func TestParseChannel(t *testing.T) {
 		})
 	}
 }
+
+func TestChannelHelpers(t *testing.T) {
+	for _, tt := range []struct{ name, kind, id string }{
+		{realtime.EventChannel("e1"), realtime.KindEvent, "e1"},
+		{realtime.JudgesChannel("e1"), realtime.KindJudges, "e1"},
+		{realtime.UserChannel("u1"), realtime.KindUser, "u1"},
+	} {
+		kind, id, err := realtime.ParseChannel(tt.name)
+		if err != nil || kind != tt.kind || id != tt.id {
+			t.Errorf("ParseChannel(%q) = %q, %q, %v", tt.name, kind, id, err)
+		}
+	}
+}
