@@ -51,6 +51,73 @@ func (db *DB) CreateUser(ctx context.Context, u *makerlink.User, passwordHash st
 	return nil
 }
 
+// CreateUsers stores many accounts with the same password hash in one
+// transaction with multi-row inserts, or none of them (demo data). Like
+// [DB.CreateUser] it sets each ID and CreatedAt when empty, and returns
+// EConflict when an email or id is taken; on error the users are left as
+// they were.
+func (db *DB) CreateUsers(ctx context.Context, us []*makerlink.User, passwordHash string) error {
+	if len(us) == 0 {
+		return nil
+	}
+	if !storable(passwordHash) {
+		return errInvalidText("password")
+	}
+	now := db.now()
+	type saved struct {
+		id      string
+		created time.Time
+	}
+	old := make([]saved, len(us))
+	restore := func() {
+		for i, u := range us {
+			u.ID, u.CreatedAt = old[i].id, old[i].created
+		}
+	}
+	for i, u := range us {
+		old[i] = saved{u.ID, u.CreatedAt}
+		for _, f := range []struct{ name, v string }{{"id", u.ID}, {"email", u.Email}, {"name", u.Name}} {
+			if !storable(f.v) {
+				restore()
+				return errInvalidText(f.name)
+			}
+		}
+		for _, r := range u.Roles {
+			if !storable(string(r)) || strings.Contains(string(r), ",") {
+				restore()
+				return errInvalidText("roles")
+			}
+		}
+		if u.ID == "" {
+			u.ID = makerlink.NewID(now)
+		}
+		if u.CreatedAt.IsZero() {
+			u.CreatedAt = now
+		}
+		u.CreatedAt = fromMicros(toMicros(u.CreatedAt))
+	}
+	const head = `INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES `
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		return db.d.execBatched(ctx, tx, head, 6, len(us), batchUsers, func(i int, args []any) []any {
+			u := us[i]
+			return append(args, u.ID, u.Email, u.Name, passwordHash, encodeRoles(u.Roles), toMicros(u.CreatedAt))
+		}, func(err error) error {
+			if db.d.classify(err) == violationUnique {
+				return makerlink.Errorf(makerlink.EConflict, "An account with this email already exists.")
+			}
+			return fmt.Errorf("store: create users: %w", err)
+		})
+	})
+	if err != nil {
+		restore()
+		return err
+	}
+	return nil
+}
+
+// batchUsers is the number of accounts per multi-row insert.
+const batchUsers = 1000
+
 // FindUserByEmail implements [makerlink.UserStore].
 func (db *DB) FindUserByEmail(ctx context.Context, email string) (*makerlink.User, string, error) {
 	if !storable(email) {

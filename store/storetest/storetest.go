@@ -31,6 +31,50 @@ func Run(t *testing.T, open func(t *testing.T) makerlink.Store) {
 	t.Run("ChangeFeed", func(t *testing.T) { testChangeFeed(t, open(t)) })
 	t.Run("ProfilesByOwner", func(t *testing.T) { testProfilesByOwner(t, open(t)) })
 	t.Run("BulkCreate", func(t *testing.T) { testBulkCreate(t, open(t)) })
+	t.Run("CreateUsers", func(t *testing.T) { testCreateUsers(t, open(t)) })
+}
+
+// UserBatcher is the optional bulk account insert of a store (the seed
+// package uses it when present).
+type UserBatcher interface {
+	CreateUsers(ctx context.Context, us []*makerlink.User, passwordHash string) error
+}
+
+func testCreateUsers(t *testing.T, s makerlink.Store) {
+	b, ok := s.(UserBatcher)
+	if !ok {
+		t.Skip("the store has no CreateUsers")
+	}
+	ctx := context.Background()
+	us := make([]*makerlink.User, 2503)
+	for i := range us {
+		us[i] = &makerlink.User{Email: fmt.Sprintf("bulk%d@example.cn", i), Name: fmt.Sprintf("批量%d", i),
+			Roles: []makerlink.Role{makerlink.RoleFounder}}
+	}
+	us[7].ID = "given-id"
+	if err := b.CreateUsers(ctx, us, "shared-hash"); err != nil {
+		t.Fatalf("CreateUsers: %v", err)
+	}
+	for _, i := range []int{0, 7, 999, 1000, 2502} {
+		got, hash, err := s.FindUserByEmail(ctx, us[i].Email)
+		if err != nil || hash != "shared-hash" || got.ID != us[i].ID || !got.CreatedAt.Equal(us[i].CreatedAt) || !got.Has(makerlink.RoleFounder) {
+			t.Errorf("user %d: %+v %q %v; want %+v", i, got, hash, err, us[i])
+		}
+	}
+	if us[7].ID != "given-id" {
+		t.Errorf("given id replaced by %q", us[7].ID)
+	}
+
+	again := []*makerlink.User{{Email: "fresh@example.cn", Name: "新"}, {Email: us[3].Email, Name: "dup"}}
+	wantCode(t, b.CreateUsers(ctx, again, "h"), makerlink.EConflict)
+	if again[0].ID != "" {
+		t.Errorf("failed batch set id %q", again[0].ID)
+	}
+	_, _, err := s.FindUserByEmail(ctx, "fresh@example.cn")
+	wantCode(t, err, makerlink.ENotFound) // all or nothing
+	if err := b.CreateUsers(ctx, nil, "h"); err != nil {
+		t.Errorf("CreateUsers(nil): %v", err)
+	}
 }
 
 // wantCode fails the test unless err carries the code.
