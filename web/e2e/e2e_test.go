@@ -31,6 +31,7 @@ func TestWeb(t *testing.T) {
 	t.Run("SearchAndOpenProfile", func(t *testing.T) { searchAndOpen(t, s, b) })
 	t.Run("Keyboard", func(t *testing.T) { keyboard(t, s, b) })
 	t.Run("NotFound", func(t *testing.T) { notFound(t, s, b) })
+	t.Run("EventJudgesVotesBigScreen", func(t *testing.T) { eventJourney(t, s, b, &m) })
 }
 
 // signIn signs the tab in through the sign-in page.
@@ -77,6 +78,32 @@ func pagesTour(t *testing.T, s *server, b *browser, m *metrics) {
 		{"notifications", "/notifications"},
 		{"calendar", "/equipment/" + fx.Equipment.ID + "/calendar"},
 		{"event-new", "/events/new"},
+	}
+	if s.has("event_admin") {
+		// An event with a pitch and the owner as judge, for its four pages.
+		_, login, err := apiCall(s, "POST", "/auth/login", "", map[string]any{"email": fx.Owner.Email, "password": fixturePassword}, nil)
+		if err != nil || login["token"] == nil {
+			t.Fatalf("login: %v %v", login, err)
+		}
+		tok := login["token"].(string)
+		st, ev, err := apiCall(s, "POST", "/events", tok, map[string]any{"name": "中卫沙坡头路演日", "starts_at": "2026-07-01T09:30:00+08:00", "preset": "8+7"}, nil)
+		if err != nil || st != 201 {
+			t.Fatalf("create event: %d %v %v", st, ev, err)
+		}
+		id := ev["id"].(string)
+		if st, b, _ := apiCall(s, "POST", "/events/"+id+"/pitches", tok, map[string]any{"startup_id": fx.Startup.ID, "order": 1}, nil); st != 201 {
+			t.Fatalf("add pitch: %d %v", st, b)
+		}
+		if st, b, _ := apiCall(s, "POST", "/events/"+id+"/judges", tok, map[string]any{"user_id": fx.Owner.ID}, nil); st != 201 {
+			t.Fatalf("add judge: %d %v", st, b)
+		}
+		pages = append(pages, []struct{ name, path string }{
+			{"events", "/events"},
+			{"event-audience", "/events/" + id},
+			{"event-console", "/events/" + id + "/console"},
+			{"event-judge", "/events/" + id + "/judge"},
+			{"event-screen", "/events/" + id + "/screen"},
+		}...)
 	}
 	for _, run := range []struct {
 		vp   viewport

@@ -63,7 +63,14 @@ function showState(v) {
   showTimers();
 }
 
+function showJudges(list) {
+  $('#judge-list').replaceChildren(...(list.length ? list.map((j) => h('li', null, j.name || j.user_id,
+    j.expected ? h('span', { class: 'muted small' }, ' · ', t('console.judge_progress', { n: j.scored, of: j.expected })) : null))
+    : [h('li', { class: 'muted' }, t('console.no_judges'))]));
+}
+
 function showProgress(pr) {
+  if (pr.judges) showJudges(pr.judges);
   const rows = (pr.pitches || []).map((p) => h('tr', null,
     h('th', { scope: 'row' }, `${p.order}. ${p.startup_name}`),
     h('td', { class: 'num' }, `${p.scored}/${p.expected}`),
@@ -78,7 +85,7 @@ function showProgress(pr) {
 async function loadJudges() {
   try {
     const js = await api('GET', `/events/${enc}/judges`);
-    $('#judge-list').replaceChildren(...((js.items || []).length ? js.items.map((j) => h('li', null, j.name || j.user_id)) : [h('li', { class: 'muted' }, t('console.no_judges'))]));
+    showJudges(js.items || []);
   } catch (err) {
     setStatus('page-status', errorText(err), 'error');
   }
@@ -133,12 +140,20 @@ async function init() {
     const form = e.target;
     clearErrors(form);
     if (!picked) { setStatus('page-status', t('console.pick_startup'), 'error'); return; }
+    if (form.dataset.busy) return;
+    form.dataset.busy = '1';
+    const order = Math.max(0, ...(view.pitches || []).map((p) => p.order)) + 1;
     try {
-      await api('POST', `/events/${enc}/pitches`, { body: { startup_id: picked.id, order: (view.pitches || []).length + 1 } });
+      const p = await api('POST', `/events/${enc}/pitches`, { body: { startup_id: picked.id, order } });
       picked = null;
       form.reset();
       setStatus('page-status', t('console.pitch_added'), 'ok');
-    } catch (err) { reportError(form, 'page-status', err); }
+      if (p && !(view.pitches || []).some((x) => x.id === p.id)) showState({ ...view, pitches: [...(view.pitches || []), p] });
+    } catch (err) {
+      reportError(form, 'page-status', err);
+    } finally {
+      delete form.dataset.busy;
+    }
   });
   $('#add-judge').addEventListener('submit', async (e) => {
     e.preventDefault();
