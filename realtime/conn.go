@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -97,8 +98,12 @@ func (c *conn) run(authErr error) {
 	c.readLoop()
 }
 
+// cleanup runs when the reader ends (the client left, broke the protocol
+// or went silent): nothing queued is worth sending any more.
 func (c *conn) cleanup() {
-	c.closeWith(websocket.CloseNormalClosure, "")
+	c.qmu.Lock()
+	c.closeLocked(websocket.CloseNormalClosure, "", false)
+	c.qmu.Unlock()
 	<-c.writerDone
 	for _, r := range c.rooms {
 		c.hub.leave(r, c)
@@ -128,7 +133,7 @@ func (c *conn) readLoop() {
 			if _, err := io.Copy(io.Discard, r); err != nil {
 				return
 			}
-			c.sendError(nil, "", CodeTooLarge, "Frames are limited to 64 KiB; this one was discarded.")
+			c.sendError(nil, "", CodeTooLarge, fmt.Sprintf("Frames are limited to %d KiB; this one was discarded.", max>>10))
 			continue
 		}
 		if !c.frameLimit.allow(time.Now()) {
