@@ -147,6 +147,7 @@ func BenchmarkQuery(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			b.SetParallelism(8) // 16 clients on 2 cores
 			b.ResetTimer()
+			c0 := cpuTime()
 			b.RunParallel(func(pb *testing.PB) {
 				q := c.q
 				q.Viewer = anon
@@ -164,6 +165,7 @@ func BenchmarkQuery(b *testing.B) {
 				mu.Unlock()
 			})
 			b.StopTimer()
+			b.ReportMetric(float64((cpuTime()-c0).Microseconds())/float64(b.N), "cpu-µs/op")
 			slices.Sort(lat)
 			if len(lat) > 0 {
 				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")

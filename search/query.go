@@ -193,7 +193,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if len(parts) == 0 {
 			return emptyResult(n.facets), nil
 		}
-		main = x.partsQuery(parts, firstMin(len(parts)), false)
+		main = x.partsQuery(parts, firstMin(len(parts)), false, 1)
 	}
 	res, err := x.run(ctx, n, main, q.Viewer)
 	if err != nil {
@@ -204,10 +204,8 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		// and for the subwords of compound words; what matched the strict
 		// query stays on top
 		relaxed := bleve.NewBooleanQuery()
-		relaxed.AddMust(x.partsQuery(parts, relaxedMin(len(parts)), true))
-		strict := query.NewDisjunctionQuery([]query.Query{main})
-		strict.SetBoost(wStrict)
-		relaxed.AddShould(strict)
+		relaxed.AddMust(x.partsQuery(parts, relaxedMin(len(parts)), true, 1))
+		relaxed.AddShould(x.partsQuery(parts, firstMin(len(parts)), false, wStrict))
 		if res, err = x.run(ctx, n, relaxed, q.Viewer); err != nil {
 			return nil, err
 		}
@@ -372,14 +370,16 @@ const (
 )
 
 // partsQuery matches documents that match at least min of the parts.
-// A relaxed query also finds the subwords of compound words apart.
-func (x *Index) partsQuery(parts []analysis.QueryPart, min int, relaxed bool) query.Query {
+// A relaxed query also finds the subwords of compound words apart. Boost
+// multiplies the weights of every leaf query: Bleve applies boosts only
+// to leaves (term, phrase, fuzzy), not to conjunctions or disjunctions.
+func (x *Index) partsQuery(parts []analysis.QueryPart, min int, relaxed bool, boost float64) query.Query {
 	if len(parts) == 1 {
-		return x.partQuery(parts[0], relaxed)
+		return x.partQuery(parts[0], relaxed, boost)
 	}
 	qs := make([]query.Query, len(parts))
 	for i, p := range parts {
-		qs[i] = x.partQuery(p, relaxed)
+		qs[i] = x.partQuery(p, relaxed, boost)
 	}
 	if min >= len(parts) {
 		return query.NewConjunctionQuery(qs)
@@ -390,34 +390,28 @@ func (x *Index) partsQuery(parts []analysis.QueryPart, min int, relaxed bool) qu
 }
 
 // partQuery matches one part of a query in any field.
-func (x *Index) partQuery(p analysis.QueryPart, relaxed bool) query.Query {
+func (x *Index) partQuery(p analysis.QueryPart, relaxed bool, boost float64) query.Query {
 	var qs []query.Query
 	switch p.Kind {
 	case analysis.PartSynonym:
 		if p.Corrected && x.knownWord(p.Alternatives[0][0].Raw) {
-			return x.partQuery(p.Alternatives[0][0], relaxed) // a real word, not a typo
+			return x.partQuery(p.Alternatives[0][0], relaxed, boost) // a real word, not a typo
 		}
 		for i, alt := range p.Alternatives {
-			q := x.partsQuery(alt, len(alt), relaxed)
+			b := boost
 			if i > 0 {
-				if b, ok := q.(query.BoostableQuery); ok {
-					b.SetBoost(wSynonym)
-				} else {
-					d := query.NewDisjunctionQuery([]query.Query{q})
-					d.SetBoost(wSynonym)
-					q = d
-				}
+				b *= wSynonym
 			}
-			qs = append(qs, q)
+			qs = append(qs, x.partsQuery(alt, len(alt), relaxed, b))
 		}
 	case analysis.PartLatin:
 		qs = append(qs,
-			term(fName, p.Term, wName),
-			term(fLabels, p.Term, wLabels),
-			term(fHead, p.Term, wHead),
-			term(fText, p.Term, wText),
-			term(fPinyin, p.Raw, wPinyin),
-			term(fPinyinO, p.Raw, wPinyinO),
+			term(fName, p.Term, boost*wName),
+			term(fLabels, p.Term, boost*wLabels),
+			term(fHead, p.Term, boost*wHead),
+			term(fText, p.Term, boost*wText),
+			term(fPinyin, p.Raw, boost*wPinyin),
+			term(fPinyinO, p.Raw, boost*wPinyinO),
 		)
 		if f := fuzziness(p.Raw); f > 0 {
 			for _, fb := range []struct {
@@ -427,37 +421,36 @@ func (x *Index) partQuery(p analysis.QueryPart, relaxed bool) query.Query {
 				fq := query.NewFuzzyQuery(p.Raw)
 				fq.SetField(fb.field)
 				fq.SetFuzziness(f)
-				fq.SetBoost(fb.boost)
+				fq.SetBoost(boost * fb.boost)
 				qs = append(qs, fq)
 			}
 		}
 	case analysis.PartHan:
 		qs = append(qs,
-			term(fName, p.Term, wName),
-			term(fLabels, p.Term, wLabels),
-			term(fHead, p.Term, wHead),
-			term(fText, p.Term, wText),
+			term(fName, p.Term, boost*wName),
+			term(fLabels, p.Term, boost*wLabels),
+			term(fHead, p.Term, boost*wHead),
+			term(fText, p.Term, boost*wText),
 		)
 		if x.opts.Mode == TextWords && !p.Known && len(p.Chars) >= 2 {
 			qs = append(qs,
-				phrase(fName, p.Chars, wName*wPhrase),
-				phrase(fLabels, p.Chars, wLabels*wPhrase),
-				phrase(fHead, p.Chars, wHead*wPhrase),
+				phrase(fName, p.Chars, boost*wName*wPhrase),
+				phrase(fLabels, p.Chars, boost*wLabels*wPhrase),
+				phrase(fHead, p.Chars, boost*wHead*wPhrase),
 			)
 		}
 		if relaxed && x.opts.Mode == TextWords && len(p.Subwords) > 0 {
+			b := boost * wSubword
 			var sub []query.Query
 			for _, w := range p.Subwords {
 				sub = append(sub, query.NewDisjunctionQuery([]query.Query{
-					term(fName, w, wName),
-					term(fLabels, w, wLabels),
-					term(fHead, w, wHead),
-					term(fText, w, wText),
+					term(fName, w, b*wName),
+					term(fLabels, w, b*wLabels),
+					term(fHead, w, b*wHead),
+					term(fText, w, b*wText),
 				}))
 			}
-			c := query.NewConjunctionQuery(sub)
-			c.SetBoost(wSubword)
-			qs = append(qs, c)
+			qs = append(qs, query.NewConjunctionQuery(sub))
 		}
 	}
 	if len(qs) == 1 {
@@ -491,7 +484,7 @@ func stockQuery(q string) query.Query {
 	for _, f := range []struct {
 		field string
 		boost float64
-	}{{fName, wName}, {fLabels, wLabels}, {fText, wText}} {
+	}{{fName, wName}, {fLabels, wLabels}, {fHead, wHead}, {fText, wText}} {
 		m := query.NewMatchQuery(q)
 		m.SetField(f.field)
 		m.SetBoost(f.boost)
