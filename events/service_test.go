@@ -369,7 +369,9 @@ func TestChannelAuthorizer(t *testing.T) {
 // redisClient returns a client of the test Redis server and a fresh key
 // prefix whose keys are deleted when the test ends. Outside CI the test is
 // skipped when Redis does not answer.
-func redisClient(t *testing.T) (*redis.Client, string) {
+func redisClient(t *testing.T) (*redis.Client, string) { return redisClientTB(t) }
+
+func redisClientTB(t testing.TB) (*redis.Client, string) {
 	t.Helper()
 	url := os.Getenv("MAKERLINK_TEST_REDIS")
 	if url == "" {

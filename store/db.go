@@ -46,6 +46,8 @@ type DB struct {
 
 	getRecord  *sql.Stmt // on r
 	getSession *sql.Stmt // on r
+
+	votes voteQueue // events.go: group commit of audience votes
 }
 
 var _ makerlink.Store = (*DB)(nil)

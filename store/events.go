@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"makerlink"
@@ -70,15 +71,6 @@ func nullMicros(t *time.Time) any {
 		return nil
 	}
 	return toMicros(*t)
-}
-
-// forShare is the row-lock clause that makes a vote wait for a concurrent
-// close_voting on PostgreSQL; SQLite serialises writers anyway.
-func (db *DB) forShare() string {
-	if db.engine == EnginePostgres {
-		return " FOR SHARE"
-	}
-	return ""
 }
 
 func allStorable(ss ...string) bool {
@@ -881,35 +873,170 @@ FROM event_scores WHERE event_id = $1 ORDER BY pitch_id, judge_id`, eventID)
 	return out, nil
 }
 
-// CastVote implements [makerlink.EventStore]. The vote is one INSERT that
-// reads the pitch's voting_open under a share lock (PostgreSQL), so a vote
-// racing with close_voting is either in before the close or refused.
+// CastVote implements [makerlink.EventStore]. Votes are group-committed:
+// concurrent calls share one INSERT and one commit (at most maxVoteBatch
+// votes, with voteWorkers batches in flight on PostgreSQL and one on
+// SQLite's single writer), and each call returns only after the commit
+// that holds its vote. The INSERT reads the pitch's voting_open under a
+// share lock (PostgreSQL), so a vote racing with close_voting is either in
+// before the close or refused.
 func (db *DB) CastVote(ctx context.Context, v *makerlink.Vote) error {
 	if !allStorable(v.EventID, v.PitchID, v.UserID) {
 		return errNotFound("Pitch")
 	}
-	now := db.now()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO event_votes (event_id, pitch_id, user_id, created_at)
-SELECT event_id, id, $3, $4 FROM event_pitches WHERE id = $2 AND event_id = $1 AND voting_open`+db.forShare(),
-		v.EventID, v.PitchID, v.UserID, toMicros(now))
-	if err != nil {
-		if db.d.classify(err) == violationUnique {
-			return makerlink.Errorf(makerlink.EAlreadyVoted, "You have already voted for this pitch.")
-		}
-		return fmt.Errorf("store: cast vote: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		v.CreatedAt = now
-		return nil
-	}
-	p, err := db.findPitch(ctx, db.w, v.EventID, v.PitchID)
-	if err != nil {
+	r := &voteReq{v: v, done: make(chan error, 1)}
+	db.votes.enqueue(db, r)
+	select {
+	case err := <-r.done:
 		return err
+	case <-ctx.Done():
+		// The vote may still be committed; the caller was not told so.
+		return fmt.Errorf("store: cast vote: %w", ctx.Err())
 	}
-	if p.VotingClosed {
-		return errState("Voting on this pitch has closed.")
+}
+
+const (
+	maxVoteBatch = 500
+	voteTimeout  = 15 * time.Second
+)
+
+// voteReq is a vote waiting for its batch.
+type voteReq struct {
+	v    *makerlink.Vote
+	done chan error
+}
+
+// voteQueue batches votes. Workers start when votes are queued and fewer
+// than the engine's maximum run, and exit when the queue is empty.
+type voteQueue struct {
+	mu      sync.Mutex
+	pending []*voteReq
+	active  int
+}
+
+func (q *voteQueue) enqueue(db *DB, r *voteReq) {
+	workers := 1
+	if db.engine == EnginePostgres {
+		workers = 4
 	}
-	return errState("Voting on this pitch is not open yet.")
+	q.mu.Lock()
+	q.pending = append(q.pending, r)
+	start := q.active < workers
+	if start {
+		q.active++
+	}
+	q.mu.Unlock()
+	if start {
+		go q.work(db)
+	}
+}
+
+func (q *voteQueue) work(db *DB) {
+	for {
+		q.mu.Lock()
+		n := min(len(q.pending), maxVoteBatch)
+		if n == 0 {
+			q.active--
+			q.mu.Unlock()
+			return
+		}
+		batch := make([]*voteReq, n)
+		copy(batch, q.pending)
+		q.pending = append(q.pending[:0], q.pending[n:]...)
+		q.mu.Unlock()
+		errs := db.castVotes(batch)
+		for i, r := range batch {
+			r.done <- errs[i]
+		}
+	}
+}
+
+// castVotes inserts a batch of votes in one statement and returns each
+// vote's outcome.
+func (db *DB) castVotes(batch []*voteReq) []error {
+	ctx, cancel := context.WithTimeout(context.Background(), voteTimeout)
+	defer cancel()
+	errs := make([]error, len(batch))
+	now := db.now()
+	var b strings.Builder
+	b.WriteString("WITH v (event_id, pitch_id, user_id) AS (VALUES ")
+	args := make([]any, 0, 3*len(batch)+1)
+	args = append(args, toMicros(now))
+	for i, r := range batch {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		n := len(args)
+		fmt.Fprintf(&b, "(CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT))", n+1, n+2, n+3)
+		args = append(args, r.v.EventID, r.v.PitchID, r.v.UserID)
+	}
+	b.WriteString(`)
+INSERT INTO event_votes (event_id, pitch_id, user_id, created_at)
+SELECT p.event_id, p.id, v.user_id, $1 FROM v JOIN event_pitches p ON p.id = v.pitch_id AND p.event_id = v.event_id
+WHERE p.voting_open`)
+	if db.engine == EnginePostgres {
+		b.WriteString(" FOR SHARE OF p")
+	}
+	b.WriteString(" ON CONFLICT (pitch_id, user_id) DO NOTHING RETURNING pitch_id, user_id")
+	rows, err := db.w.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		for i := range errs {
+			errs[i] = fmt.Errorf("store: cast vote: %w", err)
+		}
+		return errs
+	}
+	inserted := map[[2]string]bool{}
+	for rows.Next() {
+		var p, u string
+		if err := rows.Scan(&p, &u); err != nil {
+			rows.Close()
+			for i := range errs {
+				errs[i] = fmt.Errorf("store: cast vote: %w", err)
+			}
+			return errs
+		}
+		inserted[[2]string{p, u}] = true
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		for i := range errs {
+			errs[i] = fmt.Errorf("store: cast vote: %w", err)
+		}
+		return errs
+	}
+	rows.Close()
+	// Votes that were not inserted: a second vote, a closed window or a
+	// missing pitch.
+	pitches := map[[2]string]*makerlink.Pitch{}
+	for i, r := range batch {
+		k := [2]string{r.v.PitchID, r.v.UserID}
+		if inserted[k] {
+			delete(inserted, k) // a duplicate within the batch is a second vote
+			r.v.CreatedAt = now
+			continue
+		}
+		pk := [2]string{r.v.EventID, r.v.PitchID}
+		p, ok := pitches[pk]
+		if !ok {
+			p, err = db.findPitch(ctx, db.w, r.v.EventID, r.v.PitchID)
+			if err != nil && makerlink.ErrorCode(err) != makerlink.ENotFound {
+				errs[i] = err
+				continue
+			}
+			pitches[pk] = p
+		}
+		switch {
+		case p == nil:
+			errs[i] = errNotFound("Pitch")
+		case p.VotingOpen:
+			errs[i] = makerlink.Errorf(makerlink.EAlreadyVoted, "You have already voted for this pitch.")
+		case p.VotingClosed:
+			errs[i] = errState("Voting on this pitch has closed.")
+		default:
+			errs[i] = errState("Voting on this pitch is not open yet.")
+		}
+	}
+	return errs
 }
 
 // CountVotes implements [makerlink.EventStore].
