@@ -12,6 +12,9 @@ import (
 )
 
 func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "room" {
+		return runLoadtestRoom(ctx, args[1:], stdout, stderr) // loadtest_room.go
+	}
 	if len(args) == 0 || args[0] != "http" {
 		return errors.New("usage: makerlink loadtest http --url http://127.0.0.1:8080 [-c 64] [-d 30s] [--scenarios healthz,startup,list,create] [--pid N]")
 	}

@@ -49,7 +49,7 @@ func commands() []command {
 		{"seed", "load demo data into the database", runSeed},
 		{"reindex", "rebuild the search index online; a running server adopts it", runReindex},
 		{"admin", "manage administrators: admin create --email E --name N", runAdmin},
-		{"loadtest", "drive a running server: loadtest http --url U", runLoadtest},
+		{"loadtest", "drive a running server: loadtest http --url U; live event room: loadtest room [-clients N]", runLoadtest},
 	}
 }
 
