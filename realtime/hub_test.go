@@ -730,7 +730,7 @@ func TestHubPlainHTTPGets426(t *testing.T) {
 func TestHubClosesSilentClients(t *testing.T) {
 	b := realtime.NewMemory(realtime.BrokerConfig{})
 	t.Cleanup(func() { _ = b.Close() })
-	hub, url := startHub(t, b, realtime.Config{PingInterval: 50 * time.Millisecond})
+	hub, url := startHub(t, b, realtime.Config{PingInterval: 300 * time.Millisecond})
 	live := dial(t, url, client.Options{})
 	silent, _, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {
