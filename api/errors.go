@@ -41,6 +41,20 @@ var statusByCode = map[string]int{
 	codeMethodNotAllowed:          fiber.StatusMethodNotAllowed,
 	codeTimeout:                   fiber.StatusServiceUnavailable,
 	codeHeadersTooLarge:           fiber.StatusRequestHeaderFieldsTooLarge,
+
+	// Connections and bookings (connections.go).
+	makerlink.EIntroLimit:       fiber.StatusTooManyRequests,
+	makerlink.EAskedRecently:    fiber.StatusConflict,
+	makerlink.ENotAccepting:     fiber.StatusConflict,
+	makerlink.EMentorPaused:     fiber.StatusConflict,
+	makerlink.EMentorFull:       fiber.StatusConflict,
+	makerlink.EExpired:          fiber.StatusConflict,
+	makerlink.EOutsideOpenHours: fiber.StatusUnprocessableEntity,
+	makerlink.EBookingTooShort:  fiber.StatusUnprocessableEntity,
+	makerlink.EBookingTooLong:   fiber.StatusUnprocessableEntity,
+	makerlink.ETooSoon:          fiber.StatusUnprocessableEntity,
+	makerlink.ETooFarAhead:      fiber.StatusUnprocessableEntity,
+	makerlink.ENotTrained:       fiber.StatusForbidden,
 }
 
 // titles are the short, fixed summaries of each code.
@@ -64,6 +78,19 @@ var titles = map[string]string{
 	codeMethodNotAllowed:          "Method not allowed",
 	codeTimeout:                   "Timeout",
 	codeHeadersTooLarge:           "Request headers too large",
+
+	makerlink.EIntroLimit:       "Too many open requests",
+	makerlink.EAskedRecently:    "Asked recently",
+	makerlink.ENotAccepting:     "Not accepting requests",
+	makerlink.EMentorPaused:     "Mentor paused",
+	makerlink.EMentorFull:       "Mentor full",
+	makerlink.EExpired:          "Request expired",
+	makerlink.EOutsideOpenHours: "Outside open hours",
+	makerlink.EBookingTooShort:  "Booking too short",
+	makerlink.EBookingTooLong:   "Booking too long",
+	makerlink.ETooSoon:          "Too soon",
+	makerlink.ETooFarAhead:      "Too far ahead",
+	makerlink.ENotTrained:       "Not trained",
 }
 
 // StatusOf returns the HTTP status for an error code; unknown codes are 500.

@@ -175,6 +175,8 @@ func describeRoutes(d *openAPIDoc) {
 	}
 	describeSearchRoutes(d) // search.go
 	describeEventRoutes(d)  // events_openapi.go
+
+	describeConnectionRoutes(d) // connections_openapi.go
 }
 
 // schemaName is the component name of a kind's schema ("Startup").
@@ -348,6 +350,8 @@ func components() obj {
 	schemas["MeReply"].(obj)["properties"].(obj)["user"] = schemaRef("User")
 	schemas["MeReply"].(obj)["properties"].(obj)["profiles"] = arrayOf(schemaRef("ProfileRef"))
 	eventSchemas(schemas) // events_openapi.go
+
+	connectionSchemas(schemas) // connections_openapi.go
 	for _, k := range makerlink.Kinds {
 		p, _ := makerlink.NewProfile(k)
 		s := schemaFor(reflect.TypeOf(p).Elem(), profileEnums(k))
@@ -383,6 +387,8 @@ func components() obj {
 	}
 	searchParameters(params) // search.go
 	eventParameters(params)  // events_openapi.go
+
+	connectionParameters(params) // connections_openapi.go
 	headers := obj{
 		"ETag":     obj{"description": "The version, quoted: \"3\".", "schema": obj{"type": "string"}},
 		"Location": obj{"description": "The URL of the created resource.", "schema": obj{"type": "string"}},

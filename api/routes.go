@@ -40,6 +40,8 @@ func (s *Server) routes() {
 	s.searchRoutes(v1)     // search.go
 	s.eventRoutes(app, v1) // events.go: events, notifications, GET /ws
 
+	s.connectionRoutes(v1) // connections.go: intros, pipeline, mentoring, bookings
+
 	if s.pages != nil {
 		s.pages.Register(app) // the web app: /, /static/*, page routes
 	}

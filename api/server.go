@@ -45,6 +45,9 @@ type Config struct {
 	Pages interface{ Register(r fiber.Router) }
 	// Search answers GET /search and /search/suggest; nil makes them 503.
 	Search makerlink.SearchService
+	// Connections configures introductions, the pipeline, mentoring and
+	// bookings (connections.go); its zero value uses Store.
+	Connections ConnectionsConfig
 	// Events runs the live pitch events. Nil: when Store also implements
 	// makerlink.EventStore the server makes one (counting votes in
 	// process, publishing through Hub) and closes it on Shutdown;
@@ -105,6 +108,9 @@ type Server struct {
 	gatherer prometheus.Gatherer
 	throttle *throttle
 
+	// conn serves introductions, the pipeline, mentoring and bookings.
+	conn *connections
+
 	// dummyHash is compared against for unknown emails so that a login
 	// takes as long whether or not the account exists.
 	dummyHash []byte
@@ -152,6 +158,7 @@ func New(cfg Config) *Server {
 		panic(fmt.Sprintf("api.New: bcrypt: %v", err))
 	}
 	s.throttle = newThrottle(cfg.Limits.withDefaults())
+	s.conn = newConnections(cfg, s.log)
 	if s.events == nil {
 		if es, ok := cfg.Store.(makerlink.EventStore); ok {
 			ecfg := events.Config{Store: es, Users: cfg.Store, Logger: s.log}
@@ -160,6 +167,12 @@ func New(cfg Config) *Server {
 			}
 			if cfg.Hub != nil {
 				ecfg.Publisher = cfg.Hub
+			}
+			if rf, ok := cfg.Store.(makerlink.RelationFinder); ok {
+				ecfg.Relations = rf // pipelines and mentorships (connections)
+			}
+			if ps, ok := cfg.Store.(events.PipelineSink); ok {
+				ecfg.Pipeline = ps // intent cards land on the investor's pipeline
 			}
 			s.events, s.ownsEvents = events.New(ecfg), true
 		}

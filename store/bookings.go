@@ -70,8 +70,15 @@ func (db *DB) CreateBooking(ctx context.Context, b *makerlink.Booking,
 	b.CreatedAt, b.UpdatedAt = now, now
 	b.Start, b.End = fromMicros(toMicros(b.Start)), fromMicros(toMicros(b.End))
 	var out []*makerlink.Notification
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	insert := func(tx *sql.Tx) error {
 		out = nil
+		// Concurrent inserts that violate an exclusion constraint can
+		// deadlock each other (each waits for the other's index entry);
+		// queueing the inserts of one instrument avoids that. The
+		// constraint still decides.
+		if err := db.lockKey(ctx, tx, "booking:"+b.EquipmentID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO bookings (`+bookingColumns+`)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`,
 			b.ID, b.EquipmentID, b.EquipmentName, b.Institution, b.OwnerID, b.UserID, b.UserName, b.StartupID,
@@ -86,11 +93,25 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 			out = compact(notes(b))
 		}
 		return storeNotes(ctx, tx, out, now)
-	})
+	}
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = db.inTx(ctx, insert)
+		if attempt == 2 || !isRetryable(err) {
+			break
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// isRetryable reports whether err is a PostgreSQL deadlock or
+// serialization failure, after which the transaction may simply run again.
+func isRetryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // FindBooking implements [makerlink.BookingStore].

@@ -68,6 +68,14 @@ func TestBookingOverlapEnforcedByDatabase(t *testing.T) {
 			t.Fatalf("other instrument: %v", err)
 		}
 
+		// Plain SQL that bypasses the store is refused by the database too.
+		_, err := db.SQL().ExecContext(ctx, `INSERT INTO bookings (id, equipment_id, equipment_name, institution, owner_id, user_id,
+user_name, start_at, end_at, status, created_at, updated_at) VALUES ('raw', 'eq-hot', '', '', '', '', '', $1, $2, 'pending', 0, 0)`,
+			held[0].Start.Add(10*time.Minute).UnixMicro(), held[0].Start.Add(20*time.Minute).UnixMicro())
+		if err == nil {
+			t.Fatal("the database accepted an overlapping booking")
+		}
+
 		// A cancelled booking frees its slot; reviving it is refused.
 		if _, _, err := db.UpdateBooking(ctx, held[0].ID, func(b *makerlink.Booking) ([]*makerlink.Notification, error) {
 			return nil, b.Cancel(base)
