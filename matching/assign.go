@@ -170,11 +170,7 @@ func (e *Engine) Cohort(startupIDs, mentorIDs []string) ([]Assignment, error) {
 		qu := queries[i]
 		row := mt.Row(mrows[j])
 		var f [NumFactors]float32
-		for k := range NumFactors {
-			if qu.unit[k] != nil {
-				f[k] = dot(row, qu.unit[k])
-			}
-		}
+		qu.factors(row, &f)
 		cand := e.items[makerlink.KindMentor][mentorIDs[j]]
 		out = append(out, Assignment{StartupID: startupIDs[i], MentorID: mentorIDs[j], Score: fit[i][j], Reasons: e.reasons(qu, cand, &f)})
 	}

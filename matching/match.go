@@ -21,6 +21,7 @@ type query struct {
 	dir    Direction
 	from   *item
 	unit   [NumFactors][]float32 // nil: the factor does not apply to this query
+	lo, hi [NumFactors]int       // the columns where unit[k] may be non-zero
 	w, mw  [NumFactors]float32
 	denom  float32 // sum of the applicable positive score weights
 	mdenom float32
@@ -79,11 +80,9 @@ func (e *Engine) Match(q Query) ([]Match, error) {
 		row := t.Row(h.Row)
 		var f [NumFactors]float32
 		var mutual float32
+		qu.factors(row, &f)
 		for k := range NumFactors {
-			if qu.unit[k] != nil {
-				f[k] = dot(row, qu.unit[k])
-				mutual += qu.mw[k] * f[k]
-			}
+			mutual += qu.mw[k] * f[k]
 		}
 		m := Match{Kind: q.ToKind, ID: id, Name: cand.name,
 			Score: clamp01(h.Score / qu.denom), MutualScore: clamp01(mutual / qu.mdenom)}
@@ -103,6 +102,16 @@ func clamp01(x float32) float64 {
 		return 1
 	}
 	return math.Round(float64(x)*1e4) / 1e4
+}
+
+// factors computes the value of every applicable factor for a row.
+func (qu *query) factors(row []float32, f *[NumFactors]float32) {
+	for k := range NumFactors {
+		f[k] = 0
+		if u := qu.unit[k]; u != nil {
+			f[k] = dot(row[qu.lo[k]:qu.hi[k]], u[qu.lo[k]:qu.hi[k]])
+		}
+	}
 }
 
 func dot(a, b []float32) float32 {
@@ -141,7 +150,10 @@ func (e *Engine) buildQuery(dir Direction, from *item) *query {
 		}
 		u := make([]float32, width)
 		copy(u[dstLo:], v)
-		qu.unit[k] = u
+		if qu.unit[k] != nil {
+			panic("matching: factor set twice")
+		}
+		qu.unit[k], qu.lo[k], qu.hi[k] = u, dstLo, dstLo+len(v)
 	}
 	if from.kind == makerlink.KindStartup {
 		set(FactorSector, colSector, own[colSector:colStage])

@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"runtime"
 	"slices"
 	"sync"
 
@@ -100,9 +101,16 @@ func (t *Table) Delete(id string) bool {
 	return true
 }
 
-// Scores computes dst[r] = row_r · q for every allocated row with one
-// blas32.Gemv and returns dst (reallocated when too short). Free rows score 0:
-// callers skip them with [Table.Live]. len(q) must be Width.
+// parallelMin is the matrix size (rows × width) from which [Table.Scores]
+// splits the rows over the available CPUs.
+const parallelMin = 1 << 20
+
+// Scores computes dst[r] = row_r · q for every allocated row with
+// blas32.Gemv and returns dst (reallocated when too short). Free rows score
+// 0: callers skip them with [Table.Live]. len(q) must be Width. Large
+// matrices are split into row blocks scored in parallel (one Gemv per
+// block, up to GOMAXPROCS blocks), since one core rarely saturates the
+// memory bandwidth.
 func (t *Table) Scores(q, dst []float32) []float32 {
 	n := len(t.ids)
 	if cap(dst) < n {
@@ -115,11 +123,34 @@ func (t *Table) Scores(q, dst []float32) []float32 {
 	if len(q) != t.width {
 		panic("matching: query width mismatch")
 	}
-	blas32.Gemv(blas.NoTrans, 1,
-		blas32.General{Rows: n, Cols: t.width, Stride: t.width, Data: t.data[:n*t.width]},
-		blas32.Vector{N: t.width, Inc: 1, Data: q},
-		0, blas32.Vector{N: n, Inc: 1, Data: dst})
+	parts := 1
+	if n*t.width >= parallelMin {
+		parts = min(runtime.GOMAXPROCS(0), 4)
+	}
+	if parts == 1 {
+		t.gemv(q, dst, 0, n)
+		return dst
+	}
+	var wg sync.WaitGroup
+	step := (n + parts - 1) / parts
+	for lo := 0; lo < n; lo += step {
+		hi := min(n, lo+step)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t.gemv(q, dst, lo, hi)
+		}()
+	}
+	wg.Wait()
 	return dst
+}
+
+// gemv scores rows [lo, hi).
+func (t *Table) gemv(q, dst []float32, lo, hi int) {
+	blas32.Gemv(blas.NoTrans, 1,
+		blas32.General{Rows: hi - lo, Cols: t.width, Stride: t.width, Data: t.data[lo*t.width : hi*t.width]},
+		blas32.Vector{N: t.width, Inc: 1, Data: q},
+		0, blas32.Vector{N: hi - lo, Inc: 1, Data: dst[lo:hi]})
 }
 
 // scorePool recycles score vectors between queries.
