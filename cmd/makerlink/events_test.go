@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -457,4 +458,137 @@ func TestTwoNodes(t *testing.T) {
 	}
 	voteStream(b.base, f, ballots, 3, func(ballot) {})
 	sameBoards("after the Redis flush and more votes through B", 12)
+}
+
+// register signs up through the API and returns the user id and token.
+func register(t *testing.T, base string, roles ...string) (string, string) {
+	t.Helper()
+	email := fmt.Sprintf("live%d@example.cn", time.Now().UnixNano())
+	code, b := call(t, "POST", base+"/api/v1/auth/register", "", map[string]any{
+		"email": email, "password": "correct horse 马", "name": "测试用户", "roles": roles})
+	if code != 201 {
+		t.Fatalf("register: %d %s", code, b)
+	}
+	var a struct {
+		User  struct{ ID string }
+		Token string
+	}
+	_ = json.Unmarshal(b, &a)
+	return a.User.ID, a.Token
+}
+
+// nextOfType waits for a message of typ on channel.
+func nextOfType(t *testing.T, ctx context.Context, c *client.Client, channel, typ string) client.Message {
+	t.Helper()
+	for {
+		select {
+		case m := <-c.Messages():
+			if m.Channel == channel && m.Type == typ {
+				return m
+			}
+		case <-ctx.Done():
+			t.Fatalf("no %s message on %s", typ, channel)
+		}
+	}
+}
+
+// TestLiveChannels runs `makerlink serve` in process and checks the
+// websocket side of events: who may follow which channel, state and
+// leaderboard messages in the room, and notifications delivered live on
+// the user's channel (and kept in the inbox).
+func TestLiveChannels(t *testing.T) {
+	m := startMain(t, Config{DataDir: t.TempDir()})
+	t.Cleanup(func() { _ = m.Close() })
+	base := "http://" + m.Addr()
+	wsURL := "ws://" + m.Addr() + "/ws"
+	_, org := register(t, base, "organizer")
+	founderID, founder := register(t, base, "founder")
+	judgeID, judge := register(t, base, "mentor")
+	_, investor := register(t, base, "investor")
+	_, fan := register(t, base)
+
+	code, b := call(t, "POST", base+"/api/v1/startups", founder, map[string]any{
+		"name": "六盘山中药材溯源", "sectors": []string{"medicine_health"}, "stage": "seed", "city": "固原"})
+	if code != 201 {
+		t.Fatalf("startup: %d %s", code, b)
+	}
+	var st struct{ ID string }
+	_ = json.Unmarshal(b, &st)
+	_, b = call(t, "POST", base+"/api/v1/events", org, map[string]any{"name": "固原创客路演", "starts_at": "2026-12-01T09:00:00+08:00"})
+	var ev struct{ ID string }
+	_ = json.Unmarshal(b, &ev)
+	ep := base + "/api/v1/events/" + ev.ID
+	_, b = call(t, "POST", ep+"/pitches", org, map[string]any{"startup_id": st.ID})
+	var p struct{ ID string }
+	_ = json.Unmarshal(b, &p)
+	call(t, "POST", ep+"/judges", org, map[string]any{"user_id": judgeID})
+
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	dial := func(token string) *client.Client {
+		c, err := client.Dial(ctx, wsURL, client.Options{Token: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	wantRefused := func(c *client.Client, channel, code string) {
+		t.Helper()
+		_, err := c.Subscribe(ctx, channel)
+		var e *client.Error
+		if !errors.As(err, &e) || e.Code != code {
+			t.Fatalf("subscribe %s: %v, want %s", channel, err, code)
+		}
+	}
+	fc, jc, oc := dial(fan), dial(judge), dial(founder)
+	wantRefused(fc, "event:"+ev.ID+":judges", "forbidden")
+	wantRefused(fc, "user:"+founderID, "forbidden")
+	wantRefused(dial(""), "event:"+ev.ID+":judges", "unauthorized")
+	for c, ch := range map[*client.Client]string{fc: "event:" + ev.ID, jc: "event:" + ev.ID + ":judges", oc: "user:" + founderID} {
+		if _, err := c.Subscribe(ctx, ch); err != nil {
+			t.Fatalf("subscribe %s: %v", ch, err)
+		}
+	}
+
+	for _, a := range []string{"start_pitch", "open_voting"} {
+		if code, b := call(t, "POST", ep+"/control", org, map[string]any{"action": a, "pitch_id": p.ID}); code != 200 {
+			t.Fatalf("%s: %d %s", a, code, b)
+		}
+	}
+	var state struct {
+		Pitches []struct {
+			State      string `json:"state"`
+			VotingOpen bool   `json:"voting_open"`
+		} `json:"pitches"`
+	}
+	for !(len(state.Pitches) == 1 && state.Pitches[0].VotingOpen) {
+		_ = json.Unmarshal(nextOfType(t, ctx, fc, "event:"+ev.ID, "state").Data, &state)
+	}
+	if code, b := call(t, "POST", ep+"/pitches/"+p.ID+"/votes", fan, nil); code != 201 {
+		t.Fatalf("vote: %d %s", code, b)
+	}
+	var lb makerlink.Leaderboard
+	for len(lb.Items) == 0 || lb.Items[0].Votes != 1 {
+		_ = json.Unmarshal(nextOfType(t, ctx, fc, "event:"+ev.ID, "leaderboard").Data, &lb)
+	}
+	nextOfType(t, ctx, jc, "event:"+ev.ID+":judges", "progress")
+
+	// An intent card reaches the founder live, and stays in the inbox.
+	if code, b := call(t, "POST", ep+"/pitches/"+p.ID+"/intents", investor, map[string]any{"note": "期待合作"}); code != 201 {
+		t.Fatalf("intent: %d %s", code, b)
+	}
+	var n makerlink.Notification
+	_ = json.Unmarshal(nextOfType(t, ctx, oc, "user:"+founderID, "notification").Data, &n)
+	if n.Type != makerlink.NotifyIntentReceived || n.UserID != founderID {
+		t.Fatalf("live notification %+v", n)
+	}
+	_, b = call(t, "GET", base+"/api/v1/notifications?unread=true", founder, nil)
+	var inbox struct {
+		Items []makerlink.Notification `json:"items"`
+	}
+	_ = json.Unmarshal(b, &inbox)
+	if len(inbox.Items) != 1 || inbox.Items[0].ID != n.ID {
+		t.Fatalf("inbox %s, live notification %s", b, n.ID)
+	}
 }
