@@ -19,8 +19,8 @@ type Catalog struct {
 }
 
 // LoadCatalog reads the embedded i18n/<lang>.json files and adds the
-// vocabulary labels of the domain package: "sector.<code>", "stage.<code>"
-// and "city.<Chinese name>".
+// vocabulary labels of the domain package: "sector.<code>", "stage.<code>",
+// "city.<Chinese name>" and "pass_reason.<code>".
 func LoadCatalog() (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]string{}}
 	for _, lang := range Languages {
@@ -40,6 +40,9 @@ func LoadCatalog() (*Catalog, error) {
 		}
 		for _, ct := range makerlink.Cities {
 			m["city."+ct.ZH] = pick(lang, ct.ZH, ct.EN)
+		}
+		for _, r := range makerlink.PassReasons {
+			m["pass_reason."+r.Code] = pick(lang, r.ZH, r.EN)
 		}
 		c.msgs[lang] = m
 	}

@@ -317,6 +317,7 @@ type vocabulary struct {
 	InvestorKinds []string `json:"investor_kinds"`
 	SpaceKinds    []string `json:"space_kinds"`
 	Roles         []string `json:"roles"`
+	PassReasons   []string `json:"pass_reasons"`
 }
 
 var vocab = func() vocabulary {
@@ -335,6 +336,9 @@ var vocab = func() vocabulary {
 	}
 	for _, r := range makerlink.SelfServiceRoles {
 		v.Roles = append(v.Roles, string(r))
+	}
+	for _, r := range makerlink.PassReasons {
+		v.PassReasons = append(v.PassReasons, r.Code)
 	}
 	return v
 }()

@@ -15,7 +15,7 @@ import (
 // TestWeb runs every browser journey on one server and one Chromium.
 func TestWeb(t *testing.T) {
 	chromiumPath(t)
-	old, _ := filepath.Glob(filepath.Join(artifactDir("screenshots"), "FAIL-*.png"))
+	old, _ := filepath.Glob(filepath.Join(artifactDir("screenshots"), "FAIL-*"))
 	for _, f := range old {
 		os.Remove(f)
 	}

@@ -308,7 +308,7 @@ func (tb *tab) fail(err error) {
 	name := "FAIL-" + strings.NewReplacer("/", "_", " ", "_").Replace(tb.t.Name())
 	tb.screenshot(name)
 	loc, _ := chromedp.Run(tb.ctx, chromedp.Location())
-	tb.t.Fatalf("at %s: %v (screenshot %s.png)", loc, err, name)
+	tb.t.Fatalf("at %s: %v (screenshot %s.jpg)", loc, err, name)
 }
 
 // eval evaluates a JavaScript expression and decodes its value.
@@ -385,15 +385,15 @@ func (tb *tab) waitURL(prefix string) string {
 	return strings.TrimPrefix(loc, tb.base)
 }
 
-// screenshot saves the viewport as artifacts/screenshots/<name>.png.
+// screenshot saves the whole page as artifacts/screenshots/<name>.jpg.
 func (tb *tab) screenshot(name string) string {
 	dir := artifactDir("screenshots")
-	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(85))
 	if err != nil {
 		tb.t.Logf("screenshot %s: %v", name, err)
 		return ""
 	}
-	p := filepath.Join(dir, name+".png")
+	p := filepath.Join(dir, name+".jpg")
 	if err := os.WriteFile(p, buf, 0o644); err != nil {
 		tb.t.Logf("screenshot %s: %v", name, err)
 	}

@@ -1,7 +1,7 @@
 // calendar.js: an instrument's week: opening hours, taken slots (GET
 // /api/v1/equipment/{id}/bookings?from=&to=), and booking a free slot
 // (POST /api/v1/equipment/{id}/bookings; 409 slot_taken when someone was faster).
-import { api, auth, h, t, $, params, requireSignIn, setStatus, errorText, fmtMoney, profileURL } from '../core.js';
+import { api, auth, h, t, $, params, requireSignIn, setStatus, errorText, fmtMoney, fmtDateTime, profileURL, label, toast } from '../core.js';
 import { reportError, clearErrors } from '../forms.js';
 import { DAY, parts, mondayOf, iso, clock, dayLabel, durationText } from '../when.js';
 
@@ -104,6 +104,36 @@ async function loadBookings() {
     setStatus('page-status', errorText(err), 'error');
   }
   renderWeek();
+  renderMine();
+}
+
+/** renderMine lists the user's own bookings of the week, which they may cancel. */
+function renderMine() {
+  const me = auth.user;
+  const mine = me ? bookings.filter((b) => b.user_id === me.id) : [];
+  $('#mine-box').hidden = mine.length === 0;
+  $('#mine').replaceChildren(...mine.map((b) => {
+    const li = h('li', { class: 'card' },
+      h('div', { class: 'card-head' }, h('span', { class: 'tag status-' + (b.status === 'confirmed' ? 'accepted' : b.status === 'pending' ? 'pending' : 'declined') }, label('booking.status.', b.status)),
+        h('strong', null, fmtDateTime(b.start), ' – ', fmtDateTime(b.end))),
+      b.purpose ? h('p', { class: 'pre' }, b.purpose) : null);
+    if (b.status === 'pending' || b.status === 'confirmed') {
+      const btn = h('button', { type: 'button', class: 'small secondary' }, t('calendar.cancel'));
+      btn.addEventListener('click', async () => {
+        btn.disabled = true;
+        try {
+          await api('POST', `/bookings/${encodeURIComponent(b.id)}/cancel`);
+          toast(t('calendar.cancelled'));
+          await loadBookings();
+        } catch (err) {
+          toast(errorText(err));
+          btn.disabled = false;
+        }
+      });
+      li.append(h('div', { class: 'button-row' }, btn));
+    }
+    return li;
+  }));
 }
 
 async function submit(e) {
@@ -116,7 +146,7 @@ async function submit(e) {
   const d = Number($('#b-duration').value);
   if ($('#b-start').value === '') { setStatus('book-status', t('calendar.no_slots'), 'error'); return; }
   const start = week + i * DAY + m * 60e3;
-  const body = { start: iso(start), end: iso(start + d * 60e3), purpose: $('#b-purpose').value.trim() };
+  const body = { start: iso(start), end: iso(start + d * 60e3), purpose: $('#b-purpose').value.trim(), assisted: $('#b-assisted').checked };
   const btn = $('#book-submit');
   btn.disabled = true;
   setStatus('book-status', t('common.working'));
@@ -129,6 +159,9 @@ async function submit(e) {
     if (err.code === 'slot_taken') {
       setStatus('book-status', t('error.slot_taken'), 'error');
       await loadBookings();
+    } else if (err.code === 'not_trained') {
+      setStatus('book-status', t('error.not_trained'), 'error');
+      $('#b-assisted').focus();
     } else {
       reportError(form, 'book-status', err);
     }

@@ -1,6 +1,6 @@
 // pipeline.js: an investor's pipeline board: GET /api/v1/pipeline; moving a
 // startup or editing its note is PUT /api/v1/pipeline/{startup_id}.
-import { api, h, has, t, $, requireSignIn, setStatus, errorText, profileURL, fmtDate, label } from '../core.js';
+import { api, h, has, t, $, vocab, requireSignIn, setStatus, errorText, profileURL, fmtDate, label } from '../core.js';
 
 const STAGES = ['new', 'contacted', 'meeting', 'diligence', 'invested', 'passed'];
 let seq = 0;
@@ -20,18 +20,26 @@ function card(it) {
   const name = it.startup_name || it.name || (it.startup && it.startup.name) || it.startup_id;
   const stageSel = h('select', { id: `stage-${n}` }, STAGES.map((s) => h('option', { value: s, selected: s === it.stage }, label('pipeline.stage.', s))));
   const note = h('textarea', { id: `note-${n}`, rows: 2, maxlength: 2000 }, it.note || '');
+  // Passing asks for a coded reason; founders see only the aggregate.
+  const reasonSel = h('select', { id: `reason-${n}` }, (vocab.pass_reasons || []).map((r) => h('option', { value: r, selected: r === it.pass_reason }, label('pass_reason.', r))));
+  const passBtn = h('button', { type: 'button', class: 'small danger' }, t('pipeline.pass_confirm'));
+  const passBox = h('div', { class: 'pass-box', hidden: true }, h('label', { for: `reason-${n}` }, t('pipeline.pass_reason')), reasonSel, passBtn);
   const li = h('li', { class: 'card', 'data-startup': it.startup_id },
     h('h3', null, h('a', { href: profileURL('startup', it.startup_id) }, name)),
-    it.updated_at ? h('p', { class: 'muted small' }, t('pipeline.updated', { date: fmtDate(it.updated_at) })) : null,
-    h('label', { for: `stage-${n}` }, t('pipeline.stage')), stageSel,
+    h('p', { class: 'muted small' }, [it.updated_at ? t('pipeline.updated', { date: fmtDate(it.updated_at) }) : '',
+      it.source && it.source !== 'manual' ? t('pipeline.source.' + it.source) : ''].filter(Boolean).join(' · ')),
+    h('label', { for: `stage-${n}` }, t('pipeline.stage')), stageSel, passBox,
     h('label', { for: `note-${n}` }, t('pipeline.note')), note,
-    h('button', { type: 'button', class: 'small secondary' }, t('pipeline.save_note')));
+    h('button', { type: 'button', class: 'small secondary', 'data-save-note': '' }, t('pipeline.save_note')));
   const save = async (focusAfter) => {
     stageSel.disabled = true;
+    const body = { stage: stageSel.value, note: note.value };
+    if (body.stage === 'passed') body.pass_reason = reasonSel.value;
     try {
-      await api('PUT', '/pipeline/' + encodeURIComponent(it.startup_id), { body: { stage: stageSel.value, note: note.value } });
+      await api('PUT', '/pipeline/' + encodeURIComponent(it.startup_id), { body });
       it.stage = stageSel.value;
       it.note = note.value;
+      passBox.hidden = true;
       const target = document.querySelector(`.column[data-stage="${it.stage}"] ul`);
       if (li.parentElement !== target) target.prepend(li);
       count();
@@ -39,13 +47,23 @@ function card(it) {
       if (focusAfter) focusAfter.focus();
     } catch (err) {
       stageSel.value = it.stage;
+      passBox.hidden = true;
       setStatus('page-status', errorText(err), 'error');
     } finally {
       stageSel.disabled = false;
     }
   };
-  stageSel.addEventListener('change', () => save(stageSel));
-  li.querySelector('button').addEventListener('click', () => save(null));
+  stageSel.addEventListener('change', () => {
+    if (stageSel.value === 'passed' && it.stage !== 'passed') {
+      passBox.hidden = false;
+      reasonSel.focus();
+      return;
+    }
+    passBox.hidden = true;
+    save(stageSel);
+  });
+  passBtn.addEventListener('click', () => save(stageSel));
+  li.querySelector('[data-save-note]').addEventListener('click', () => save(null));
   return li;
 }
 
