@@ -113,8 +113,9 @@ type Hub struct {
 	dirty   map[string]struct{} // rooms whose presence count changed
 	closed  bool
 
-	stop chan struct{}
-	wg   sync.WaitGroup
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	connsWG sync.WaitGroup // registered connections still running
 }
 
 // room is a channel with subscribers on this node.
@@ -226,6 +227,15 @@ func (h *Hub) Close() error {
 		c.closeWith(websocket.CloseGoingAway, "server shutting down")
 	}
 	h.wg.Wait()
+	// Wait (a bounded time) for the connections to leave their rooms, so
+	// that the broker can be closed next.
+	done := make(chan struct{})
+	go func() { h.connsWG.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(h.cfg.WriteTimeout + time.Second):
+		h.log.Warn("connections still closing after the hub closed")
+	}
 	return nil
 }
 
@@ -471,6 +481,7 @@ func (h *Hub) register(c *conn) bool {
 		return false
 	}
 	h.conns[c] = struct{}{}
+	h.connsWG.Add(1)
 	metricConnections.Inc()
 	return true
 }
@@ -479,6 +490,7 @@ func (h *Hub) unregister(c *conn) {
 	h.mu.Lock()
 	if _, ok := h.conns[c]; ok {
 		delete(h.conns, c)
+		h.connsWG.Done()
 		metricConnections.Dec()
 	}
 	h.mu.Unlock()
