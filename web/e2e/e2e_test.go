@@ -32,6 +32,8 @@ func TestWeb(t *testing.T) {
 	t.Run("Keyboard", func(t *testing.T) { keyboard(t, s, b) })
 	t.Run("NotFound", func(t *testing.T) { notFound(t, s, b) })
 	t.Run("EventJudgesVotesBigScreen", func(t *testing.T) { eventJourney(t, s, b, &m) })
+	t.Run("IntroAcceptedByInvestor", func(t *testing.T) { introJourney(t, s, b) })
+	t.Run("BookingAndApproval", func(t *testing.T) { bookingJourney(t, s, b) })
 }
 
 // signIn signs the tab in through the sign-in page.
