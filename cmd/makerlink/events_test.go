@@ -231,14 +231,21 @@ func storedVotes(t *testing.T, db *store.DB, eventID string) map[[2]string]bool 
 	return out
 }
 
-// TestKill9DuringVoteStream streams votes at the real server, kills it with
-// SIGKILL in the middle, restarts it on the same database and checks that
-// every vote that got its 201 is stored and still counts.
-func TestKill9DuringVoteStream(t *testing.T) {
+// TestBinary builds the binary once and runs the tests that need it as
+// subprocesses.
+func TestBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
 	bin := buildBinary(t)
+	t.Run("Kill9DuringVoteStream", func(t *testing.T) { testKill9DuringVoteStream(t, bin) })
+	t.Run("TwoNodes", func(t *testing.T) { testTwoNodes(t, bin) })
+}
+
+// testKill9DuringVoteStream streams votes at the real server, kills it with
+// SIGKILL in the middle, restarts it on the same database and checks that
+// every vote that got its 201 is stored and still counts.
+func testKill9DuringVoteStream(t *testing.T, bin string) {
 	engines := []struct {
 		name string
 		url  func(t *testing.T) string
@@ -362,20 +369,16 @@ func deleteKeys(t *testing.T, c *redis.Client, prefix string) int {
 	return len(keys)
 }
 
-// TestTwoNodes runs two `makerlink serve` processes on one PostgreSQL
+// testTwoNodes runs two `makerlink serve` processes on one PostgreSQL
 // database and one Redis: a vote through node A reaches a websocket client
 // on node B, both show the same leaderboard, and after Redis loses every
 // key of the deployment mid-event the leaderboards come back equal to the
 // database.
-func TestTwoNodes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+func testTwoNodes(t *testing.T, bin string) {
 	rc, redisURL := testRedis(t)
 	dsn := storetest.PostgresDSN(t)
 	prefix := fmt.Sprintf("mltest:%d:", time.Now().UnixNano())
 	t.Cleanup(func() { deleteKeys(t, rc, prefix) })
-	bin := buildBinary(t)
 	env := []string{"DATABASE_URL=" + dsn, "REDIS_URL=" + redisURL, "MAKERLINK_REDIS_PREFIX=" + prefix}
 	a := startNode(t, bin, t.TempDir(), env...)
 	b := startNode(t, bin, t.TempDir(), env...)
