@@ -87,7 +87,9 @@ func PostgresDSN(tb testing.TB) string {
 		pg.admin.SetMaxOpenConns(2)
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
-		pg.err = pg.admin.PingContext(ctx)
+		if pg.err = pg.admin.PingContext(ctx); pg.err == nil {
+			dropStaleSchemas(ctx)
+		}
 	})
 	if pg.err != nil {
 		msg := fmt.Sprintf("storetest: PostgreSQL unreachable at %s (set MAKERLINK_TEST_PG to use another): %v", redact(pg.base), pg.err)
@@ -96,9 +98,9 @@ func PostgresDSN(tb testing.TB) string {
 		}
 		tb.Skip(msg)
 	}
-	var b [8]byte
+	var b [6]byte
 	_, _ = rand.Read(b[:])
-	schema := "mltest_" + hex.EncodeToString(b[:])
+	schema := fmt.Sprintf("mltest_%d_%s", time.Now().Unix(), hex.EncodeToString(b[:]))
 	if _, err := pg.admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
 		tb.Fatalf("storetest: create schema: %v", err)
 	}
@@ -115,6 +117,31 @@ func PostgresDSN(tb testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// dropStaleSchemas drops test schemas created more than a day ago, left
+// behind by test processes that were killed before their cleanup ran.
+func dropStaleSchemas(ctx context.Context) {
+	rows, err := pg.admin.QueryContext(ctx, `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'mltest\_%'`)
+	if err != nil {
+		return
+	}
+	var stale []string
+	cutoff := time.Now().Add(-24 * time.Hour).Unix()
+	for rows.Next() {
+		var name string
+		var created int64
+		if rows.Scan(&name) != nil {
+			continue
+		}
+		if _, err := fmt.Sscanf(name, "mltest_%d_", &created); err == nil && created < cutoff {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		_, _ = pg.admin.ExecContext(ctx, `DROP SCHEMA "`+name+`" CASCADE`)
+	}
 }
 
 // redact hides a password in a URL for messages.
