@@ -168,4 +168,34 @@ func eventJourney(t *testing.T, s *server, b *browser, m *metrics) {
 	org.waitText("#progress", "3/3")
 	audience.snapshot("view-audience-phone")
 	org.snapshot("view-console-laptop")
+
+	// The big screen loses its connection: it says so quietly and greys
+	// out, and once back it catches up (resuming with since) on the vote
+	// cast meanwhile.
+	eval[bool](screen, `(async () => {
+	  const href = document.querySelector('link[rel=modulepreload]').href.replace('core.js', 'live.js');
+	  const live = (await import(href)).sharedLive();
+	  window.__WS = window.WebSocket;
+	  window.WebSocket = function () { throw new Error('offline (test)'); };
+	  live.ws.close();
+	  return true; })()`)
+	screen.waitText("#conn", "正在重新连接")
+	if !eval[bool](screen, `document.getElementById('screen').classList.contains('stale')`) {
+		t.Error("the big screen does not grey out while reconnecting")
+	}
+	_, ev, _ := apiCall(s, "GET", "/events/"+eventID, "", nil, nil)
+	pitch := ev["pitches"].([]any)[0].(map[string]any)["id"].(string)
+	voter2 := register(t, s, "观众二", "viewer2@e2e.test", "founder")
+	if st, body, err := apiCall(s, "POST", "/events/"+eventID+"/pitches/"+pitch+"/votes", voter2.Token, nil, nil); err != nil || st != 201 {
+		t.Fatalf("second vote: %d %v %v", st, body, err)
+	}
+	time.Sleep(300 * time.Millisecond) // the vote is published while the screen is away
+	if v := eval[string](screen, `document.querySelector('#board tr[data-pitch] .votes').textContent`); v != "1" {
+		t.Errorf("while disconnected the screen shows %s votes", v)
+	}
+	eval[bool](screen, `(window.WebSocket = window.__WS, true)`)
+	screen.waitJS(`document.querySelector('#board tr[data-pitch] .votes').textContent === '2' && document.getElementById('conn').textContent === ''`, "the screen to catch up after reconnecting")
+	if eval[bool](screen, `document.getElementById('screen').classList.contains('stale')`) {
+		t.Error("the big screen stays grey after reconnecting")
+	}
 }
