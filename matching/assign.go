@@ -115,12 +115,7 @@ func Assign(fit [][]float64, capacity []int) ([]int, float64) {
 }
 
 // Assignment is a proposed mentor for a startup of a cohort.
-type Assignment struct {
-	StartupID string   `json:"startup_id"`
-	MentorID  string   `json:"mentor_id"`
-	Score     float64  `json:"score"`
-	Reasons   []Reason `json:"reasons"`
-}
+type Assignment = makerlink.MentorAssignment
 
 // Cohort proposes mentors for a cohort of startups: the fits are the match
 // scores of each startup for each mentor (with the startup-to-mentor

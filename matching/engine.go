@@ -105,41 +105,21 @@ type Options struct {
 	FreeRequests int
 }
 
-// Query asks for the matches of one profile.
-type Query struct {
-	FromKind makerlink.Kind
-	FromID   string
-	ToKind   makerlink.Kind
-	// Limit is the number of matches: 0 means 20, more than 100 means 100,
-	// negative is an error (the contract's list limits).
-	Limit int
-	// Viewer is the signed-in user asking. When set, only the profile's owner
-	// or an admin may ask (else EForbidden, or ENotFound for an
-	// investors-only startup the viewer may not see), and investors-only
-	// startups are listed only when the viewer may see them. When nil the
-	// call is trusted: investors see investors-only startups, mentors do not.
-	Viewer *makerlink.User
-}
+// Query asks for the matches of one profile (see [makerlink.MatchQuery]).
+// Limit: 0 means 20, more than 100 means 100, negative is an error (the
+// contract's list limits). Viewer: when set, only the profile's owner or an
+// admin may ask (else EForbidden, or ENotFound for an investors-only
+// startup the viewer may not see), and investors-only startups are listed
+// only when the viewer may see them. When nil the call is trusted:
+// investors see investors-only startups, mentors do not.
+type Query = makerlink.MatchQuery
 
 // Reason explains a match in Chinese and English.
-type Reason struct {
-	Code string `json:"code"`
-	ZH   string `json:"zh"`
-	EN   string `json:"en"`
-}
+type Reason = makerlink.MatchReason
 
-// Match is one ranked candidate.
-type Match struct {
-	Kind        makerlink.Kind `json:"kind"`
-	ID          string         `json:"id"`
-	Name        string         `json:"name"`
-	Score       float64        `json:"score"`
-	MutualScore float64        `json:"mutual_score"`
-	Reasons     []Reason       `json:"reasons"`
-	// Factors is each factor's contribution to Score (by reason code; the
-	// exposure penalty is negative): the whole score, not only the reasons.
-	Factors map[string]float64 `json:"factors,omitempty"`
-}
+// Match is one ranked candidate; Factors holds each factor's contribution
+// to the score, the whole score and not only the reasons.
+type Match = makerlink.Match
 
 // Feedback actions of [Engine.SetFeedback].
 const (
@@ -173,6 +153,7 @@ type item struct {
 	accepting  bool     // investor
 	capacity   int      // mentor
 	needs      []string // startup
+	spaceID    string   // startup
 	hashes     []uint64 // distinct term hashes of its text (document frequencies)
 	top        []string // heaviest terms, for reasons
 	portfolio  []string // investor: raw portfolio entries (ids or names)
@@ -182,9 +163,18 @@ type item struct {
 
 // pfEntry is a startup in a preference profile's portfolio centroid.
 type pfEntry struct {
-	id    string
-	saved bool // from feedback, not from the stated portfolio
+	id  string
+	src pfSource
 }
+
+// pfSource says where a startup of a portfolio centroid comes from.
+type pfSource uint8
+
+const (
+	fromPortfolio pfSource = iota // the investor's stated portfolio
+	fromSaved                     // saved or accepted in the match list
+	fromInterest                  // an accepted intro, a mentorship or a pipeline entry
+)
 
 // Engine ranks candidates for profiles. It keeps one [Table] per candidate
 // kind, updated in place by [Engine.Upsert] and [Engine.Remove]. It is safe
@@ -203,6 +193,7 @@ type Engine struct {
 	pfRefs    map[string]map[ref]struct{} // portfolio key (startup id or lowercased name) -> profiles using it
 	dismissed map[pair]struct{}           // from -> to
 	saved     map[ref]map[string]struct{} // investor/mentor -> saved or accepted startup ids
+	interest  map[ref]map[string]struct{} // investor/mentor -> startups it engaged with on the platform
 	open      map[ref]int                 // open requests per candidate
 	mentees   map[string]int              // active mentees per mentor
 	savedRev  map[string]map[ref]struct{} // startup id -> profiles that saved it
@@ -221,6 +212,7 @@ func NewEngine(opts Options) *Engine {
 		pfRefs:    map[string]map[ref]struct{}{},
 		dismissed: map[pair]struct{}{},
 		saved:     map[ref]map[string]struct{}{},
+		interest:  map[ref]map[string]struct{}{},
 		open:      map[ref]int{},
 		mentees:   map[string]int{},
 		savedRev:  map[string]map[ref]struct{}{},
@@ -285,6 +277,7 @@ func (e *Engine) prepare(p makerlink.Profile) (*prepared, error) {
 	case *makerlink.Startup:
 		it.name, it.sectors, it.stage, it.ask = v.Name, slices.Clone(v.Sectors), v.Stage, v.FundingAskCNY
 		it.city, it.visibility, it.needs = makerlink.CanonicalCity(v.City), v.Visibility, slices.Clone(v.Needs)
+		it.spaceID = v.SpaceID
 		txt = append([]string{v.Tagline, v.Description}, v.Needs...)
 	case *makerlink.Investor:
 		it.name, it.sectors, it.stages = v.Name, slices.Clone(v.Sectors), slices.Clone(v.Stages)
@@ -459,12 +452,12 @@ func (e *Engine) centroid(it *item, dst []float32) {
 	it.pf = it.pf[:0]
 	seen := map[string]bool{}
 	st := e.tables[makerlink.KindStartup]
-	add := func(id string, saved bool) {
+	add := func(id string, src pfSource) {
 		if seen[id] {
 			return
 		}
 		seen[id] = true
-		it.pf = append(it.pf, pfEntry{id, saved})
+		it.pf = append(it.pf, pfEntry{id, src})
 	}
 	register := func(key string) {
 		set := e.pfRefs[key]
@@ -482,16 +475,23 @@ func (e *Engine) centroid(it *item, dst []float32) {
 		}
 		register(key)
 		if _, ok := e.items[makerlink.KindStartup][entry]; ok {
-			add(entry, false)
+			add(entry, fromPortfolio)
 			continue
 		}
 		if ids := e.names[key]; len(ids) > 0 {
-			add(ids[0], false)
+			add(ids[0], fromPortfolio)
 		}
 	}
-	for id := range e.saved[ref{it.kind, it.id}] {
-		if _, ok := e.items[makerlink.KindStartup][id]; ok {
-			add(id, true)
+	for _, m := range []struct {
+		set map[string]struct{}
+		src pfSource
+	}{{e.interest[ref{it.kind, it.id}], fromInterest}, {e.saved[ref{it.kind, it.id}], fromSaved}} {
+		for id := range m.set {
+			if _, ok := e.items[makerlink.KindStartup][id]; ok {
+				add(id, m.src)
+			} else {
+				register(strings.ToLower(id)) // refresh when it arrives
+			}
 		}
 	}
 	slices.SortFunc(it.pf, func(a, b pfEntry) int { return strings.Compare(a.id, b.id) })
@@ -653,6 +653,94 @@ func (e *Engine) unsave(from ref, startupID string) bool {
 		delete(e.saved, from)
 	}
 	return true
+}
+
+// SetInterest replaces the startups an investor or mentor engaged with on
+// the platform (accepted introductions, mentorships, pipeline entries):
+// they feed its portfolio signal and leave its list of startups.
+func (e *Engine) SetInterest(k makerlink.Kind, id string, startupIDs []string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := ref{k, id}
+	old := e.interest[r]
+	if len(startupIDs) == 0 {
+		if len(old) == 0 {
+			return
+		}
+		delete(e.interest, r)
+	} else {
+		set := make(map[string]struct{}, len(startupIDs))
+		for _, s := range startupIDs {
+			set[s] = struct{}{}
+		}
+		if len(set) == len(old) {
+			same := true
+			for s := range set {
+				if _, ok := old[s]; !ok {
+					same = false
+					break
+				}
+			}
+			if same {
+				return
+			}
+		}
+		e.interest[r] = set
+	}
+	e.refreshCentroid(r)
+}
+
+// StartupsInSpace lists the startups of a space (their space_id), in id order.
+func (e *Engine) StartupsInSpace(spaceID string) []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var out []string
+	for id, it := range e.items[makerlink.KindStartup] {
+		if it.spaceID == spaceID {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// MentorsWithPlaces lists the mentors with a free place, in id order.
+func (e *Engine) MentorsWithPlaces() []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var out []string
+	for id, it := range e.items[makerlink.KindMentor] {
+		if it.capacity > e.mentees[id] {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ProfilesOf lists the ids of a kind's profiles owned by a user, in id order.
+func (e *Engine) ProfilesOf(k makerlink.Kind, ownerID string) []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var out []string
+	for id, it := range e.items[k] {
+		if it.owner == ownerID {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Owner returns the owner of a profile the engine holds.
+func (e *Engine) Owner(k makerlink.Kind, id string) (string, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	it := e.items[k][id]
+	if it == nil {
+		return "", false
+	}
+	return it.owner, true
 }
 
 // SetOpenRequests sets the number of open (unanswered) requests of a

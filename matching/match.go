@@ -226,7 +226,7 @@ func (e *Engine) filter(q *Query, from *item, t *Table) func(int) bool {
 	fromRef := ref{from.kind, from.id}
 	inPortfolio := map[string]bool{}
 	for _, p := range from.pf {
-		if !p.saved {
+		if p.src != fromSaved {
 			inPortfolio[p.id] = true
 		}
 	}
@@ -249,8 +249,8 @@ func (e *Engine) filter(q *Query, from *item, t *Table) func(int) bool {
 				return false
 			}
 			for _, p := range c.pf {
-				if p.id == from.id && !p.saved {
-					return false // already backed
+				if p.id == from.id && p.src != fromSaved {
+					return false // already backed or engaged
 				}
 			}
 		case makerlink.KindMentor:

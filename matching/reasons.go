@@ -325,9 +325,10 @@ func (e *Engine) portfolioReason(s, o *item, fromStartup bool) (Reason, bool) {
 	if o.kind == makerlink.KindMentor {
 		verbZH, verbEN = "辅导过", "mentored"
 	}
-	n, savedN := 0, 0
+	var n [3]int // similar startups per source
 	var bestSim float32
 	var best *item
+	var bestSrc pfSource
 	for _, p := range o.pf {
 		if p.id == s.id {
 			continue
@@ -338,29 +339,38 @@ func (e *Engine) portfolioReason(s, o *item, fromStartup bool) (Reason, bool) {
 		}
 		sim := dot(st.Row(pr)[:descWidth], q)
 		if sim >= similarStartup {
-			if p.saved {
-				savedN++
-			} else {
-				n++
-			}
+			n[p.src]++
 		}
 		if sim > bestSim {
-			bestSim, best = sim, e.items[makerlink.KindStartup][p.id]
+			bestSim, best, bestSrc = sim, e.items[makerlink.KindStartup][p.id], p.src
 		}
 	}
+	verb := func(src pfSource) (string, string) {
+		switch src {
+		case fromSaved:
+			return "关注过", "saved"
+		case fromInterest:
+			if o.kind == makerlink.KindMentor {
+				return "辅导过", "mentored"
+			}
+			return "接洽过", "engaged with"
+		}
+		return verbZH, verbEN
+	}
 	if fromStartup {
-		switch {
-		case n > 0:
-			return Reason{ZH: fmt.Sprintf("%s %d 家相似企业", verbZH, n), EN: fmt.Sprintf("%s %d similar %s", verbEN, n, plural(n, "startup", "startups"))}, true
-		case savedN > 0:
-			return Reason{ZH: fmt.Sprintf("关注过 %d 家相似企业", savedN), EN: fmt.Sprintf("saved %d similar %s", savedN, plural(savedN, "startup", "startups"))}, true
+		for _, src := range []pfSource{fromPortfolio, fromInterest, fromSaved} {
+			if c := n[src]; c > 0 {
+				vz, ve := verb(src)
+				return Reason{ZH: fmt.Sprintf("%s %d 家相似企业", vz, c), EN: fmt.Sprintf("%s %d similar %s", ve, c, plural(c, "startup", "startups"))}, true
+			}
 		}
 		return Reason{ZH: "投资组合与之相近", EN: "portfolio close to this startup"}, true
 	}
 	if best == nil || bestSim < similarStartup {
 		return Reason{ZH: "与其投资组合相近", EN: "close to its portfolio"}, true
 	}
-	return Reason{ZH: fmt.Sprintf("与其%s的「%s」相似", verbZH, best.name), EN: fmt.Sprintf("similar to %s it %s", best.name, verbEN)}, true
+	vz, ve := verb(bestSrc)
+	return Reason{ZH: fmt.Sprintf("与其%s的「%s」相似", vz, best.name), EN: fmt.Sprintf("similar to %s it %s", best.name, ve)}, true
 }
 
 func plural(n int, one, many string) string {
