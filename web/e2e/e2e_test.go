@@ -33,6 +33,7 @@ func TestWeb(t *testing.T) {
 	t.Run("NotFound", func(t *testing.T) { notFound(t, s, b) })
 	t.Run("EventJudgesVotesBigScreen", func(t *testing.T) { eventJourney(t, s, b, &m) })
 	t.Run("IntroAcceptedByInvestor", func(t *testing.T) { introJourney(t, s, b) })
+	t.Run("MatchesSaveDismissIntro", func(t *testing.T) { matchesJourney(t, s, b) })
 	t.Run("BookingAndApproval", func(t *testing.T) { bookingJourney(t, s, b) })
 }
 

@@ -69,6 +69,11 @@ export function syncLangLink() {
   a.href = u.pathname + u.search;
 }
 
+// Mark the navigation link of the current page.
+for (const a of $$('.mainnav a')) {
+  if (a.getAttribute('href') === location.pathname) a.setAttribute('aria-current', 'page');
+}
+
 renderAccount();
 document.addEventListener('ml:auth', renderAccount);
 window.addEventListener('storage', (e) => { if (e.key && e.key.startsWith('ml.')) renderAccount(); });

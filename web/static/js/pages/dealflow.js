@@ -1,11 +1,12 @@
-// dealflow.js: an investor's ranked deal flow: GET /api/v1/investors/{id}/matches.
-import { api, h, has, t, $, requireSignIn, myProfiles, setStatus, errorText, toast, plural } from '../core.js';
+// dealflow.js: ranked startups for an investor (GET /api/v1/investors/{id}/matches)
+// or a mentor (GET /api/v1/mentors/{id}/matches, within their capacity).
+import { api, h, has, t, $, requireSignIn, myProfiles, setStatus, errorText, toast, plural, kindLabel } from '../core.js';
 import { matchCard } from '../match.js';
 
-let investorID = '';
+let from = null; // {kind, id} of the investor or mentor profile
 
 function extra(item, card, actions) {
-  if (!has('pipeline')) return;
+  if (!has('pipeline') || from.kind !== 'investor') return;
   const btn = h('button', { type: 'button', class: 'small' }, t('pipeline.add'));
   btn.addEventListener('click', async () => {
     btn.disabled = true;
@@ -24,9 +25,9 @@ function extra(item, card, actions) {
 async function load() {
   setStatus('page-status', t('common.loading'));
   try {
-    const res = await api('GET', `/investors/${encodeURIComponent(investorID)}/matches?limit=30`);
+    const res = await api('GET', `/${plural(from.kind)}/${encodeURIComponent(from.id)}/matches?limit=30`);
     const items = res.items || [];
-    $('#deal-list').replaceChildren(...items.map((it) => matchCard({ kind: 'startup', ...it }, { kind: 'investor', id: investorID }, extra)));
+    $('#deal-list').replaceChildren(...items.map((it) => matchCard({ kind: 'startup', ...it }, from, extra)));
     setStatus('page-status', items.length ? t('dealflow.count', { n: items.length }) : t('dealflow.none'));
   } catch (err) {
     setStatus('page-status', errorText(err), 'error');
@@ -34,18 +35,24 @@ async function load() {
 }
 
 async function init() {
-  if (!requireSignIn() || !has('inv_matches')) return;
-  const mine = await myProfiles('investor');
+  if (!requireSignIn()) return;
+  const kinds = [has('inv_matches') ? 'investor' : '', has('mentor_matches') ? 'mentor' : ''].filter(Boolean);
+  if (!kinds.length) return;
+  const mine = (await myProfiles()).filter((r) => kinds.includes(r.kind));
   if (!mine.length) {
     $('#deal-list').replaceChildren(h('li', { class: 'card' }, t('dealflow.need_investor'), ' ',
       h('a', { href: `/${plural('investor')}/new` }, t('dealflow.create'))));
     return;
   }
-  investorID = mine[0].id;
+  from = { kind: mine[0].kind, id: mine[0].id };
   const sel = $('#d-investor');
-  sel.replaceChildren(...mine.map((r) => h('option', { value: r.id }, r.name)));
+  sel.replaceChildren(...mine.map((r) => h('option', { value: r.kind + ':' + r.id }, kindLabel(r.kind) + ' · ' + r.name)));
   $('#investor-field').hidden = mine.length < 2;
-  sel.addEventListener('change', () => { investorID = sel.value; load(); });
+  sel.addEventListener('change', () => {
+    const [kind, id] = sel.value.split(':');
+    from = { kind, id };
+    load();
+  });
   load();
 }
 
