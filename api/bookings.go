@@ -171,16 +171,24 @@ func (s *Server) createBooking(c *fiber.Ctx) error {
 		b.Status = makerlink.BookingPending
 	}
 	b.UpdateCost()
-	// Confirmed bookings nobody started free the rest of their slot.
-	if _, err := bs.MarkNoShows(ctx, e.ID, s.now()); err != nil {
-		return err
-	}
-	ns, err := bs.CreateBooking(ctx, b, func(b *makerlink.Booking) []*makerlink.Notification {
-		if b.OwnerID == b.UserID {
+	// The owner hears of bookings that wait for them; confirmed ones show
+	// in the calendar.
+	notes := func(b *makerlink.Booking) []*makerlink.Notification {
+		if b.OwnerID == b.UserID || b.Status != makerlink.BookingPending {
 			return nil
 		}
 		return []*makerlink.Notification{makerlink.BookingCreatedNotification(b)}
-	})
+	}
+	ns, err := bs.CreateBooking(ctx, b, notes)
+	if makerlink.ErrorCode(err) == makerlink.ESlotTaken {
+		// A confirmed booking nobody started frees the rest of its slot
+		// 30 minutes in: mark due no-shows, then try once more.
+		if n, merr := bs.MarkNoShows(ctx, e.ID, s.now()); merr != nil {
+			return merr
+		} else if n > 0 {
+			ns, err = bs.CreateBooking(ctx, b, notes)
+		}
+	}
 	if err != nil {
 		return err
 	}

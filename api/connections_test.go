@@ -717,3 +717,22 @@ func TestConnectionRoutesSayNo(t *testing.T) {
 	// And a bad token is 401 even on the public routes.
 	l.want(l.do(req{method: "GET", path: "/api/v1/equipment/" + l.eq + "/calendar.ics", token: "bad"}), 401, "unauthorized")
 }
+
+// TestNoShowFreesTheRestOfTheSlot: 30 minutes after the start of a
+// confirmed booking nobody checked in, the rest of its time can be booked.
+func TestNoShowFreesTheRestOfTheSlot(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		l := newLabEnv(t, open, false)
+		var b makerlink.Booking
+		l.want(l.book(l.owner, shanghai(2025, 3, 3, 9, 0), shanghai(2025, 3, 3, 13, 0)), 201, "").JSON(t, &b)
+		l.clock.Advance(time.Date(2025, 3, 3, 1, 29, 0, 0, time.UTC).Sub(l.clock.Now()))
+		l.want(l.book(l.user, shanghai(2025, 3, 3, 11, 0), shanghai(2025, 3, 3, 12, 0)), 409, makerlink.ESlotTaken)
+		l.clock.Advance(time.Minute)
+		l.want(l.book(l.user, shanghai(2025, 3, 3, 11, 0), shanghai(2025, 3, 3, 12, 0)), 201, "")
+		var got makerlink.Booking
+		l.want(l.do(req{method: "GET", path: "/api/v1/bookings/" + b.ID, token: l.owner.Token}), 200, "").JSON(t, &got)
+		if got.Status != makerlink.BookingNoShow || got.CostCNY != 4*600 {
+			t.Fatalf("no-show %+v", got)
+		}
+	})
+}
