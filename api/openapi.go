@@ -174,6 +174,7 @@ func describeRoutes(d *openAPIDoc) {
 			status: 204, problems: []int{400, 403, 404, 412}})
 	}
 	describeSearchRoutes(d) // search.go
+	describeMatchRoutes(d)  // matches.go
 	describeEventRoutes(d)  // events_openapi.go
 
 	describeConnectionRoutes(d) // connections_openapi.go
@@ -350,6 +351,7 @@ func components() obj {
 	schemas["MeReply"].(obj)["properties"].(obj)["user"] = schemaRef("User")
 	schemas["MeReply"].(obj)["properties"].(obj)["profiles"] = arrayOf(schemaRef("ProfileRef"))
 	eventSchemas(schemas) // events_openapi.go
+	matchSchemas(schemas) // matches.go
 
 	connectionSchemas(schemas) // connections_openapi.go
 	for _, k := range makerlink.Kinds {
@@ -386,6 +388,7 @@ func components() obj {
 			"description": "An ETag held; 304 when it is current.", "schema": obj{"type": "string"}},
 	}
 	searchParameters(params) // search.go
+	matchParameters(params)  // matches.go
 	eventParameters(params)  // events_openapi.go
 
 	connectionParameters(params) // connections_openapi.go

@@ -38,6 +38,7 @@ func (s *Server) routes() {
 	}
 
 	s.searchRoutes(v1)     // search.go
+	s.matchRoutes(v1)      // matches.go
 	s.eventRoutes(app, v1) // events.go: events, notifications, GET /ws
 
 	s.connectionRoutes(v1) // connections.go: intros, pipeline, mentoring, bookings

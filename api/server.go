@@ -45,6 +45,9 @@ type Config struct {
 	Pages interface{ Register(r fiber.Router) }
 	// Search answers GET /search and /search/suggest; nil makes them 503.
 	Search makerlink.SearchService
+	// Matches answers the match routes (matches.go; package matching);
+	// nil makes them 503.
+	Matches makerlink.MatchService
 	// Connections configures introductions, the pipeline, mentoring and
 	// bookings (connections.go); its zero value uses Store.
 	Connections ConnectionsConfig
@@ -93,8 +96,10 @@ type Server struct {
 	app    *fiber.App
 	store  makerlink.Store
 	search makerlink.SearchService
-	events *events.Service
-	hub    *realtime.Hub
+	// matches serves the match routes (matches.go).
+	matches makerlink.MatchService
+	events  *events.Service
+	hub     *realtime.Hub
 	// ownsEvents is set when New made events; Shutdown closes it.
 	ownsEvents bool
 	pages      interface{ Register(r fiber.Router) }
@@ -130,6 +135,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		store:   cfg.Store,
 		search:  cfg.Search,
+		matches: cfg.Matches,
 		events:  cfg.Events,
 		hub:     cfg.Hub,
 		pages:   cfg.Pages,

@@ -1,0 +1,123 @@
+package api_test
+
+import (
+	"testing"
+
+	"makerlink"
+	"makerlink/api"
+	"makerlink/matching"
+)
+
+// matchEnv is an API with the matching service over its store.
+func matchEnv(t *testing.T, open func(testing.TB) makerlink.Store) (*env, *matching.Service) {
+	t.Helper()
+	var svc *matching.Service
+	e := newEnv(t, open, func(cfg *api.Config) {
+		fb, _ := cfg.Store.(makerlink.MatchStore)
+		svc = matching.NewService(matching.ServiceOptions{Store: cfg.Store, Feedback: fb})
+		if err := svc.Load(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Matches = svc
+	})
+	return e, svc
+}
+
+func syncMatches(t *testing.T, svc *matching.Service) {
+	t.Helper()
+	if _, err := svc.Sync(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMatchRoutes(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e, svc := matchEnv(t, open)
+		founder := e.register(makerlink.RoleFounder)
+		inv := e.register(makerlink.RoleInvestor)
+		other := e.register(makerlink.RoleFounder)
+		startup := e.create(founder.Token, makerlink.KindStartup, map[string]any{
+			"name": "光储科技", "description": "储能电池 光伏逆变器", "sectors": []string{"new_energy"}, "stage": "angel",
+			"city": "银川", "funding_ask_cny": 2000000, "needs": []string{"电池检测"}, "visibility": "public"})
+		var investors []string
+		for _, name := range []string{"绿能天使", "新能源基金"} {
+			investors = append(investors, e.create(inv.Token, makerlink.KindInvestor, map[string]any{
+				"name": name, "kind": "angel", "sectors": []string{"new_energy"}, "stages": []string{"angel"},
+				"ticket_min_cny": 1000000, "ticket_max_cny": 5000000, "regions": []string{"银川"}, "thesis": "储能 光伏", "accepting": true}))
+		}
+		syncMatches(t, svc)
+		path := "/api/v1/startups/" + startup + "/matches"
+
+		e.want(e.do(req{method: "GET", path: path}), 401, "unauthorized")
+		e.want(e.do(req{method: "GET", path: path, token: other.Token}), 403, "forbidden")
+		e.want(e.do(req{method: "GET", path: "/api/v1/startups/nope/matches", token: founder.Token}), 404, "not_found")
+		for _, q := range []string{"?kind=space", "?limit=0", "?limit=10000", "?limit=x"} {
+			e.want(e.do(req{method: "GET", path: path + q, token: founder.Token}), 400, "bad_request")
+		}
+
+		var got api.MatchesReply
+		e.want(e.do(req{method: "GET", path: path, token: founder.Token}), 200, "").JSON(t, &got)
+		if len(got.Items) != 2 {
+			t.Fatalf("%d matches, want 2: %+v", len(got.Items), got)
+		}
+		m := got.Items[0]
+		if m.Kind != makerlink.KindInvestor || m.Score <= 0 || m.Score > 1 || m.MutualScore <= 0 || len(m.Reasons) < 2 {
+			t.Errorf("first match %+v", m)
+		}
+		for _, r := range m.Reasons {
+			if r.Code == "" || r.ZH == "" || r.EN == "" {
+				t.Errorf("incomplete reason %+v", r)
+			}
+		}
+		for _, k := range []string{"mentor", "equipment"} {
+			var r api.MatchesReply
+			e.want(e.do(req{method: "GET", path: path + "?kind=" + k, token: founder.Token}), 200, "").JSON(t, &r)
+			if r.Items == nil {
+				t.Errorf("kind %s: items is null, want []", k)
+			}
+		}
+
+		// Deal flow for the investor's owner.
+		var flow api.MatchesReply
+		e.want(e.do(req{method: "GET", path: "/api/v1/investors/" + investors[0] + "/matches?limit=5", token: inv.Token}), 200, "").JSON(t, &flow)
+		if len(flow.Items) != 1 || flow.Items[0].ID != startup {
+			t.Errorf("deal flow %+v", flow)
+		}
+		e.want(e.do(req{method: "GET", path: "/api/v1/investors/" + investors[0] + "/matches", token: founder.Token}), 403, "forbidden")
+		e.want(e.do(req{method: "GET", path: "/api/v1/investors/" + investors[0] + "/matches?kind=investor", token: inv.Token}), 400, "bad_request")
+
+		// Feedback: dismiss never comes back.
+		fb := map[string]any{"from_kind": "startup", "from_id": startup, "to_kind": "investor", "to_id": m.ID, "action": "dismiss"}
+		e.want(e.do(req{method: "POST", path: "/api/v1/matches/feedback", body: fb}), 401, "unauthorized")
+		e.want(e.do(req{method: "POST", path: "/api/v1/matches/feedback", body: fb, token: other.Token}), 403, "forbidden")
+		e.want(e.do(req{method: "POST", path: "/api/v1/matches/feedback", body: `{"from_kind":`, token: founder.Token}), 400, "bad_json")
+		bad := map[string]any{"from_kind": "startup", "from_id": startup, "to_kind": "investor", "to_id": m.ID, "action": "like"}
+		e.want(e.do(req{method: "POST", path: "/api/v1/matches/feedback", body: bad, token: founder.Token}), 422, "validation_failed")
+		e.want(e.do(req{method: "POST", path: "/api/v1/matches/feedback", body: fb, token: founder.Token}), 204, "")
+		e.want(e.do(req{method: "GET", path: path, token: founder.Token}), 200, "").JSON(t, &got)
+		if len(got.Items) != 1 || got.Items[0].ID == m.ID {
+			t.Errorf("after dismissing %s: %+v", m.ID, got.Items)
+		}
+
+		// Mentor assignments: space owner or admin.
+		spaceBody := sampleBody(t, makerlink.KindSpace)
+		space := e.create(founder.Token, makerlink.KindSpace, spaceBody)
+		apath := "/api/v1/spaces/" + space + "/mentor-assignments"
+		e.want(e.do(req{method: "POST", path: apath, token: other.Token}), 403, "forbidden")
+		e.want(e.do(req{method: "POST", path: "/api/v1/spaces/nope/mentor-assignments", token: founder.Token}), 404, "not_found")
+		var as api.AssignmentsReply
+		e.want(e.do(req{method: "POST", path: apath, token: founder.Token}), 200, "").JSON(t, &as)
+		if as.Items == nil || len(as.Items) != 0 {
+			t.Errorf("a space without startups or mentors: %+v", as)
+		}
+		e.want(e.do(req{method: "POST", path: apath, body: map[string]any{"startup_ids": []string{""}}, token: founder.Token}), 422, "validation_failed")
+		e.want(e.do(req{method: "POST", path: apath, body: map[string]any{"startup_ids": []string{"nope"}}, token: founder.Token}), 404, "not_found")
+	})
+}
+
+func TestMatchRoutesWithoutService(t *testing.T) {
+	e := newEnv(t, engines[0].open)
+	a := e.register(makerlink.RoleFounder)
+	e.want(e.do(req{method: "GET", path: "/api/v1/startups/x/matches", token: a.Token}), 503, "unavailable")
+	e.want(e.do(req{method: "POST", path: "/api/v1/matches/feedback", token: a.Token, body: map[string]any{}}), 503, "unavailable")
+}
