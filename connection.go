@@ -467,15 +467,6 @@ func IntroAnsweredNotification(in *Intro) *Notification {
 	return n
 }
 
-// IntroAcceptedByYouNotification confirms to the recipient that the
-// founder's contact details are now visible to them.
-func IntroAcceptedByYouNotification(in *Intro) *Notification {
-	return &Notification{UserID: in.ToUserID, Type: NotifyIntroAccepted,
-		Title: Text{ZH: fmt.Sprintf("您已接受 %s 的请求，现可查看对方联系方式", in.StartupName),
-			EN: fmt.Sprintf("You accepted %s: contact details are now shared", in.StartupName)},
-		Data: notificationData("intro_id", in.ID, "startup_id", in.StartupID)}
-}
-
 // IntroExpiredNotification tells the founder that a request expired; for
 // a mentor it suggests others (ids of mentor profiles with a free slot).
 func IntroExpiredNotification(in *Intro, otherMentors []string) *Notification {
