@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"makerlink"
 )
@@ -143,20 +144,21 @@ type item struct {
 	id, owner  string
 	name       string
 	sectors    []string
-	stage      string   // startup
-	stages     []string // investor
-	ask        int64    // startup
-	tmin, tmax int64    // investor
-	city       string   // startup, mentor, equipment
-	regions    []string // investor
-	visibility string   // startup
-	accepting  bool     // investor
-	capacity   int      // mentor
-	needs      []string // startup
-	spaceID    string   // startup
-	hashes     []uint64 // distinct term hashes of its text (document frequencies)
-	top        []string // heaviest terms, for reasons
-	portfolio  []string // investor: raw portfolio entries (ids or names)
+	stage      string            // startup
+	stages     []string          // investor
+	ask        int64             // startup
+	tmin, tmax int64             // investor
+	city       string            // startup, mentor, equipment
+	regions    []string          // investor
+	visibility string            // startup
+	accepting  bool              // investor
+	capacity   int               // mentor
+	needs      []string          // startup
+	spaceID    string            // startup
+	hashes     []uint64          // distinct term hashes of its text (document frequencies)
+	top        []string          // heaviest terms, for reasons
+	surface    map[string]string // a top term -> the word it came from, when they differ (stemming)
+	portfolio  []string          // investor: raw portfolio entries (ids or names)
 	pf         []pfEntry
 	pfKeys     []string // keys under which it is registered in Engine.pfRefs
 }
@@ -259,8 +261,9 @@ func (e *Engine) Stats(k makerlink.Kind) TableStats {
 
 // prepared is a profile analysed outside the lock.
 type prepared struct {
-	it   *item
-	text doc
+	it      *item
+	text    doc
+	surface map[string]string // term -> first Latin word that gives it, when they differ
 }
 
 func (e *Engine) prepare(p makerlink.Profile) (*prepared, error) {
@@ -300,7 +303,30 @@ func (e *Engine) prepare(p makerlink.Profile) (*prepared, error) {
 	for _, t := range txt {
 		tokens = append(tokens, e.tok(t)...)
 	}
-	return &prepared{it: it, text: analyse(tokens)}, nil
+	return &prepared{it: it, text: analyse(tokens), surface: e.surfaces(txt)}, nil
+}
+
+// surfaces maps the terms a tokenizer makes of single Latin words back to
+// the words when they differ (a stemmer turns "storage" into "storag"), so
+// that reasons show words people wrote.
+func (e *Engine) surfaces(txt []string) map[string]string {
+	var out map[string]string
+	for _, t := range txt {
+		for _, w := range strings.FieldsFunc(t, func(r rune) bool { return r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r)) }) {
+			w = strings.ToLower(w)
+			terms := e.tok(w)
+			if len(terms) != 1 || terms[0] == w {
+				continue
+			}
+			if out == nil {
+				out = map[string]string{}
+			}
+			if _, ok := out[terms[0]]; !ok {
+				out[terms[0]] = w
+			}
+		}
+	}
+	return out
 }
 
 // Upsert adds a profile or replaces the stored one, rewriting its row in
@@ -379,6 +405,14 @@ func (e *Engine) write(pr *prepared) {
 	it := pr.it
 	ws := e.text.weighted(pr.text)
 	it.top = topTerms(ws, 24)
+	for _, t := range it.top {
+		if w, ok := pr.surface[t]; ok {
+			if it.surface == nil {
+				it.surface = map[string]string{}
+			}
+			it.surface[t] = w
+		}
+	}
 	e.items[it.kind][it.id] = it
 	t := e.tables[it.kind]
 	row := make([]float32, t.Width())

@@ -531,3 +531,33 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestCustomTokenizer swaps in a stemming tokenizer: reasons still show
+// the words people wrote.
+func TestCustomTokenizer(t *testing.T) {
+	stem := func(s string) []string {
+		var out []string
+		for _, w := range strings.Fields(strings.ToLower(s)) {
+			out = append(out, strings.TrimSuffix(w, "e"))
+		}
+		return out
+	}
+	e := matching.NewEngine(matching.Options{Tokenizer: stem})
+	s := solar()
+	s.Description = "home storage inverter"
+	i := investor("i", func(i *makerlink.Investor) {
+		i.Thesis, i.Regions, i.Stages, i.TicketMinCNY, i.TicketMaxCNY = "storage software", nil, nil, 0, 0
+	})
+	if err := e.UpsertAll([]makerlink.Profile{s, i}); err != nil {
+		t.Fatal(err)
+	}
+	ms := match(t, e, toInvestors)
+	for _, r := range ms[0].Reasons {
+		if r.Code == "text" && !strings.Contains(r.EN, "storage") {
+			t.Errorf("text reason %q, want the word storage", r.EN)
+		}
+	}
+	if !slices.Contains(codes(ms[0]), "text") {
+		t.Errorf("reasons %v lack text", codes(ms[0]))
+	}
+}

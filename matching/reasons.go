@@ -89,7 +89,7 @@ func (e *Engine) explain(qu *query, cand *item, k Factor, v float32) (Reason, bo
 	case FactorLocation:
 		return locationReason(s.city, o, fromStartup)
 	case FactorText:
-		return textReason(qu.from.top, cand.top, qu.dir)
+		return textReason(qu.from, cand, qu.dir)
 	case FactorNeeds:
 		return needsReason(qu.needs, qu.from.needs, cand.top)
 	case FactorPortfolio:
@@ -262,8 +262,19 @@ func isHan(s string) bool {
 	return s != ""
 }
 
-func textReason(fromTop, candTop []string, dir Direction) (Reason, bool) {
-	shared := sharedTerms(fromTop, candTop, 3)
+// shown returns how a term of it appears in reasons: the word it came from.
+func (it *item) shown(t string) string {
+	if w, ok := it.surface[t]; ok {
+		return w
+	}
+	return t
+}
+
+func textReason(from, cand *item, dir Direction) (Reason, bool) {
+	shared := sharedTerms(from.top, cand.top, 3)
+	for i, t := range shared {
+		shared[i] = from.shown(t)
+	}
 	var zh, en string
 	switch dir {
 	case Direction{makerlink.KindStartup, makerlink.KindInvestor}:
