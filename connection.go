@@ -388,8 +388,11 @@ type ConnectionStore interface {
 	AnswerIntro(ctx context.Context, id, userID string, accept bool, notes func(*Intro) []*Notification) (*Intro, []*Notification, error)
 	// ExpireIntros marks pending intros created before cutoff expired,
 	// stores the notifications notes builds for each, and returns them.
-	// A non-empty userID limits it to that user's intros (either side).
-	ExpireIntros(ctx context.Context, cutoff time.Time, userID string, notes func(*Intro) []*Notification) ([]*Notification, error)
+	// For an intro to a mentor, notes also gets up to three other mentors
+	// with a free slot (see AvailableMentors). A non-empty userID limits
+	// it to that user's intros (either side).
+	ExpireIntros(ctx context.Context, cutoff time.Time, userID string,
+		notes func(in *Intro, otherMentors []string) []*Notification) ([]*Notification, error)
 	// IntroTimings returns the requests to a profile created after since.
 	IntroTimings(ctx context.Context, toKind Kind, toID string, since time.Time) ([]IntroTiming, error)
 

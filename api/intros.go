@@ -86,21 +86,7 @@ func (s *Server) expireIntros(ctx context.Context, userID string) error {
 	if err != nil {
 		return err
 	}
-	var mentors []makerlink.ProfileRef
-	loaded := false
-	ns, err := cs.ExpireIntros(ctx, s.now().Add(-makerlink.IntroAnswerWindow), userID, func(in *makerlink.Intro) []*makerlink.Notification {
-		var others []string
-		if in.ToKind == makerlink.KindMentor {
-			if !loaded {
-				loaded = true
-				mentors, _ = cs.AvailableMentors(ctx, "", 20)
-			}
-			for _, m := range mentors {
-				if m.ID != in.ToID && len(others) < 3 {
-					others = append(others, m.ID)
-				}
-			}
-		}
+	ns, err := cs.ExpireIntros(ctx, s.now().Add(-makerlink.IntroAnswerWindow), userID, func(in *makerlink.Intro, others []string) []*makerlink.Notification {
 		return []*makerlink.Notification{makerlink.IntroExpiredNotification(in, others)}
 	})
 	if err != nil {

@@ -321,7 +321,7 @@ const maxExpireBatch = 500
 
 // ExpireIntros implements [makerlink.ConnectionStore].
 func (db *DB) ExpireIntros(ctx context.Context, cutoff time.Time, userID string,
-	notes func(*makerlink.Intro) []*makerlink.Notification) ([]*makerlink.Notification, error) {
+	notes func(in *makerlink.Intro, otherMentors []string) []*makerlink.Notification) ([]*makerlink.Notification, error) {
 	if !storable(userID) {
 		return nil, nil
 	}
@@ -366,7 +366,23 @@ func (db *DB) ExpireIntros(ctx context.Context, cutoff time.Time, userID string,
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("store: overdue intros: %w", err)
 		}
+		var mentors []makerlink.ProfileRef
+		loaded := false
 		for _, in := range due {
+			var others []string
+			if in.ToKind == makerlink.KindMentor {
+				if !loaded {
+					loaded = true
+					if mentors, err = availableMentors(ctx, tx, "", 20); err != nil {
+						return err
+					}
+				}
+				for _, m := range mentors {
+					if m.ID != in.ToID && len(others) < 3 {
+						others = append(others, m.ID)
+					}
+				}
+			}
 			res, err := tx.ExecContext(ctx, `UPDATE intros SET status = 'expired' WHERE id = $1 AND status = 'pending'`, in.ID)
 			if err != nil {
 				return fmt.Errorf("store: expire intro: %w", err)
@@ -376,7 +392,7 @@ func (db *DB) ExpireIntros(ctx context.Context, cutoff time.Time, userID string,
 			}
 			in.Status = makerlink.IntroExpired
 			if notes != nil {
-				out = append(out, compact(notes(in))...)
+				out = append(out, compact(notes(in, others))...)
 			}
 		}
 		return storeNotes(ctx, tx, out, now)
@@ -684,7 +700,11 @@ func (db *DB) EndMentorship(ctx context.Context, mentorID, startupID string) err
 // AvailableMentors implements [makerlink.ConnectionStore]: mentors not
 // paused and below capacity, in id order, skipping except.
 func (db *DB) AvailableMentors(ctx context.Context, except string, limit int) ([]makerlink.ProfileRef, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT p.id, p.name, p.doc,
+	return availableMentors(ctx, db.r, except, limit)
+}
+
+func availableMentors(ctx context.Context, q querier, except string, limit int) ([]makerlink.ProfileRef, error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.doc,
 (SELECT COUNT(*) FROM mentorships m WHERE m.mentor_id = p.id AND m.status = 'active'),
 COALESCE((SELECT s.paused FROM mentor_settings s WHERE s.mentor_id = p.id), FALSE)
 FROM profiles p WHERE p.kind = $1 AND p.id <> $2 ORDER BY p.id LIMIT 1000`, string(makerlink.KindMentor), except)

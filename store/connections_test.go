@@ -70,8 +70,8 @@ func TestIntroExpiry(t *testing.T) {
 		clock = clock.Add(10 * 24 * time.Hour)
 		young := mk(2)
 		clock = clock.Add(4*24*time.Hour + time.Second)
-		notes := func(in *makerlink.Intro) []*makerlink.Notification {
-			return []*makerlink.Notification{makerlink.IntroExpiredNotification(in, nil)}
+		notes := func(in *makerlink.Intro, others []string) []*makerlink.Notification {
+			return []*makerlink.Notification{makerlink.IntroExpiredNotification(in, others)}
 		}
 		ns, err := db.ExpireIntros(ctx, clock.Add(-makerlink.IntroAnswerWindow), "", notes)
 		if err != nil || len(ns) != 1 || ns[0].UserID != founder.ID {
