@@ -28,8 +28,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/crypto/bcrypt"
 
+	"makerlink"
 	"makerlink/api"
 	"makerlink/events"
+	"makerlink/matching"
 	"makerlink/realtime"
 	"makerlink/search"
 	"makerlink/seed"
@@ -80,8 +82,10 @@ func startServer(t *testing.T) *server {
 		Authorize:    events.ChannelAuthorizer(st, st),
 	})
 	t.Cleanup(func() { hub.Close() })
+	// Matching follows the store's change feed, as in the service.
+	match := matching.NewService(matching.ServiceOptions{Store: st, Feedback: st, Interval: 100 * time.Millisecond})
 	// Wired as cmd/makerlink serve does: the API mounts the pages after its routes.
-	a := api.New(api.Config{Store: st, Search: idx, Pages: w, Hub: hub, PasswordCost: bcrypt.MinCost})
+	a := api.New(api.Config{Store: st, Search: idx, Matches: match, Pages: w, Hub: hub, PasswordCost: bcrypt.MinCost})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +116,9 @@ func startServer(t *testing.T) *server {
 	syncer := search.NewSyncer(idx, st, search.SyncOptions{Interval: 50 * time.Millisecond})
 	synced := make(chan struct{})
 	go func() { defer close(synced); _ = syncer.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-synced })
+	matched := make(chan struct{})
+	go func() { defer close(matched); _ = match.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-synced; <-matched })
 	t0 := time.Now()
 	deadline := t0.Add(60 * time.Second)
 	for {
@@ -125,7 +131,18 @@ func startServer(t *testing.T) *server {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Logf("server up with %d profiles indexed in %v", want, time.Since(t0).Round(time.Millisecond))
+	for {
+		_, err := match.Matches(ctx, makerlink.MatchQuery{FromKind: makerlink.KindStartup, FromID: s.fx.Startup.ID,
+			ToKind: makerlink.KindInvestor, Viewer: s.fx.Owner})
+		if makerlink.ErrorCode(err) != makerlink.EUnavailable {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("matching not loaded after 60 s: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("server up with %d profiles indexed and matched in %v", want, time.Since(t0).Round(time.Millisecond))
 	return s
 }
 
@@ -385,15 +402,20 @@ func (tb *tab) waitURL(prefix string) string {
 	return strings.TrimPrefix(loc, tb.base)
 }
 
-// screenshot saves the whole page as artifacts/screenshots/<name>.jpg.
+// screenshot saves the whole page as artifacts/screenshots/<name>.jpg
+// (PNG when MAKERLINK_E2E_PNG=1: larger and slower, but lossless).
 func (tb *tab) screenshot(name string) string {
 	dir := artifactDir("screenshots")
-	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(85))
+	quality, ext := 85, ".jpg"
+	if os.Getenv("MAKERLINK_E2E_PNG") == "1" {
+		quality, ext = 100, ".png"
+	}
+	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(quality))
 	if err != nil {
 		tb.t.Logf("screenshot %s: %v", name, err)
 		return ""
 	}
-	p := filepath.Join(dir, name+".jpg")
+	p := filepath.Join(dir, name+ext)
 	if err := os.WriteFile(p, buf, 0o644); err != nil {
 		tb.t.Logf("screenshot %s: %v", name, err)
 	}

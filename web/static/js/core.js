@@ -167,6 +167,7 @@ export function h(tag, attrs, ...children) {
       if (v === false || v === null || v === undefined) continue;
       if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
       else if (k === 'class') el.className = v;
+      else if (k === 'style') el.style.cssText = v; // CSSOM: allowed by the page's CSP, unlike a style attribute
       else if (k === 'text') el.textContent = v;
       else el.setAttribute(k, v === true ? '' : v);
     }
