@@ -77,10 +77,11 @@ func NewService(opt ServiceOptions) *Service {
 // Engine returns the engine the service keeps.
 func (s *Service) Engine() *Engine { return s.e }
 
-// Run loads the engine, then follows the change feed and refreshes the
-// signals until ctx ends. Poll errors go to OnError and are retried.
+// Run loads the engine (unless [Service.Load] already did), then follows
+// the change feed and refreshes the signals until ctx ends. Poll errors go
+// to OnError and are retried.
 func (s *Service) Run(ctx context.Context) error {
-	for {
+	for s.ready() != nil {
 		err := s.Load(ctx)
 		if err == nil {
 			break
