@@ -155,6 +155,11 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.server = api.New(api.Config{Store: st, Search: m.index, Pages: pages, Logger: m.Logger, Ready: ready,
 		Events: m.live.events, Hub: m.live.hub})
+	// Expire unanswered intros (14 days) and mark booking no-shows (30 min).
+	m.background("connections", func(ctx context.Context) error {
+		m.server.RunSweeper(ctx, time.Minute)
+		return nil
+	})
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
