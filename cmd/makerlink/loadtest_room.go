@@ -1,11 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,7 +18,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,6 +47,7 @@ type roomConfig struct {
 	RedisURL    string        // Redis mode; empty: in-process broker and counts
 	Fanout      bool          // also run realtime/loadtest's 10 Hz stream (latency, idle memory)
 	Storm       bool          // with Fanout: a reconnect storm
+	CPUProfile  string        // write a CPU profile of the vote phase here
 }
 
 func runLoadtestRoom(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -60,6 +63,7 @@ func runLoadtestRoom(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.StringVar(&c.RedisURL, "redis-url", "", "Redis URL: Redis broker and sorted-set vote counts; empty: in process")
 	fs.BoolVar(&c.Fanout, "fanout", false, "also run the realtime 10 Hz stream test on the same server (latency, idle memory per connection)")
 	fs.BoolVar(&c.Storm, "storm", false, "with -fanout: close every client and resume them all at once")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the vote phase (server and load tool) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -358,13 +362,11 @@ func runRoom(ctx context.Context, c roomConfig, stdout io.Writer, logf func(stri
 				if m.Type != events.TypeLeaderboard {
 					return
 				}
-				var b struct {
-					Version int64     `json:"version"`
-					SentAt  time.Time `json:"sent_at"`
-				}
-				if json.Unmarshal(m.Data, &b) == nil {
-					boardLat.add(time.Since(b.SentAt))
-					sub.version.Store(b.Version)
+				// Read two fields without decoding the whole leaderboard: the
+				// load tool must not eat the CPU the server is measured on.
+				if sent, version, ok := boardStamp(m.Data); ok {
+					boardLat.add(time.Since(sent))
+					sub.version.Store(version)
 					sub.msgs.Add(1)
 				}
 			}, OnEvent: func(client.Event) {}})
@@ -391,6 +393,17 @@ func runRoom(ctx context.Context, c roomConfig, stdout io.Writer, logf func(stri
 	// The vote stream: an open loop at the offered rate.
 	logf("voting: %d votes at %.0f/s with %d workers", total, c.VoteRate, c.Workers)
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: c.Workers, MaxConnsPerHost: c.Workers}}
+	if c.CPUProfile != "" {
+		f, err := os.Create(c.CPUProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	ackLat := &durations{}
 	var acked, refused, failed, next atomic.Int64
 	var firstErr atomic.Value
@@ -494,6 +507,31 @@ func runRoom(ctx context.Context, c roomConfig, stdout io.Writer, logf func(stri
 		return fmt.Errorf("loadtest room: %d votes acknowledged, %d stored, %d on the leaderboard", acked.Load(), stored, boardVotes)
 	}
 	return nil
+}
+
+// boardStamp extracts "sent_at" and "version" from a leaderboard message.
+func boardStamp(data []byte) (time.Time, int64, bool) {
+	field := func(name string) []byte {
+		i := bytes.Index(data, []byte(`"`+name+`":`))
+		if i < 0 {
+			return nil
+		}
+		v := data[i+len(name)+3:]
+		end := bytes.IndexAny(v, ",}")
+		if end < 0 {
+			return nil
+		}
+		return bytes.Trim(v[:end], `"`)
+	}
+	sent, err := time.Parse(time.RFC3339Nano, string(field("sent_at")))
+	if err != nil {
+		return time.Time{}, 0, false
+	}
+	version, err := strconv.ParseInt(string(field("version")), 10, 64)
+	if err != nil {
+		return time.Time{}, 0, false
+	}
+	return sent, version, true
 }
 
 func r(d time.Duration) string {
