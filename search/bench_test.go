@@ -104,6 +104,20 @@ var benchIndex struct {
 
 func sharedIndex(b *testing.B) *search.Index {
 	benchIndex.once.Do(func() {
+		// MAKERLINK_BENCH_INDEX keeps the built index between runs
+		if keep := os.Getenv("MAKERLINK_BENCH_INDEX"); keep != "" {
+			idx, err := search.Open(keep, search.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n, _ := idx.DocCount(); n > 0 {
+				benchIndex.idx = idx
+				return
+			}
+			idx.Close()
+			benchIndex.idx = indexAll(b, keep, benchData(), 1000)
+			return
+		}
 		dir, err := os.MkdirTemp("", "makerlink-bench-*")
 		if err != nil {
 			b.Fatal(err)
@@ -118,7 +132,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if benchIndex.idx != nil {
 		benchIndex.idx.Close()
-		os.RemoveAll(benchIndex.dir)
+		if benchIndex.dir != "" {
+			os.RemoveAll(benchIndex.dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -132,6 +148,7 @@ func BenchmarkQuery(b *testing.B) {
 		q    search.Query
 	}{
 		{"one-word", search.Query{Q: "枸杞"}},
+		{"one-word-nofacets", search.Query{Q: "枸杞", Facets: []string{}}},
 		{"two-word", search.Query{Q: "光伏 储能"}},
 		{"two-word-faceted", search.Query{Q: "new energy", Kinds: []string{"startup"}, Cities: []string{"银川"}}},
 		{"english", search.Query{Q: "angel investor"}},

@@ -27,7 +27,7 @@ import (
 // MappingVersion is the version of the index layout and analysis. Bump it
 // whenever a change needs every document indexed again: [Open] then starts
 // a fresh generation and the [Syncer] rebuilds it from the database.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // TextMode chooses how the index analyses Chinese text.
 type TextMode int
@@ -63,12 +63,9 @@ type Options struct {
 
 // Field names of the index documents.
 const (
-	fKind    = "kind"
 	fOwner   = "owner"
 	fVis     = "vis"
-	fSector  = "sector"
-	fStage   = "stage"
-	fCity    = "city"
+	fFacet   = "fc"     // "kind:startup", "sector:biotech", "stage:seed", "city:银川"
 	fTitle   = "title"  // stored only
 	fSnip    = "snip"   // stored only: text the snippet is cut from
 	fName    = "name"   // the name, analysed
@@ -472,9 +469,14 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 		return f
 	}
 	dm := mapping.NewDocumentStaticMapping()
-	for _, f := range []string{fKind, fOwner, fVis, fSector, fStage, fCity} {
-		dm.AddFieldMappingsAt(f, kw())
+	for _, f := range []string{fOwner, fVis} {
+		m := kw()
+		m.DocValues = false // filters only
+		dm.AddFieldMappingsAt(f, m)
 	}
+	// one field for every facet: a search visits the doc values of a
+	// single field per hit instead of four
+	dm.AddFieldMappingsAt(fFacet, kw())
 	dm.AddFieldMappingsAt(fTitle, stored())
 	dm.AddFieldMappingsAt(fSnip, stored())
 	phrases := mode == TextWords // phrases of characters need positions
@@ -501,12 +503,9 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 
 // document is what the index stores for a profile.
 type document struct {
-	Kind    string   `json:"kind"`
 	Owner   string   `json:"owner"`
 	Vis     string   `json:"vis"`
-	Sector  []string `json:"sector"`
-	Stage   []string `json:"stage"`
-	City    []string `json:"city"`
+	Facet   []string `json:"fc"`
 	Title   string   `json:"title"`
 	Snip    string   `json:"snip"`
 	Name    string   `json:"name"`
@@ -528,23 +527,34 @@ const (
 	maxPrefix     = 24
 )
 
+// facetTerm is the term of a facet value in the facet field.
+func facetTerm(facet, value string) string { return facet + ":" + value }
+
 // newDocument flattens a profile into an index document.
 func newDocument(p makerlink.Profile) *document {
 	t := p.Tags()
 	d := &document{
-		Kind:   string(p.Kind()),
-		Owner:  p.Base().OwnerID,
-		Vis:    t.Visibility,
-		Sector: t.Sectors,
-		Stage:  t.Stages,
-		Title:  t.Name,
-		Name:   t.Name,
+		Owner: p.Base().OwnerID,
+		Vis:   t.Visibility,
+		Title: t.Name,
+		Name:  t.Name,
 	}
 	if d.Vis == "" {
 		d.Vis = makerlink.VisibilityPublic
 	}
+	var cities []string
 	for _, c := range t.Cities {
-		d.City = append(d.City, makerlink.CanonicalCity(c))
+		cities = append(cities, makerlink.CanonicalCity(c))
+	}
+	d.Facet = append(d.Facet, facetTerm("kind", string(p.Kind())))
+	for _, s := range t.Sectors {
+		d.Facet = append(d.Facet, facetTerm("sector", s))
+	}
+	for _, s := range t.Stages {
+		d.Facet = append(d.Facet, facetTerm("stage", s))
+	}
+	for _, c := range cities {
+		d.Facet = append(d.Facet, facetTerm("city", c))
 	}
 	var labels, head, text, snip, pyOther []string
 	labels = append(labels, analysis.TypeText(string(p.Kind())))
@@ -554,7 +564,7 @@ func newDocument(p makerlink.Profile) *document {
 	for _, s := range t.Stages {
 		labels = append(labels, analysis.StageText(s))
 	}
-	for _, c := range d.City {
+	for _, c := range cities {
 		labels = append(labels, analysis.CityText(c))
 	}
 	switch v := p.(type) {

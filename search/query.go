@@ -233,9 +233,9 @@ func (x *Index) run(ctx context.Context, n *normalized, main query.Query, viewer
 	}
 	req := bleve.NewSearchRequestOptions(bq, n.limit, n.offset, false)
 	req.Fields = []string{fTitle, fSnip}
-	req.SortBy([]string{"-_score", "_id"})
-	for _, f := range n.facets {
-		req.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSizes[f]))
+	req.SortBy([]string{"-_score"})
+	if len(n.facets) > 0 {
+		req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
 	}
 	return x.exec(ctx, req)
 }
@@ -261,34 +261,30 @@ func (x *Index) exec(ctx context.Context, req *bleve.SearchRequest) (*bleve.Sear
 	return res, nil
 }
 
-func facetField(name string) string {
-	switch name {
-	case "kind":
-		return fKind
-	case "sector":
-		return fSector
-	case "stage":
-		return fStage
-	}
-	return fCity
-}
+// maxFacetTerms bounds the distinct facet values counted in one search.
+const maxFacetTerms = 2000
 
+// facets splits the counts of the facet field into the requested facets,
+// keeping the facetSizes most frequent values of each.
 func facets(names []string, res *bleve.SearchResult) map[string]map[string]int {
 	out := map[string]map[string]int{}
 	for _, n := range FacetNames {
 		out[n] = map[string]int{}
 	}
-	if res == nil {
+	if res == nil || res.Facets[fFacet] == nil || res.Facets[fFacet].Terms == nil {
 		return out
 	}
+	want := map[string]bool{}
 	for _, n := range names {
-		fr := res.Facets[n]
-		if fr == nil || fr.Terms == nil {
+		want[n] = true
+	}
+	// terms come most frequent first
+	for _, t := range res.Facets[fFacet].Terms.Terms() {
+		name, value, ok := strings.Cut(t.Term, ":")
+		if !ok || !want[name] || len(out[name]) >= facetSizes[name] {
 			continue
 		}
-		for _, t := range fr.Terms.Terms() {
-			out[n][t.Term] = t.Count
-		}
+		out[name][value] = t.Count
 	}
 	return out
 }
@@ -297,13 +293,13 @@ func facets(names []string, res *bleve.SearchResult) map[string]map[string]int {
 // nothing is filtered.
 func filterQuery(n *normalized, viewer *makerlink.User) query.Query {
 	var must []query.Query
-	anyOf := func(field string, vals []string) {
+	anyOf := func(facet string, vals []string) {
 		if len(vals) == 0 {
 			return
 		}
 		var qs []query.Query
 		for _, v := range vals {
-			qs = append(qs, term(field, v, 1))
+			qs = append(qs, term(fFacet, facetTerm(facet, v), 1))
 		}
 		if len(qs) == 1 {
 			must = append(must, qs[0])
@@ -311,10 +307,10 @@ func filterQuery(n *normalized, viewer *makerlink.User) query.Query {
 		}
 		must = append(must, query.NewDisjunctionQuery(qs))
 	}
-	anyOf(fKind, n.kinds)
-	anyOf(fSector, n.sectors)
-	anyOf(fStage, n.stages)
-	anyOf(fCity, n.cities)
+	anyOf("kind", n.kinds)
+	anyOf("sector", n.sectors)
+	anyOf("stage", n.stages)
+	anyOf("city", n.cities)
 	if v := visibilityQuery(viewer); v != nil {
 		must = append(must, v)
 	}
@@ -374,12 +370,18 @@ const (
 // multiplies the weights of every leaf query: Bleve applies boosts only
 // to leaves (term, phrase, fuzzy), not to conjunctions or disjunctions.
 func (x *Index) partsQuery(parts []analysis.QueryPart, min int, relaxed bool, boost float64) query.Query {
+	return x.partsQueryOpt(parts, min, relaxed, boost, true)
+}
+
+// partsQueryOpt is partsQuery; typos sets whether Latin words may be
+// misspelt (words the user typed may, synonyms from the list may not).
+func (x *Index) partsQueryOpt(parts []analysis.QueryPart, min int, relaxed bool, boost float64, typos bool) query.Query {
 	if len(parts) == 1 {
-		return x.partQuery(parts[0], relaxed, boost)
+		return x.partQuery(parts[0], relaxed, boost, typos)
 	}
 	qs := make([]query.Query, len(parts))
 	for i, p := range parts {
-		qs[i] = x.partQuery(p, relaxed, boost)
+		qs[i] = x.partQuery(p, relaxed, boost, typos)
 	}
 	if min >= len(parts) {
 		return query.NewConjunctionQuery(qs)
@@ -390,19 +392,19 @@ func (x *Index) partsQuery(parts []analysis.QueryPart, min int, relaxed bool, bo
 }
 
 // partQuery matches one part of a query in any field.
-func (x *Index) partQuery(p analysis.QueryPart, relaxed bool, boost float64) query.Query {
+func (x *Index) partQuery(p analysis.QueryPart, relaxed bool, boost float64, typos bool) query.Query {
 	var qs []query.Query
 	switch p.Kind {
 	case analysis.PartSynonym:
 		if p.Corrected && x.knownWord(p.Alternatives[0][0].Raw) {
-			return x.partQuery(p.Alternatives[0][0], relaxed, boost) // a real word, not a typo
+			return x.partQuery(p.Alternatives[0][0], relaxed, boost, typos) // a real word, not a typo
 		}
 		for i, alt := range p.Alternatives {
 			b := boost
 			if i > 0 {
 				b *= wSynonym
 			}
-			qs = append(qs, x.partsQuery(alt, len(alt), relaxed, b))
+			qs = append(qs, x.partsQueryOpt(alt, len(alt), relaxed, b, typos && i == 0))
 		}
 	case analysis.PartLatin:
 		qs = append(qs,
@@ -413,7 +415,7 @@ func (x *Index) partQuery(p analysis.QueryPart, relaxed bool, boost float64) que
 			term(fPinyin, p.Raw, boost*wPinyin),
 			term(fPinyinO, p.Raw, boost*wPinyinO),
 		)
-		if f := fuzziness(p.Raw); f > 0 {
+		if f := fuzziness(p.Raw); typos && f > 0 {
 			for _, fb := range []struct {
 				field string
 				boost float64
@@ -527,7 +529,7 @@ func (x *Index) Suggest(ctx context.Context, q string, viewer *makerlink.User) (
 	}
 	req := bleve.NewSearchRequestOptions(bq, MaxSuggestions, 0, false)
 	req.Fields = []string{fTitle}
-	req.SortBy([]string{"-_score", "_id"})
+	req.SortBy([]string{"-_score"})
 	res, err := x.exec(ctx, req)
 	if err != nil {
 		return nil, err
