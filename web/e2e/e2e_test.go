@@ -119,6 +119,9 @@ func pagesTour(t *testing.T, s *server, b *browser, m *metrics) {
 				tb.open("/lang/en?next=/")
 			}
 			for _, p := range pages {
+				if run.lang == "en" && !englishTour[p.name] {
+					continue // every page renders in English in the unit tests; the browser checks a sample
+				}
 				tb.open(p.path)
 				want := map[string]string{"zh": "zh-CN", "en": "en"}[run.lang]
 				if got := eval[string](tb, `document.documentElement.lang`); got != want {
@@ -159,6 +162,13 @@ func pagesTour(t *testing.T, s *server, b *browser, m *metrics) {
 		p := m.Pages[k]
 		t.Logf("%-32s FCP %6.0f ms  DCL %6.0f ms  load %6.0f ms  JS+CSS %6d B", k, p.FCP, p.DCL, p.Load, p.Bytes)
 	}
+}
+
+// englishTour lists the pages the English run of the tour visits.
+var englishTour = map[string]bool{
+	"home": true, "search": true, "signup": true, "me": true, "startup": true, "investor": true, "equipment": true,
+	"startup-new": true, "equipment-edit": true, "matches": true, "pipeline": true, "calendar": true,
+	"event-audience": true, "event-judge": true, "event-screen": true,
 }
 
 // englishSwitch: the switch sets English, the choice survives navigation
