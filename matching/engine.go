@@ -104,6 +104,9 @@ type Options struct {
 	// FreeRequests is the number of open requests a candidate may have before
 	// the exposure penalty starts; 0 means 3.
 	FreeRequests int
+	// Parallel splits the scoring of large tables (a million values and
+	// more) over this many goroutines; 0 or 1 scores on the caller's.
+	Parallel int
 }
 
 // Query asks for the matches of one profile (see [makerlink.MatchQuery]).
@@ -235,8 +238,9 @@ func NewEngine(opts Options) *Engine {
 	for _, k := range []makerlink.Kind{makerlink.KindInvestor, makerlink.KindMentor, makerlink.KindEquipment} {
 		e.tables[k] = NewTable(PrefWidth)
 	}
-	for k := range e.tables {
+	for k, t := range e.tables {
 		e.items[k] = map[string]*item{}
+		t.SetParallel(opts.Parallel)
 	}
 	return e
 }

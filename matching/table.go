@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"runtime"
 	"slices"
 	"sync"
 
@@ -18,11 +17,12 @@ import (
 // A Table is not safe for concurrent use; [Engine] guards its tables with a
 // sync.RWMutex.
 type Table struct {
-	width int
-	data  []float32 // rows*width values
-	ids   []string  // row -> id; "" for a free row
-	index map[string]int
-	free  []int
+	width    int
+	parallel int       // row blocks scored at once by Scores; <= 1: one
+	data     []float32 // rows*width values
+	ids      []string  // row -> id; "" for a free row
+	index    map[string]int
+	free     []int
 }
 
 // NewTable returns an empty table of rows of the given width.
@@ -32,6 +32,12 @@ func NewTable(width int) *Table {
 	}
 	return &Table{width: width, index: make(map[string]int)}
 }
+
+// SetParallel makes [Table.Scores] split large matrices (from 2^20 values)
+// into n row blocks scored on n goroutines. It pays when cores are idle; on
+// a busy server one goroutine per query keeps the throughput. The default
+// is 1.
+func (t *Table) SetParallel(n int) { t.parallel = n }
 
 // Width returns the number of columns.
 func (t *Table) Width() int { return t.width }
@@ -102,15 +108,12 @@ func (t *Table) Delete(id string) bool {
 }
 
 // parallelMin is the matrix size (rows × width) from which [Table.Scores]
-// splits the rows over the available CPUs.
+// may split the rows (see [Table.SetParallel]).
 const parallelMin = 1 << 20
 
 // Scores computes dst[r] = row_r · q for every allocated row with
 // blas32.Gemv and returns dst (reallocated when too short). Free rows score
-// 0: callers skip them with [Table.Live]. len(q) must be Width. Large
-// matrices are split into row blocks scored in parallel (one Gemv per
-// block, up to GOMAXPROCS blocks), since one core rarely saturates the
-// memory bandwidth.
+// 0: callers skip them with [Table.Live]. len(q) must be Width.
 func (t *Table) Scores(q, dst []float32) []float32 {
 	n := len(t.ids)
 	if cap(dst) < n {
@@ -124,8 +127,8 @@ func (t *Table) Scores(q, dst []float32) []float32 {
 		panic("matching: query width mismatch")
 	}
 	parts := 1
-	if n*t.width >= parallelMin {
-		parts = min(runtime.GOMAXPROCS(0), 4)
+	if n*t.width >= parallelMin && t.parallel > 1 {
+		parts = t.parallel
 	}
 	if parts == 1 {
 		t.gemv(q, dst, 0, n)
