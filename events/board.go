@@ -7,74 +7,6 @@ import (
 	"makerlink"
 )
 
-// voteCounts returns the votes per pitch: from the database for pitches
-// whose voting closed (final, cached), from the tally for the others.
-func (s *Service) voteCounts(ctx context.Context, eventID string, pitches []*makerlink.Pitch) (map[string]int64, error) {
-	open, missingFinal := false, false
-	s.mu.Lock()
-	for _, p := range pitches {
-		if !p.VotingClosed {
-			open = true
-		} else if _, ok := s.final[p.ID]; !ok {
-			missingFinal = true
-		}
-	}
-	s.mu.Unlock()
-	out := map[string]int64{}
-	if missingFinal {
-		db, err := s.st.CountVotes(ctx, eventID)
-		if err != nil {
-			return nil, err
-		}
-		s.mu.Lock()
-		for _, p := range pitches {
-			if p.VotingClosed {
-				s.final[p.ID] = db[p.ID]
-			}
-		}
-		s.mu.Unlock()
-	}
-	if open {
-		c, err := s.cachedCounts(ctx, eventID)
-		if err != nil {
-			return nil, err
-		}
-		out = c
-	}
-	s.mu.Lock()
-	for _, p := range pitches {
-		if p.VotingClosed {
-			out[p.ID] = s.final[p.ID]
-		}
-	}
-	s.mu.Unlock()
-	return out, nil
-}
-
-// cachedCounts reads the tally, rebuilding it from the database (with the
-// event's gate held exclusively) when it is missing.
-func (s *Service) cachedCounts(ctx context.Context, eventID string) (map[string]int64, error) {
-	c, ok, err := s.tally.cached(ctx, eventID)
-	if err != nil || ok {
-		return c, err
-	}
-	g := s.gate(eventID)
-	g.Lock()
-	defer g.Unlock()
-	if c, ok, err := s.tally.cached(ctx, eventID); err != nil || ok {
-		return c, err
-	}
-	db, err := s.st.CountVotes(ctx, eventID)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.tally.fill(ctx, eventID, db); err != nil {
-		return nil, err
-	}
-	s.log.Info("vote counts rebuilt from the database", "event", eventID)
-	return db, nil
-}
-
 // computeBoard builds the full leaderboard and reports whether the
 // audience may see it.
 func (s *Service) computeBoard(ctx context.Context, eventID string) (*makerlink.Leaderboard, bool, error) {
@@ -98,7 +30,7 @@ func (s *Service) computeBoard(ctx context.Context, eventID string) (*makerlink.
 	if err != nil {
 		return nil, false, err
 	}
-	votes, err := s.voteCounts(ctx, eventID, pitches)
+	votes, err := s.st.CountVotes(ctx, eventID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -282,13 +214,11 @@ func (s *Service) progress(ctx context.Context, eventID string) (*Progress, erro
 }
 
 // loop publishes dirty leaderboards and progress, at most once per board
-// interval per event, and repairs the Redis vote counts of active events.
+// interval per event.
 func (s *Service) loop() {
 	defer s.wg.Done()
 	tick := time.NewTicker(s.interval)
 	defer tick.Stop()
-	rec := time.NewTicker(s.reconcile)
-	defer rec.Stop()
 	for {
 		select {
 		case <-s.stop:
@@ -296,8 +226,6 @@ func (s *Service) loop() {
 			return
 		case <-tick.C:
 			s.flush(false)
-		case <-rec.C:
-			s.reconcileActive()
 		}
 	}
 }
@@ -317,7 +245,7 @@ func (s *Service) flush(final bool) {
 	s.mu.Unlock()
 	for id, bits := range work {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if !final && !s.tally.slot(ctx, id, s.interval) {
+		if !final && s.rb != nil && !s.rb.slot(ctx, id, s.interval) {
 			// Another node published this event within the interval; try
 			// again at the next tick so that this node's changes show.
 			s.mu.Lock()
@@ -349,8 +277,8 @@ func (s *Service) publishBoard(ctx context.Context, eventID string) {
 	wasHidden := s.hidden[eventID]
 	s.hidden[eventID] = !visible
 	s.mu.Unlock()
-	if s.rt != nil {
-		if err := s.rt.storeBoard(ctx, lb); err != nil {
+	if s.rb != nil {
+		if err := s.rb.store(ctx, lb); err != nil {
 			s.log.Warn("leaderboard sorted set", "event", eventID, "err", err)
 		}
 	}
@@ -381,56 +309,4 @@ func (s *Service) publishProgress(ctx context.Context, eventID string) {
 		return
 	}
 	s.publish(ctx, "event:"+eventID+":judges", TypeProgress, p)
-}
-
-// reconcileActive repairs the Redis vote counts of events active in the
-// last ten minutes.
-func (s *Service) reconcileActive() {
-	if s.rt == nil {
-		return
-	}
-	now := s.now()
-	s.mu.Lock()
-	var ids []string
-	for id, at := range s.active {
-		if now.Sub(at) > 10*time.Minute {
-			delete(s.active, id)
-			continue
-		}
-		ids = append(ids, id)
-	}
-	s.mu.Unlock()
-	for _, id := range ids {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err := s.tally.reconcile(ctx, id, func() (map[string]int64, error) { return s.st.CountVotes(ctx, id) })
-		cancel()
-		if err != nil {
-			s.log.Warn("reconciling vote counts", "event", id, "err", err)
-		}
-	}
-}
-
-// RebuildCounts drops the cached vote counts of an event so that the next
-// read rebuilds them from the database. Operators use it after restoring
-// Redis; tests use it to simulate a loss.
-func (s *Service) RebuildCounts(ctx context.Context, eventID string) error {
-	if err := s.tally.forget(ctx, eventID); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	delete(s.boards, eventID)
-	s.mu.Unlock()
-	s.markDirty(eventID, dirtyBoard)
-	return nil
-}
-
-// ReconcileCounts checks the cached vote counts of an event against the
-// database now and repairs them (the loop does it every
-// Config.ReconcileInterval for active events).
-func (s *Service) ReconcileCounts(ctx context.Context, eventID string) error {
-	err := s.tally.reconcile(ctx, eventID, func() (map[string]int64, error) { return s.st.CountVotes(ctx, eventID) })
-	s.mu.Lock()
-	delete(s.boards, eventID)
-	s.mu.Unlock()
-	return err
 }

@@ -11,11 +11,11 @@
 // "user:<id>" carries the user's notifications (type "notification").
 // [ChannelAuthorizer] decides who may subscribe to them.
 //
-// The database holds the truth. Votes are counted in a cache (in process,
-// or a Redis sorted set shared by all nodes when Config.Redis is set) that
-// is rebuilt from the database whenever it is missing and repaired against
-// it periodically; the counts of pitches whose voting closed always come
-// from the database.
+// The database holds the truth: every vote batch updates exact per-pitch
+// counters in its own transaction, and each leaderboard is computed from
+// them. In Redis mode (Config.Redis) the leaderboards are also kept in
+// Redis sorted sets, a cache rewritten at every publish, and a Redis key
+// limits leaderboard messages to one per interval across all nodes.
 package events
 
 import (
@@ -54,9 +54,8 @@ const (
 
 // Defaults of [Config].
 const (
-	DefaultBoardInterval     = 100 * time.Millisecond
-	DefaultReconcileInterval = 5 * time.Second
-	DefaultRedisPrefix       = "makerlink:ev:"
+	DefaultBoardInterval = 100 * time.Millisecond
+	DefaultRedisPrefix   = "makerlink:ev:"
 	// SystemActor is the actor id of automatic changes in the audit log
 	// (recusals found by the conflict-of-interest rules).
 	SystemActor = "system"
@@ -73,8 +72,8 @@ type Config struct {
 	Notifications makerlink.NotificationStore
 	// Publisher receives the live messages; nil turns them off.
 	Publisher Publisher
-	// Redis, when set, keeps the vote counts and the ranking in Redis
-	// sorted sets shared by every node; nil counts in process (one node).
+	// Redis, when set, keeps a copy of the leaderboards in Redis sorted
+	// sets and coalesces leaderboard messages across nodes; nil: one node.
 	Redis *redis.Client
 	// RedisPrefix prefixes the Redis keys (default "makerlink:ev:").
 	RedisPrefix string
@@ -86,9 +85,6 @@ type Config struct {
 	// BoardInterval is the shortest time between two leaderboard messages
 	// of an event, across all nodes (default 100 ms: 10 Hz).
 	BoardInterval time.Duration
-	// ReconcileInterval is how often the Redis vote counts of active
-	// events are checked against the database (default 5 s).
-	ReconcileInterval time.Duration
 	// Now is the clock of the timer state (default time.Now).
 	Now func() time.Time
 	// Logger receives operational logs (default: discard).
@@ -104,18 +100,13 @@ type Service struct {
 	pub       Publisher
 	relations makerlink.RelationFinder
 	pipeline  PipelineSink
-	tally     tally
-	rt        *redisTally
+	rb        *redisBoard // nil without Redis
 	interval  time.Duration
-	reconcile time.Duration
 	now       func() time.Time
 	log       *slog.Logger
 
 	mu       sync.Mutex
-	gates    map[string]*sync.RWMutex
 	dirty    map[string]uint8 // event -> dirty* bits
-	active   map[string]time.Time
-	final    map[string]int64 // pitch -> votes, once its voting closed
 	boards   map[string]cachedBoard
 	hidden   map[string]bool // event -> the public room last got a hidden board
 	wake     chan struct{}
@@ -143,16 +134,12 @@ func New(cfg Config) *Service {
 	s := &Service{
 		st: cfg.Store, users: cfg.Users, notes: cfg.Notifications, pub: cfg.Publisher,
 		relations: cfg.Relations, pipeline: cfg.Pipeline,
-		interval: cfg.BoardInterval, reconcile: cfg.ReconcileInterval, now: cfg.Now, log: cfg.Logger,
-		gates: map[string]*sync.RWMutex{}, dirty: map[string]uint8{}, active: map[string]time.Time{},
-		final: map[string]int64{}, boards: map[string]cachedBoard{}, hidden: map[string]bool{},
+		interval: cfg.BoardInterval, now: cfg.Now, log: cfg.Logger,
+		dirty: map[string]uint8{}, boards: map[string]cachedBoard{}, hidden: map[string]bool{},
 		wake: make(chan struct{}, 1), stop: make(chan struct{}),
 	}
 	if s.interval <= 0 {
 		s.interval = DefaultBoardInterval
-	}
-	if s.reconcile <= 0 {
-		s.reconcile = DefaultReconcileInterval
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -166,10 +153,7 @@ func New(cfg Config) *Service {
 		if prefix == "" {
 			prefix = DefaultRedisPrefix
 		}
-		s.rt = &redisTally{c: cfg.Redis, prefix: prefix, ttl: 7 * 24 * time.Hour}
-		s.tally = s.rt
-	} else {
-		s.tally = newMemTally()
+		s.rb = &redisBoard{c: cfg.Redis, prefix: prefix, ttl: 7 * 24 * time.Hour}
 	}
 	s.wg.Add(1)
 	go s.loop()
@@ -188,23 +172,10 @@ func (s *Service) Close() error {
 	return nil
 }
 
-// gate returns the event's vote gate (see [tally]).
-func (s *Service) gate(eventID string) *sync.RWMutex {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g := s.gates[eventID]
-	if g == nil {
-		g = &sync.RWMutex{}
-		s.gates[eventID] = g
-	}
-	return g
-}
-
 // markDirty schedules a leaderboard and/or progress message.
 func (s *Service) markDirty(eventID string, bits uint8) {
 	s.mu.Lock()
 	s.dirty[eventID] |= bits
-	s.active[eventID] = s.now()
 	if bits&dirtyBoard != 0 {
 		delete(s.boards, eventID)
 	}
@@ -614,17 +585,7 @@ func (s *Service) Vote(ctx context.Context, u *makerlink.User, eventID, pitchID 
 		return nil, unauthorized()
 	}
 	v := &makerlink.Vote{EventID: eventID, PitchID: pitchID, UserID: u.ID}
-	g := s.gate(eventID)
-	g.RLock()
-	err := s.st.CastVote(ctx, v)
-	if err == nil {
-		if terr := s.tally.add(ctx, eventID, pitchID); terr != nil {
-			// The vote is stored; the cache is repaired from the database.
-			s.log.Warn("vote tally", "event", eventID, "err", terr)
-		}
-	}
-	g.RUnlock()
-	if err != nil {
+	if err := s.st.CastVote(ctx, v); err != nil {
 		return nil, err
 	}
 	s.markDirty(eventID, dirtyBoard)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"makerlink"
@@ -912,6 +913,7 @@ type voteQueue struct {
 	mu      sync.Mutex
 	pending []*voteReq
 	active  int
+	seq     atomic.Int64 // batches started; picks the counter shard
 }
 
 func (q *voteQueue) enqueue(db *DB, r *voteReq) {
@@ -951,12 +953,22 @@ func (q *voteQueue) work(db *DB) {
 	}
 }
 
-// castVotes inserts a batch of votes in one statement and returns each
-// vote's outcome.
+// voteShards is the number of counter rows per pitch in event_vote_counts.
+const voteShards = 8
+
+// castVotes inserts a batch of votes in one statement, adds them to the
+// pitches' counters in the same transaction, and returns each vote's
+// outcome.
 func (db *DB) castVotes(batch []*voteReq) []error {
 	ctx, cancel := context.WithTimeout(context.Background(), voteTimeout)
 	defer cancel()
 	errs := make([]error, len(batch))
+	fail := func(err error) []error {
+		for i := range errs {
+			errs[i] = fmt.Errorf("store: cast vote: %w", err)
+		}
+		return errs
+	}
 	now := db.now()
 	var b strings.Builder
 	b.WriteString("WITH v (event_id, pitch_id, user_id) AS (VALUES ")
@@ -977,34 +989,48 @@ WHERE p.voting_open`)
 	if db.engine == EnginePostgres {
 		b.WriteString(" FOR SHARE OF p")
 	}
-	b.WriteString(" ON CONFLICT (pitch_id, user_id) DO NOTHING RETURNING pitch_id, user_id")
-	rows, err := db.w.QueryContext(ctx, b.String(), args...)
-	if err != nil {
-		for i := range errs {
-			errs[i] = fmt.Errorf("store: cast vote: %w", err)
-		}
-		return errs
-	}
+	b.WriteString(" ON CONFLICT (pitch_id, user_id) DO NOTHING RETURNING event_id, pitch_id, user_id")
+	shard := int(db.votes.seq.Add(1) % voteShards)
 	inserted := map[[2]string]bool{}
-	for rows.Next() {
-		var p, u string
-		if err := rows.Scan(&p, &u); err != nil {
-			rows.Close()
-			for i := range errs {
-				errs[i] = fmt.Errorf("store: cast vote: %w", err)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		clear(inserted)
+		rows, err := tx.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return err
+		}
+		type key struct{ event, pitch string }
+		added := map[key]int64{}
+		for rows.Next() {
+			var e, p, u string
+			if err := rows.Scan(&e, &p, &u); err != nil {
+				rows.Close()
+				return err
 			}
-			return errs
+			inserted[[2]string{p, u}] = true
+			added[key{e, p}]++
 		}
-		inserted[[2]string{p, u}] = true
-	}
-	if err := rows.Err(); err != nil {
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return err
+		}
 		rows.Close()
-		for i := range errs {
-			errs[i] = fmt.Errorf("store: cast vote: %w", err)
+		keys := make([]key, 0, len(added))
+		for k := range added {
+			keys = append(keys, k)
 		}
-		return errs
+		// A fixed order: concurrent batches never wait on each other in a cycle.
+		slices.SortFunc(keys, func(a, b key) int { return strings.Compare(a.pitch, b.pitch) })
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO event_vote_counts (event_id, pitch_id, shard, n) VALUES ($1, $2, $3, $4)
+ON CONFLICT (pitch_id, shard) DO UPDATE SET n = event_vote_counts.n + excluded.n`, k.event, k.pitch, shard, added[k]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
 	}
-	rows.Close()
 	// Votes that were not inserted: a second vote, a closed window or a
 	// missing pitch.
 	pitches := map[[2]string]*makerlink.Pitch{}
@@ -1039,9 +1065,11 @@ WHERE p.voting_open`)
 	return errs
 }
 
-// CountVotes implements [makerlink.EventStore].
+// CountVotes implements [makerlink.EventStore]. It sums the counters that
+// every vote batch updates in its own transaction: exact, and a few rows
+// per pitch to read however many votes there are.
 func (db *DB) CountVotes(ctx context.Context, eventID string) (map[string]int64, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT pitch_id, COUNT(*) FROM event_votes WHERE event_id = $1 GROUP BY pitch_id`, eventID)
+	rows, err := db.r.QueryContext(ctx, `SELECT pitch_id, CAST(SUM(n) AS BIGINT) FROM event_vote_counts WHERE event_id = $1 GROUP BY pitch_id`, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("store: count votes: %w", err)
 	}

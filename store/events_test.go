@@ -274,7 +274,20 @@ func TestVotesOncePerAccountUnderConcurrency(t *testing.T) {
 		if err != nil || counts[p.ID] != others+1 {
 			t.Fatalf("CountVotes = %v, %v; want %d", counts, err, others+1)
 		}
+		if rows := countRows(t, db, f.event.ID); rows != others+1 {
+			t.Fatalf("%d vote rows, counters say %d", rows, counts[p.ID])
+		}
 	})
+}
+
+// countRows counts an event's vote rows, bypassing the counters.
+func countRows(t *testing.T, db *store.DB, eventID string) int64 {
+	t.Helper()
+	var n int64
+	if err := db.SQL().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM event_votes WHERE event_id = $1`, eventID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // TestVotesRacingCloseVoting checks that a vote is never stored after
@@ -308,8 +321,8 @@ func TestVotesRacingCloseVoting(t *testing.T) {
 		}
 		wg.Wait()
 		counts, err := db.CountVotes(ctx, f.event.ID)
-		if err != nil || counts[p.ID] != int64(ok) {
-			t.Fatalf("stored %d votes, acknowledged %d (%v)", counts[p.ID], ok, err)
+		if err != nil || counts[p.ID] != int64(ok) || countRows(t, db, f.event.ID) != int64(ok) {
+			t.Fatalf("counted %d votes, acknowledged %d (%v)", counts[p.ID], ok, err)
 		}
 	})
 }
