@@ -4,6 +4,8 @@
 //	makerlink migrate
 //	makerlink seed [--seed 1] [--total N]
 //	makerlink reindex
+//	makerlink rank --startups S.csv --investors I.csv --investments T.csv --queries Q.csv --k K
+//	makerlink rank-eval [--data ../shared/data/crunchbase2013]
 //	makerlink admin create --email E --name N [--password P]
 //	makerlink loadtest http --url U [-c 64] [-d 30s]
 //
@@ -23,6 +25,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"makerlink/matching/crunchbase"
 )
 
 func main() {
@@ -48,9 +52,16 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"seed", "load demo data into the database", runSeed},
 		{"reindex", "rebuild the search index online; a running server adopts it", runReindex},
+		{"rank", "rank investors for startups from Crunchbase-layout CSV files (see README)", noContext(crunchbase.RunRank)},
+		{"rank-eval", "evaluate the ranker on a date split of the Crunchbase 2013 data", noContext(crunchbase.RunEval)},
 		{"admin", "manage administrators: admin create --email E --name N", runAdmin},
 		{"loadtest", "drive a running server: loadtest http --url U; live event room: loadtest room [-clients N]", runLoadtest},
 	}
+}
+
+// noContext adapts a command that does not take a context.
+func noContext(f func(args []string, stdout, stderr io.Writer) error) func(context.Context, []string, io.Writer, io.Writer) error {
+	return func(_ context.Context, args []string, stdout, stderr io.Writer) error { return f(args, stdout, stderr) }
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -88,6 +88,27 @@ func TestServeDemoAndRestart(t *testing.T) {
 			var login struct{ Token string }
 			_ = json.Unmarshal(b, &login)
 
+			// The founder's demo startup has ranked investors with reasons.
+			_, b = call(t, "GET", base+"/api/v1/me", login.Token, nil)
+			var me struct {
+				Profiles []struct{ Kind, ID string } `json:"profiles"`
+			}
+			_ = json.Unmarshal(b, &me)
+			if len(me.Profiles) == 0 {
+				t.Fatalf("demo founder owns no profiles: %s", b)
+			}
+			code, b = call(t, "GET", base+"/api/v1/startups/"+me.Profiles[0].ID+"/matches?kind=investor&limit=5", login.Token, nil)
+			var matches struct {
+				Items []struct {
+					Score   float64
+					Reasons []struct{ Code, ZH, EN string }
+				}
+			}
+			_ = json.Unmarshal(b, &matches)
+			if code != 200 || len(matches.Items) == 0 || len(matches.Items[0].Reasons) < 2 || matches.Items[0].Reasons[0].ZH == "" {
+				t.Fatalf("matches of the demo startup: %d %s", code, b)
+			}
+
 			code, b = call(t, "POST", base+"/api/v1/startups", login.Token, map[string]any{
 				"name": "贺兰山葡萄酒数字酒庄", "tagline": "Digital winery on the eastern foot of Helan Mountain",
 				"sectors": []string{"modern_agriculture"}, "stage": "seed", "city": "银川", "funding_ask_cny": 3_000_000,
@@ -184,5 +205,32 @@ func TestAdminCreate(t *testing.T) {
 	code, _ = call(t, "POST", base+"/api/v1/auth/register", "", map[string]any{"email": "x@y.cn", "password": "long-enough-pw", "name": "x", "roles": []string{"admin"}})
 	if code != 422 {
 		t.Fatalf("self-granted admin: status %d, want 422", code)
+	}
+}
+
+// TestRankCommand runs `makerlink rank` on the small synthetic fixtures of
+// package crunchbase: K rows per query, ranks 1..K, and a malformed file
+// named with its line in the error.
+func TestRankCommand(t *testing.T) {
+	dir := "../../matching/crunchbase/testdata/"
+	args := []string{"rank", "--startups", dir + "startups.csv", "--investors", dir + "investors.csv",
+		"--investments", dir + "investments.csv", "--queries", dir + "queries.csv", "--k", "2"}
+	var out bytes.Buffer
+	if err := run(t.Context(), args, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if lines[0] != "startup_id,investor_id,rank,score" || len(lines) < 3 || (len(lines)-1)%2 != 0 {
+		t.Fatalf("want a header and 2 rows per query, got:\n%s", out.String())
+	}
+	for i, l := range lines[1:] {
+		if f := strings.Split(l, ","); len(f) != 4 || f[2] != []string{"1", "2"}[i%2] {
+			t.Fatalf("row %q: want rank %d", l, i%2+1)
+		}
+	}
+	args[6] = dir + "bad_date.csv"
+	err := run(t.Context(), args, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "bad_date.csv:") {
+		t.Fatalf("malformed CSV: got %v, want an error naming the file and line", err)
 	}
 }

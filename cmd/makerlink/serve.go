@@ -17,7 +17,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"makerlink"
+	"makerlink/analysis"
 	"makerlink/api"
+	"makerlink/matching"
 	"makerlink/search"
 	"makerlink/seed"
 	"makerlink/store"
@@ -69,16 +71,17 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	store  *store.DB
-	index  *search.Index
-	redis  *redis.Client
-	server *api.Server
-	live   live // live.go: broker, websocket hub, events
-	ln     net.Listener
-	done   chan error
-	bgctx  context.Context // background work (search syncer, cleanup) runs until stop
-	stop   context.CancelFunc
-	bg     sync.WaitGroup
+	store   *store.DB
+	index   *search.Index
+	matches *matching.Service
+	redis   *redis.Client
+	server  *api.Server
+	live    live // live.go: broker, websocket hub, events
+	ln      net.Listener
+	done    chan error
+	bgctx   context.Context // background work (search syncer, cleanup) runs until stop
+	stop    context.CancelFunc
+	bg      sync.WaitGroup
 }
 
 // background runs f until Close.
@@ -146,6 +149,9 @@ func (m *Main) Open(ctx context.Context) error {
 		m.redis = redis.NewClient(opt)
 		ready = func(ctx context.Context) error { return m.redis.Ping(ctx).Err() }
 	}
+	if err := m.openMatching(ctx); err != nil {
+		return err
+	}
 	pages, err := web.New(web.Config{Logger: m.Logger})
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)
@@ -154,7 +160,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.server = api.New(api.Config{Store: st, Search: m.index, Pages: pages, Logger: m.Logger, Ready: ready,
-		Events: m.live.events, Hub: m.live.hub})
+		Events: m.live.events, Hub: m.live.hub, Matches: m.matches})
 	// Expire unanswered intros (14 days) and mark booking no-shows (30 min).
 	m.background("connections", func(ctx context.Context) error {
 		m.server.RunSweeper(ctx, time.Minute)
@@ -230,6 +236,24 @@ func (m *Main) openSearch(ctx context.Context) error {
 	}
 	m.Logger.Info("search index ready", "took", time.Since(start).Round(time.Millisecond).String())
 	m.background("search", syncer.Run)
+	return nil
+}
+
+// openMatching loads every profile into the matching engine's feature
+// matrices and keeps them up to date from the change feed in the background
+// (a profile change re-ranks within a second, on every node).
+func (m *Main) openMatching(ctx context.Context) error {
+	m.matches = matching.NewService(matching.ServiceOptions{
+		Store: m.store, Feedback: m.store,
+		Engine:  matching.NewEngine(matching.Options{Tokenizer: analysis.Tokens}),
+		OnError: func(err error) { m.Logger.Warn("matching: follow change feed", "err", err) },
+	})
+	start := time.Now()
+	if err := m.matches.Load(ctx); err != nil {
+		return fmt.Errorf("load matching engine: %w", err)
+	}
+	m.Logger.Info("matching engine ready", "took", time.Since(start).Round(time.Millisecond).String())
+	m.background("matching", m.matches.Run)
 	return nil
 }
 
