@@ -226,12 +226,15 @@ func emptyResult(names []string) *Result {
 
 // run executes a query with the filters and visibility of n.
 func (x *Index) run(ctx context.Context, n *normalized, main query.Query, viewer *makerlink.User) (*bleve.SearchResult, error) {
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(main)
-	if f := filterQuery(n, viewer); f != nil {
-		bq.AddFilter(f)
+	// Filters join the query as required clauses that score nothing
+	// rather than as Bleve's post-filter: a conjunction leaps over the
+	// postings of its rarest clause, so a selective filter makes the
+	// whole search cheaper.
+	q := main
+	if f := filterQuery(n, viewer); len(f) > 0 {
+		q = query.NewConjunctionQuery(append([]query.Query{main}, f...))
 	}
-	req := bleve.NewSearchRequestOptions(bq, n.limit, n.offset, false)
+	req := bleve.NewSearchRequestOptions(q, n.limit, n.offset, false)
 	req.Fields = []string{fTitle, fSnip}
 	req.SortBy([]string{"-_score"})
 	if len(n.facets) > 0 {
@@ -289,9 +292,9 @@ func facets(names []string, res *bleve.SearchResult) map[string]map[string]int {
 	return out
 }
 
-// filterQuery returns the filters and the visibility rule, or nil when
-// nothing is filtered.
-func filterQuery(n *normalized, viewer *makerlink.User) query.Query {
+// filterQuery returns the filters and the visibility rule as clauses that
+// score nothing, or nil when nothing is filtered.
+func filterQuery(n *normalized, viewer *makerlink.User) []query.Query {
 	var must []query.Query
 	anyOf := func(facet string, vals []string) {
 		if len(vals) == 0 {
@@ -299,7 +302,7 @@ func filterQuery(n *normalized, viewer *makerlink.User) query.Query {
 		}
 		var qs []query.Query
 		for _, v := range vals {
-			qs = append(qs, term(fFacet, facetTerm(facet, v), 1))
+			qs = append(qs, term(fFacet, facetTerm(facet, v), 0))
 		}
 		if len(qs) == 1 {
 			must = append(must, qs[0])
@@ -314,13 +317,7 @@ func filterQuery(n *normalized, viewer *makerlink.User) query.Query {
 	if v := visibilityQuery(viewer); v != nil {
 		must = append(must, v)
 	}
-	switch len(must) {
-	case 0:
-		return nil
-	case 1:
-		return must[0]
-	}
-	return query.NewConjunctionQuery(must)
+	return must
 }
 
 // visibilityQuery keeps investors-only startups away from viewers who may
@@ -330,11 +327,11 @@ func visibilityQuery(viewer *makerlink.User) query.Query {
 	if makerlink.SeesHidden(viewer) {
 		return nil
 	}
-	pub := term(fVis, makerlink.VisibilityPublic, 1)
+	pub := term(fVis, makerlink.VisibilityPublic, 0)
 	if viewer == nil || viewer.ID == "" {
 		return pub
 	}
-	return query.NewDisjunctionQuery([]query.Query{pub, term(fOwner, viewer.ID, 1)})
+	return query.NewDisjunctionQuery([]query.Query{pub, term(fOwner, viewer.ID, 0)})
 }
 
 func term(field, t string, boost float64) *query.TermQuery {
