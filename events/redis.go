@@ -29,7 +29,9 @@ func (r *redisBoard) slotKey(e string) string  { return r.prefix + e + ":slot" }
 // slot reports whether this node may publish the event's leaderboard now:
 // at most once per interval across all nodes.
 func (r *redisBoard) slot(ctx context.Context, eventID string, interval time.Duration) bool {
-	ok, err := r.c.SetNX(ctx, r.slotKey(eventID), "1", interval).Result()
+	// The slot expires a little before the next tick so that a node
+	// ticking every interval gets it every time.
+	ok, err := r.c.SetNX(ctx, r.slotKey(eventID), "1", interval*9/10).Result()
 	if err != nil {
 		return true // Redis trouble: publish anyway; the broker reports its own errors
 	}
