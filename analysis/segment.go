@@ -132,6 +132,3 @@ func inDict(w string) bool {
 	return ok && f > 0
 }
 
-// Segmenter exposes the shared segmenter for measurements; do not change
-// its dictionary.
-func Segmenter() *gse.Segmenter { return segmenter() }
