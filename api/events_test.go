@@ -392,3 +392,40 @@ func TestConflictOfInterestOverHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestEventsWithPipeline: an investor judge with the startup on their
+// pipeline is recused from its pitch; an investor's intent card puts the
+// startup on their pipeline (issue 6).
+func TestEventsWithPipeline(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, false)
+		judge := e.register(makerlink.RoleInvestor)
+		sid := e.want(e.do(req{method: "GET", path: e.path("")}), 200, "").Map(t)["pitches"].([]any)[0].(map[string]any)["startup_id"].(string)
+		e.want(e.do(req{method: "PUT", path: "/api/v1/pipeline/" + sid, token: judge.Token,
+			body: map[string]any{"stage": "meeting"}}), 200, "")
+		e.want(e.do(req{method: "POST", path: e.path("/judges"), token: e.organizer.Token,
+			body: map[string]any{"user_id": judge.User.ID}}), 201, "")
+		e.control("start_pitch", e.pitches[0])
+		e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + e.pitches[0] + "/scores/me"), token: judge.Token,
+			body: map[string]any{"scores": map[string]any{"team": 9, "market": 5}}}), 403, makerlink.EConflictOfInterest)
+		// The other pitch is fine.
+		e.control("end_pitch", e.pitches[0])
+		e.control("start_pitch", e.pitches[1])
+		e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + e.pitches[1] + "/scores/me"), token: judge.Token,
+			body: map[string]any{"scores": map[string]any{"team": 9, "market": 5}}}), 200, "")
+
+		e.want(e.do(req{method: "POST", path: e.path("/pitches/" + e.pitches[1] + "/intents"), token: e.investor.Token,
+			body: map[string]any{"note": "下周约见"}}), 201, "")
+		var board struct {
+			Items []struct {
+				StartupID string `json:"startup_id"`
+				Stage     string `json:"stage"`
+				Source    string `json:"source"`
+			} `json:"items"`
+		}
+		e.want(e.do(req{method: "GET", path: "/api/v1/pipeline", token: e.investor.Token}), 200, "").JSON(t, &board)
+		if len(board.Items) != 1 || board.Items[0].Stage != "new" || board.Items[0].Source != makerlink.SourceIntent {
+			t.Fatalf("investor's pipeline after an intent card: %+v", board)
+		}
+	})
+}
