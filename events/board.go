@@ -215,17 +215,38 @@ func (s *Service) progress(ctx context.Context, eventID string) (*Progress, erro
 
 // loop publishes dirty leaderboards and progress, at most once per board
 // interval per event.
+// An idle service sleeps until a change wakes it.
 func (s *Service) loop() {
 	defer s.wg.Done()
-	tick := time.NewTicker(s.interval)
-	defer tick.Stop()
+	last := s.now()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	for {
 		select {
 		case <-s.stop:
 			s.flush(true)
 			return
-		case <-tick.C:
+		case <-s.wake:
+		}
+		for {
+			if wait := s.interval - s.now().Sub(last); wait > 0 {
+				timer.Reset(wait)
+				select {
+				case <-s.stop:
+					timer.Stop()
+					s.flush(true)
+					return
+				case <-timer.C:
+				}
+			}
+			last = s.now()
 			s.flush(false)
+			s.mu.Lock()
+			more := len(s.dirty) > 0
+			s.mu.Unlock()
+			if !more {
+				break
+			}
 		}
 	}
 }
