@@ -131,4 +131,3 @@ func inDict(w string) bool {
 	f, _, ok := segmenter().Find(w)
 	return ok && f > 0
 }
-
