@@ -421,6 +421,9 @@ func TestFindEventsPages(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	ctx := context.Background()
 	org := storetest.NewUser(t, db, makerlink.RoleOrganizer)
+	// Ids order by millisecond: step the clock so creation order is id order.
+	clock := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
 	for i := range 5 {
 		e := &makerlink.Event{Name: fmt.Sprintf("E%d", i), OrganizerID: org.ID, StartsAt: time.Now()}
 		e.Normalize()
