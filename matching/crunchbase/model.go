@@ -42,15 +42,52 @@ type Params struct {
 	WSyndicate          float64 // co-investment with the SyndicateTop best-ranked investors (syndicates)
 	SyndicateTop        int
 	RecentHalfLifeYears float64
+	WCity               float64 // city lift (finer than the metro region)
+	Cities              int     // cities with their own column; the rest share one
+	// Seg scales the preference weights (sector, stage, age, first round,
+	// location, city) by the stage of the round the startup raises: seed
+	// rounds are local and angel-led, late rounds follow activity.
+	Seg [numSegs]SegWeights
+}
+
+// SegWeights are multipliers of the preference weights for one segment of
+// queries (see [Params.Seg]); 1 keeps the global weight.
+type SegWeights struct {
+	Sector, Stage, Age, First, Location, City float64
+}
+
+const numSegs = 4 // seed (angel, crowdfunding), early (series-a), late (b, c+, PE, post-IPO), other or unknown
+
+// querySeg returns the segment of a query by the type of round it raises.
+func querySeg(roundType string) int {
+	if roundType == "" {
+		return 3
+	}
+	switch roundType {
+	case "angel", "crowdfunding":
+		return 0
+	case "series-a":
+		return 1
+	case "series-b", "series-c+", "private-equity", "post-ipo":
+		return 2
+	default:
+		return 3
+	}
 }
 
 // DefaultParams are the weights fitted on the inner split of the training
 // side (train < 2010-10-01, tuned on 2010-10-01..2011-09-30) by
 // `makerlink rank-eval -tune`; see docs/benchmarks.md.
 var DefaultParams = Params{
-	HalfLifeYears: 1.5, PopHalfLifeYears: 0.75, Alpha: 5, CatSim: 0.3, GraphPrior: 0.5, Regions: 48,
-	WPopularity: 1, WSector: 0.338, WStage: 0.45, WAge: 0.15, WFirst: 0.282, WLocation: 0.5,
+	HalfLifeYears: 1.5, PopHalfLifeYears: 0.75, Alpha: 5, CatSim: 0.3, GraphPrior: 0.5, Regions: 250, Cities: 400,
+	WPopularity: 1, WSector: 0.423, WStage: 0.45, WAge: 0.15, WFirst: 0.282, WLocation: 0.5, WCity: 0.1,
 	WCoinvest: 1.163, WFollow: 1.85,
+	Seg: [numSegs]SegWeights{
+		{Sector: 0.375, Stage: 1, Age: 0, First: 0.6, Location: 0.9, City: 0.9},       // seed
+		{Sector: 0.9, Stage: 1.1, Age: 0.75, First: 0.9, Location: 1.1, City: 1},      // early
+		{Sector: 1.1, Stage: 1.25, Age: 0.4, First: 0.825, Location: 0.9, City: 1.3},  // late
+		{Sector: 1.25, Stage: 1.5, Age: 0.75, First: 0.75, Location: 0.85, City: 1.1}, // other, unknown
+	},
 }
 
 // Block indexes the column blocks of an investor row.
@@ -63,6 +100,7 @@ const (
 	bFirst
 	bRegion
 	bPop
+	bCity
 	numBlocks
 )
 
@@ -72,8 +110,8 @@ const ageBuckets = 7 // 0-1, 2, 3-4, 5-7, 8-12, 13+ years, unknown
 var Rounds = []string{"angel", "series-a", "series-b", "series-c+", "venture", "other", "private-equity", "post-ipo", "crowdfunding", ""}
 
 // Model holds one row per investor with a training investment in a
-// [matching.Table] (lifts of category, round type, age, first round and
-// region, their interactions, and the popularity prior) and the sparse
+// [matching.Table] (lifts of category, round type, age, first round,
+// region and city, their interactions, and the popularity prior) and the sparse
 // co-investment graph of the training investments.
 type Model struct {
 	P   Params
@@ -87,6 +125,7 @@ type Model struct {
 	backers  map[string][]int // startup -> rows of its training investors
 	cats     map[string]int
 	regions  map[string]int
+	cities   map[string]int
 	size     [numBlocks]int
 	off      [numBlocks]int
 	width    int
@@ -96,7 +135,7 @@ type Model struct {
 
 // Fit builds the model from the investments dated before now.
 func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
-	if p.Regions < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.CatSim < 0 || p.CatSim > 1 {
+	if p.Regions < 0 || p.Cities < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.CatSim < 0 || p.CatSim > 1 {
 		return nil, fmt.Errorf("bad parameters %+v", p)
 	}
 	m := &Model{P: p, Now: now, invRow: map[string]int{}, startups: map[string]*Startup{}, backers: map[string][]int{}}
@@ -148,8 +187,24 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 	for i, r := range regs {
 		m.regions[r] = i
 	}
+	cityCount := map[string]int{}
+	for _, iv := range train {
+		if s := m.startups[iv.StartupID]; s != nil && s.City != "" {
+			cityCount[cityKey(s)]++
+		}
+	}
+	cityList := make([]string, 0, len(cityCount))
+	for c := range cityCount {
+		cityList = append(cityList, c)
+	}
+	slices.SortFunc(cityList, func(a, b string) int { return cmp.Or(cmp.Compare(cityCount[b], cityCount[a]), cmp.Compare(a, b)) })
+	cityList = cityList[:min(len(cityList), p.Cities)]
+	m.cities = map[string]int{}
+	for i, c := range cityList {
+		m.cities[c] = i
+	}
 	nc, nr, ng := len(catList), len(Rounds), len(regs)+1
-	m.size = [numBlocks]int{bCat: nc, bRound: nr, bAge: ageBuckets, bFirst: 2, bRegion: ng, bPop: 1}
+	m.size = [numBlocks]int{bCat: nc, bRound: nr, bAge: ageBuckets, bFirst: 2, bRegion: ng, bPop: 1, bCity: len(cityList) + 1}
 	for b := range numBlocks {
 		m.off[b] = m.width
 		m.width += m.size[b]
@@ -181,7 +236,7 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 		if iv.Date.Equal(first[iv.StartupID]) {
 			fi = 0
 		}
-		for b, v := range [numBlocks]int{bCat: c, bRound: rt, bAge: ageBucket(s, iv.Date), bFirst: fi, bRegion: g} {
+		for b, v := range [numBlocks]int{bCat: c, bRound: rt, bAge: ageBucket(s, iv.Date), bFirst: fi, bRegion: g, bCity: m.cityIndex(s)} {
 			if b != int(bPop) {
 				counts[b][r*m.size[b]+v] += w
 			}
@@ -197,11 +252,11 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 	}
 	m.coinvestGraph(train)
 	var lift [numBlocks][]float32
-	for _, b := range []block{bCat, bRound, bAge, bFirst, bRegion} {
+	for _, b := range []block{bCat, bRound, bAge, bFirst, bRegion, bCity} {
 		// Co-investors share a company's category and region, not its
 		// round or age: only those borrow from them.
 		gp := 0.0
-		if b == bCat || b == bRegion {
+		if b == bCat || b == bRegion || b == bCity {
 			gp = p.GraphPrior
 		}
 		lift[b] = m.lifts(counts[b], m.size[b], p.Alpha, gp)
@@ -251,6 +306,18 @@ func (m *Model) regionIndex(s *Startup) int {
 		}
 	}
 	return len(m.regions)
+}
+
+// cityKey names a city within its region (city names repeat across states).
+func cityKey(s *Startup) string { return s.Region + "|" + s.City }
+
+func (m *Model) cityIndex(s *Startup) int {
+	if s != nil && s.City != "" {
+		if i, ok := m.cities[cityKey(s)]; ok {
+			return i
+		}
+	}
+	return len(m.cities)
 }
 
 func ageBucket(s *Startup, at time.Time) int {
@@ -461,17 +528,19 @@ func (m *Model) NewQuery(startupID, roundType string, at time.Time, earlier []st
 			q.Vals = append(q.Vals, float32(w))
 		}
 	}
-	set(bCat, c, p.WSector)
-	set(bAge, ageBucket(s, at), p.WAge)
-	set(bRegion, g, p.WLocation)
+	sw := p.Seg[querySeg(roundType)]
+	set(bCat, c, p.WSector*sw.Sector)
+	set(bAge, ageBucket(s, at), p.WAge*sw.Age)
+	set(bRegion, g, p.WLocation*sw.Location)
+	set(bCity, m.cityIndex(s), p.WCity*sw.City)
 	if len(q.Backers) > 0 || len(earlier) > 0 {
-		set(bFirst, 1, p.WFirst)
+		set(bFirst, 1, p.WFirst*sw.First)
 	} else {
-		set(bFirst, 0, p.WFirst)
+		set(bFirst, 0, p.WFirst*sw.First)
 	}
 	if roundType != "" {
 		rt := roundIndex(roundType)
-		set(bRound, rt, p.WStage)
+		set(bRound, rt, p.WStage*sw.Stage)
 	}
 	set(bPop, 0, p.WPopularity)
 	return q

@@ -11,13 +11,27 @@ func knobs(p *Params) []struct {
 	name string
 	v    *float64
 } {
-	return []struct {
+	ks := []struct {
 		name string
 		v    *float64
 	}{
 		{"WSector", &p.WSector}, {"WStage", &p.WStage}, {"WAge", &p.WAge}, {"WFirst", &p.WFirst},
 		{"WLocation", &p.WLocation}, {"WCoinvest", &p.WCoinvest}, {"WFollow", &p.WFollow},
+		{"WCity", &p.WCity},
 	}
+	for g := range p.Seg {
+		sw := &p.Seg[g]
+		for _, k := range []struct {
+			name string
+			v    *float64
+		}{{"Sector", &sw.Sector}, {"Stage", &sw.Stage}, {"Age", &sw.Age}, {"First", &sw.First}, {"Location", &sw.Location}, {"City", &sw.City}} {
+			ks = append(ks, struct {
+				name string
+				v    *float64
+			}{fmt.Sprintf("Seg[%d].%s", g, k.name), k.v})
+		}
+	}
+	return ks
 }
 
 // objective is what tuning maximises: Recall@50 over new pairs, with a
