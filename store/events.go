@@ -213,26 +213,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`, eventID, pitchID, judgeID, actorID, action
 	return nil
 }
 
-// insertNotification stores n inside tx (the same row as CreateNotification).
-func insertNotification(ctx context.Context, tx *sql.Tx, n *makerlink.Notification, now time.Time) error {
-	if !allStorable(n.UserID, n.Type, n.Title.ZH, n.Title.EN, string(n.Data)) {
-		return errInvalidText("notification")
-	}
-	if n.ID == "" {
-		n.ID = makerlink.NewID(now)
-	}
-	if n.CreatedAt.IsZero() {
-		n.CreatedAt = now
-	}
-	_, err := tx.ExecContext(ctx,
-		`INSERT INTO notifications (id, user_id, type, title_zh, title_en, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		n.ID, n.UserID, n.Type, n.Title.ZH, n.Title.EN, string(n.Data), toMicros(n.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("store: create notification: %w", err)
-	}
-	return nil
-}
-
 // AddPitch implements [makerlink.EventStore]. A zero Order puts the pitch
 // after the others.
 func (db *DB) AddPitch(ctx context.Context, p *makerlink.Pitch, actorID string) error {

@@ -14,28 +14,37 @@ var _ makerlink.NotificationStore = (*DB)(nil)
 
 // CreateNotification implements [makerlink.NotificationStore].
 func (db *DB) CreateNotification(ctx context.Context, n *makerlink.Notification) error {
-	for _, s := range []string{n.UserID, n.Type, n.Title.ZH, n.Title.EN, string(n.Data)} {
-		if !storable(s) {
-			return errInvalidText("notification")
-		}
-	}
-	now := db.now()
-	if n.ID == "" {
-		n.ID = makerlink.NewID(now)
-	}
-	if n.CreatedAt.IsZero() {
-		n.CreatedAt = now
-	}
-	_, err := db.w.ExecContext(ctx,
-		`INSERT INTO notifications (id, user_id, type, title_zh, title_en, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		n.ID, n.UserID, n.Type, n.Title.ZH, n.Title.EN, string(n.Data), toMicros(n.CreatedAt))
-	if err != nil {
+	if err := insertNotification(ctx, db.w, n, db.now()); err != nil {
 		switch db.d.classify(err) {
 		case violationForeignKey:
 			return errNotFound("Account")
 		case violationUnique:
 			return makerlink.Errorf(makerlink.EConflict, "The notification exists.")
 		}
+		return err
+	}
+	return nil
+}
+
+// insertNotification stores n through ex (the writer, or a transaction of
+// the feature that notifies, so the notification commits with its cause),
+// setting its ID and CreatedAt when empty.
+func insertNotification(ctx context.Context, ex interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}, n *makerlink.Notification, now time.Time) error {
+	if !allStorable(n.UserID, n.Type, n.Title.ZH, n.Title.EN, string(n.Data)) {
+		return errInvalidText("notification")
+	}
+	if n.ID == "" {
+		n.ID = makerlink.NewID(now)
+	}
+	if n.CreatedAt.IsZero() {
+		n.CreatedAt = now
+	}
+	_, err := ex.ExecContext(ctx,
+		`INSERT INTO notifications (id, user_id, type, title_zh, title_en, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		n.ID, n.UserID, n.Type, n.Title.ZH, n.Title.EN, string(n.Data), toMicros(n.CreatedAt))
+	if err != nil {
 		return fmt.Errorf("store: create notification: %w", err)
 	}
 	return nil
