@@ -2,6 +2,8 @@ package makerlink
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -49,6 +51,41 @@ type ProfileRecord struct {
 	Version    int64
 	Visibility string
 	Doc        []byte
+}
+
+// Decode returns the profile the record holds. The record's id, owner and
+// version win over the document's.
+func (r *ProfileRecord) Decode() (Profile, error) {
+	p, ok := NewProfile(r.Kind)
+	if !ok {
+		return nil, fmt.Errorf("decode profile %s: unknown kind %q", r.ID, r.Kind)
+	}
+	if err := json.Unmarshal(r.Doc, p); err != nil {
+		return nil, fmt.Errorf("decode profile %s/%s: %w", r.Kind, r.ID, err)
+	}
+	m := p.Base()
+	m.ID, m.OwnerID, m.Version = r.ID, r.OwnerID, r.Version
+	return p, nil
+}
+
+// FeedHead returns the sequence number of the last change in st's feed,
+// 0 when it is empty.
+func FeedHead(ctx context.Context, st ProfileStore) (int64, error) {
+	const page = 10000
+	var head int64
+	for {
+		cs, err := st.ProfileChanges(ctx, head, page)
+		if err != nil {
+			return 0, fmt.Errorf("read change feed: %w", err)
+		}
+		if len(cs) == 0 {
+			return head, nil
+		}
+		head = cs[len(cs)-1].Seq
+		if len(cs) < page {
+			return head, nil
+		}
+	}
 }
 
 // ProfileRef names a profile.

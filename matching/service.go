@@ -2,7 +2,6 @@ package matching
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -139,7 +138,7 @@ func (s *Service) Kick() {
 func (s *Service) Load(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	head, err := feedHead(ctx, s.opt.Store)
+	head, err := makerlink.FeedHead(ctx, s.opt.Store)
 	if err != nil {
 		return err
 	}
@@ -151,7 +150,7 @@ func (s *Service) Load(ctx context.Context) error {
 			return fmt.Errorf("matching: list profiles: %w", err)
 		}
 		for _, rec := range recs {
-			p, err := decode(rec)
+			p, err := rec.Decode()
 			if err != nil {
 				return err
 			}
@@ -222,7 +221,7 @@ func (s *Service) apply(ctx context.Context, c makerlink.ProfileChange) error {
 	if err != nil {
 		return fmt.Errorf("matching: read %s %s: %w", c.Kind, c.ID, err)
 	}
-	p, err := decode(rec)
+	p, err := rec.Decode()
 	if err != nil {
 		return err
 	}
@@ -378,35 +377,4 @@ func (s *Service) MentorAssignments(ctx context.Context, spaceID string, startup
 		out = []makerlink.MentorAssignment{}
 	}
 	return out, err
-}
-
-// feedHead returns the sequence number of the last change in the feed.
-func feedHead(ctx context.Context, st makerlink.ProfileStore) (int64, error) {
-	var head int64
-	for {
-		cs, err := st.ProfileChanges(ctx, head, 10000)
-		if err != nil {
-			return 0, fmt.Errorf("matching: read change feed: %w", err)
-		}
-		if len(cs) == 0 {
-			return head, nil
-		}
-		head = cs[len(cs)-1].Seq
-		if len(cs) < 10000 {
-			return head, nil
-		}
-	}
-}
-
-func decode(rec *makerlink.ProfileRecord) (makerlink.Profile, error) {
-	p, ok := makerlink.NewProfile(rec.Kind)
-	if !ok {
-		return nil, fmt.Errorf("matching: unknown profile kind %q", rec.Kind)
-	}
-	if err := json.Unmarshal(rec.Doc, p); err != nil {
-		return nil, fmt.Errorf("matching: decode %s/%s: %w", rec.Kind, rec.ID, err)
-	}
-	m := p.Base()
-	m.ID, m.OwnerID, m.Version = rec.ID, rec.OwnerID, rec.Version
-	return p, nil
 }

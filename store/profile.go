@@ -297,17 +297,9 @@ func (db *DB) FindProfile(ctx context.Context, k makerlink.Kind, id string) (mak
 	return DecodeProfile(rec)
 }
 
-// DecodeProfile decodes the document of a stored profile.
-func DecodeProfile(rec *makerlink.ProfileRecord) (makerlink.Profile, error) {
-	p, ok := makerlink.NewProfile(rec.Kind)
-	if !ok {
-		return nil, fmt.Errorf("store: decode profile %s: unknown kind %q", rec.ID, rec.Kind)
-	}
-	if err := json.Unmarshal(rec.Doc, p); err != nil {
-		return nil, fmt.Errorf("store: decode profile %s: %w", rec.ID, err)
-	}
-	return p, nil
-}
+// DecodeProfile decodes the document of a stored profile; see
+// [makerlink.ProfileRecord.Decode].
+func DecodeProfile(rec *makerlink.ProfileRecord) (makerlink.Profile, error) { return rec.Decode() }
 
 // UpdateProfile implements [makerlink.ProfileStore]. The stored owner and
 // creation time win over p's: they are copied into p before it is encoded.
