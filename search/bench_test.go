@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -104,6 +105,19 @@ var benchIndex struct {
 
 func sharedIndex(b *testing.B) *search.Index {
 	benchIndex.once.Do(func() {
+		defer func() {
+			// a bulk build leaves many segments; Syncer.Init and Reindex
+			// compact after filling the index, so the benchmark does too
+			if benchIndex.idx == nil || os.Getenv("MAKERLINK_BENCH_NOCOMPACT") != "" {
+				return
+			}
+			n := search.SegmentCountForTest(benchIndex.idx)
+			t, c := time.Now(), cpuTime()
+			if err := benchIndex.idx.Compact(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("compacted %d segments into %d in %v (CPU %v)", n, search.SegmentCountForTest(benchIndex.idx), time.Since(t).Round(time.Millisecond), (cpuTime() - c).Round(time.Millisecond))
+		}()
 		// MAKERLINK_BENCH_INDEX keeps the built index between runs
 		if keep := os.Getenv("MAKERLINK_BENCH_INDEX"); keep != "" {
 			idx, err := search.Open(keep, search.Options{})
@@ -158,8 +172,22 @@ func BenchmarkQuery(b *testing.B) {
 		{"browse-filter", search.Query{Kinds: []string{"equipment"}, Cities: []string{"银川"}}},
 	}
 	anon := (*makerlink.User)(nil)
+	// uncached: every query is run; "cached/..." repeats the same
+	// queries with the result cache on (an index that does not change)
+	type benchCase = struct {
+		name string
+		q    search.Query
+	}
+	all := slices.Clone(cases)
 	for _, c := range cases {
+		if c.name == "two-word-faceted" || c.name == "one-word" || c.name == "pinyin" {
+			all = append(all, benchCase{"cached/" + c.name, c.q})
+		}
+	}
+	for _, c := range all {
 		b.Run(c.name, func(b *testing.B) {
+			search.SetCacheForTest(idx, strings.HasPrefix(c.name, "cached/"))
+			defer search.SetCacheForTest(idx, false)
 			var mu sync.Mutex
 			lat := make([]time.Duration, 0, b.N)
 			b.SetParallelism(8) // 16 clients on 2 cores

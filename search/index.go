@@ -11,12 +11,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -59,6 +62,9 @@ func (m TextMode) String() string {
 type Options struct {
 	Mode   TextMode
 	Logger *slog.Logger
+	// NoCache turns off the cache of search results (benchmarks of the
+	// uncached cost use it).
+	NoCache bool
 }
 
 // Field names of the index documents.
@@ -100,6 +106,20 @@ type Index struct {
 	idx   bleve.Index
 	gen   string // directory name of the live generation
 	fresh bool   // created empty: must be filled from the database
+
+	cache *resultCache  // nil when Options.NoCache
+	ver   atomic.Uint64 // bumped by every change to the live index
+
+	bleveFacets bool // count facets with Bleve's facet builder (tests)
+}
+
+// invalidate marks every cached result stale. It is called after every
+// change to the live index and after a swap to another generation.
+func (x *Index) invalidate() {
+	x.ver.Add(1)
+	if x.cache != nil && x.ver.Load()%cacheSize == 0 {
+		x.cache.clear() // now and then drop stale entries at once
+	}
 }
 
 // Open opens the index in directory dir, creating it when needed. When the
@@ -117,6 +137,9 @@ func Open(dir string, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("search: create index directory: %w", err)
 	}
 	x := &Index{dir: dir, opts: opts, log: opts.Logger}
+	if !opts.NoCache {
+		x.cache = newResultCache(cacheSize)
+	}
 	gen, err := readCurrent(dir)
 	if err == nil && gen != "" {
 		bi, oerr := openBleve(filepath.Join(dir, gen))
@@ -427,7 +450,9 @@ func (b *Batch) commitTo(bi bleve.Index) error {
 	if b.hasQ {
 		bb.SetInternal(keySeq, []byte(strconv.FormatInt(b.seq, 10)))
 	}
-	if err := bi.Batch(bb); err != nil {
+	err := bi.Batch(bb)
+	b.x.invalidate() // even a failed batch may have changed something
+	if err != nil {
 		return fmt.Errorf("search: apply batch: %w", err)
 	}
 	b.ops = b.ops[:0]
@@ -697,4 +722,54 @@ func truncateRunes(s string, n int) string {
 		i++
 	}
 	return s
+}
+
+// Compact merges the live index into a single segment. Searches keep
+// answering meanwhile; it pays after a bulk build, which leaves many
+// segments that every query term has to visit.
+func (x *Index) Compact(ctx context.Context) error {
+	bi, release, err := x.current()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return compact(ctx, bi)
+}
+
+// compact force-merges bi into one segment.
+func compact(ctx context.Context, bi bleve.Index) error {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("search: compact: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		return fmt.Errorf("search: compact: %w", err)
+	}
+	return nil
+}
+
+// segmentCount returns the number of segments of the live index, or -1.
+func (x *Index) segmentCount() int {
+	bi, release, err := x.current()
+	if err != nil {
+		return -1
+	}
+	defer release()
+	adv, err := bi.Advanced()
+	if err != nil {
+		return -1
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return -1
+	}
+	defer r.Close()
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		return len(snap.Segments())
+	}
+	return -1
 }

@@ -3,12 +3,14 @@ package search
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"makerlink"
@@ -176,6 +178,26 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var key string
+	ver := x.ver.Load() // before searching: a change during the search makes the result stale
+	if x.cache != nil {
+		key = cacheKey(n, q.Viewer)
+		if res, ok := x.cache.get(key, ver); ok {
+			return res, nil
+		}
+	}
+	out, err := x.search(ctx, n, q.Viewer)
+	if err != nil {
+		return nil, err
+	}
+	if x.cache != nil {
+		x.cache.put(key, ver, out)
+	}
+	return out, nil
+}
+
+// search runs a normalised query without the cache.
+func (x *Index) search(ctx context.Context, n *normalized, viewer *makerlink.User) (*Result, error) {
 	amode := analysis.ModeWords
 	if x.opts.Mode == TextBigrams {
 		amode = analysis.ModeBigrams
@@ -193,11 +215,19 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if len(parts) == 0 {
 			return emptyResult(n.facets), nil
 		}
-		main = x.partsQuery(parts, firstMin(len(parts)), false, 1)
+		// exact words first: fuzzy term searchers walk the term
+		// dictionary and match many documents, so they run only when
+		// the exact query finds too little
+		main = x.partsQueryOpt(parts, firstMin(len(parts)), false, 1, false)
 	}
-	res, err := x.run(ctx, n, main, q.Viewer)
+	res, err := x.run(ctx, n, main, viewer)
 	if err != nil {
 		return nil, err
+	}
+	if res.Total < fuzzyBelow && hasTypoParts(parts) && x.opts.Mode != TextStockCJK {
+		if res, err = x.run(ctx, n, x.partsQuery(parts, firstMin(len(parts)), false, 1), viewer); err != nil {
+			return nil, err
+		}
 	}
 	if res.Total < relaxBelow && len(parts) > 0 && x.opts.Mode != TextStockCJK {
 		// few documents have every part: settle for half of them,
@@ -206,7 +236,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		relaxed := bleve.NewBooleanQuery()
 		relaxed.AddMust(x.partsQuery(parts, relaxedMin(len(parts)), true, 1))
 		relaxed.AddShould(x.partsQuery(parts, firstMin(len(parts)), false, wStrict))
-		if res, err = x.run(ctx, n, relaxed, q.Viewer); err != nil {
+		if res, err = x.run(ctx, n, relaxed, viewer); err != nil {
 			return nil, err
 		}
 	}
@@ -237,10 +267,37 @@ func (x *Index) run(ctx context.Context, n *normalized, main query.Query, viewer
 	req := bleve.NewSearchRequestOptions(q, n.limit, n.offset, false)
 	req.Fields = []string{fTitle, fSnip}
 	req.SortBy([]string{"-_score"})
-	if len(n.facets) > 0 {
-		req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
+	if len(n.facets) == 0 {
+		return x.exec(ctx, req)
 	}
+	if x.bleveFacets {
+		req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
+		return x.exec(ctx, req)
+	}
+	// count facets from in-memory tables of the segments (facets.go);
+	// Bleve's facet builder is the fallback
+	fc := &facetCounter{}
+	res, err := x.exec(withFacetCounter(ctx, fc), req)
+	if err != nil {
+		return nil, err
+	}
+	if fc.ok && fc.counts != nil {
+		res.Facets = search.FacetResults{fFacet: termsFacet(fc.counts, res.Total)}
+		return res, nil
+	}
+	req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
 	return x.exec(ctx, req)
+}
+
+// termsFacet puts counted facet terms in Bleve's form.
+func termsFacet(counts map[string]int, total uint64) *search.FacetResult {
+	fr := &search.FacetResult{Field: fFacet, Total: int(total), Terms: &search.TermFacets{}}
+	for t, c := range counts {
+		fr.Terms.Add(&search.TermFacet{Term: t, Count: c})
+	}
+	sort.Sort(fr.Terms) // most frequent first, ties in term order, as Bleve's
+
+	return fr
 }
 
 func (x *Index) exec(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
@@ -561,6 +618,28 @@ func firstMin(n int) int { return n }
 // should not come back nearly empty because one word is missing. The
 // ranking still puts documents with every part first.
 var relaxBelow uint64 = 10
+
+// fuzzyBelow is the number of hits below which a query is run again
+// with typo-tolerant (fuzzy) matching of its Latin words.
+var fuzzyBelow uint64 = 10
+
+// hasTypoParts reports whether a query has a Latin word that may be
+// misspelt, i.e. whether a typo-tolerant query differs from the exact one.
+func hasTypoParts(parts []analysis.QueryPart) bool {
+	for _, p := range parts {
+		switch p.Kind {
+		case analysis.PartLatin:
+			if fuzziness(p.Raw) > 0 {
+				return true
+			}
+		case analysis.PartSynonym:
+			if len(p.Alternatives) > 0 && (p.Corrected || hasTypoParts(p.Alternatives[0])) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // relaxedMin is the number of parts required by a relaxed query.
 func relaxedMin(n int) int { return max(1, (n+1)/2) }

@@ -137,6 +137,7 @@ func (s *Syncer) Init(ctx context.Context) error {
 	}
 	s.idx.mu.Lock()
 	s.idx.fresh = false
+	s.idx.invalidate()
 	s.idx.mu.Unlock()
 	s.resetCursor(seq)
 	s.log.Info("search: index built from the database", "profiles", n, "seq", seq, "took", time.Since(t).Round(time.Millisecond))
@@ -195,6 +196,7 @@ func (s *Syncer) syncLocked(ctx context.Context, bi bleve.Index) (int, error) {
 		}
 		if len(todo) > 0 {
 			n, err := apply(ctx, s.store, bi, todo)
+			s.idx.invalidate()
 			total += n
 			if err != nil {
 				return total, err
@@ -306,6 +308,10 @@ func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, cs []
 // systemViewer sees every profile.
 var systemViewer = &makerlink.User{ID: "system:search", Roles: []makerlink.Role{makerlink.RoleAdmin}}
 
+// compactAfter is the number of profiles from which a full build of the
+// index is compacted into one segment.
+const compactAfter = 5000
+
 // fill indexes every profile of the store into bi and records the feed
 // position it is complete up to. It reads the head of the feed first, so
 // changes made while it lists profiles are applied again by the syncer.
@@ -343,6 +349,13 @@ func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, 
 			b.Reset()
 		}
 		if next == "" {
+			if n >= compactAfter {
+				// a bulk build leaves many segments, which every query
+				// term visits; one segment answers several times faster
+				if err := compact(ctx, bi); err != nil {
+					return n, 0, err
+				}
+			}
 			return n, head, nil
 		}
 		if err := ctx.Err(); err != nil {
@@ -426,6 +439,7 @@ func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64
 	x.mu.Lock()
 	old, oldGen := x.idx, x.gen
 	x.idx, x.gen, x.fresh = bi, gen, false
+	x.invalidate()
 	x.mu.Unlock()
 	if old != nil {
 		if err := closeBleve(old); err != nil {

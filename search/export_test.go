@@ -1,0 +1,18 @@
+package search
+
+// SetCacheForTest turns the result cache of x on or off (benchmarks
+// measure both).
+func SetCacheForTest(x *Index, on bool) {
+	if on {
+		x.cache = newResultCache(cacheSize)
+	} else {
+		x.cache = nil
+	}
+}
+
+// SegmentCountForTest returns the number of segments of x.
+func SegmentCountForTest(x *Index) int { return x.segmentCount() }
+
+// SetBleveFacetsForTest makes x count facets with Bleve's facet builder
+// instead of its own tables.
+func SetBleveFacetsForTest(x *Index, on bool) { x.bleveFacets = on }
