@@ -119,15 +119,66 @@ func dictionary() (string, error) {
 
 // cut segments a Han run into words (accurate mode with the HMM for
 // unknown words), in order; concatenated they give back the run.
+// The result must not be changed: short runs (names, cities, sector
+// and category labels, which recur in nearly every document) come from a
+// memo.
 func cut(han string) []string {
-	if utf8.RuneCountInString(han) == 1 {
+	n := utf8.RuneCountInString(han)
+	if n == 1 {
 		return []string{han}
 	}
-	return segmenter().Cut(han, false)
+	if n > maxMemoRunes {
+		return segmenter().Cut(han, false)
+	}
+	if ws, ok := cutMemo.get(han); ok {
+		return ws
+	}
+	ws := segmenter().Cut(han, false)
+	cutMemo.put(han, ws)
+	return ws
 }
 
 // inDict reports whether w is a dictionary word.
 func inDict(w string) bool {
+	if ok, seen := dictMemo.get(w); seen {
+		return ok
+	}
 	f, _, ok := segmenter().Find(w)
-	return ok && f > 0
+	ok = ok && f > 0
+	dictMemo.put(w, ok)
+	return ok
+}
+
+// maxMemoRunes is the longest Han run whose words are memoised.
+const maxMemoRunes = 12
+
+var (
+	cutMemo  = newMemo[[]string](1 << 15)
+	dictMemo = newMemo[bool](1 << 16)
+)
+
+// memo is a bounded concurrent map of results of pure functions; when
+// full it starts again empty.
+type memo[V any] struct {
+	mu  sync.RWMutex
+	m   map[string]V
+	max int
+}
+
+func newMemo[V any](max int) *memo[V] { return &memo[V]{m: map[string]V{}, max: max} }
+
+func (c *memo[V]) get(k string) (V, bool) {
+	c.mu.RLock()
+	v, ok := c.m[k]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+func (c *memo[V]) put(k string, v V) {
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[strings.Clone(k)] = v
+	c.mu.Unlock()
 }

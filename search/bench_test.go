@@ -33,6 +33,16 @@ func benchTotal() int {
 	return n
 }
 
+// benchBatch is the batch size of BenchmarkIndexBatch: 1000, or
+// MAKERLINK_BENCH_BATCH.
+func benchBatch() int {
+	n := 1000
+	if s := os.Getenv("MAKERLINK_BENCH_BATCH"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	return n
+}
+
 var benchData = sync.OnceValue(func() []makerlink.Profile {
 	return seed.Generate(seed.Options{Seed: 1, Total: benchTotal()}).Profiles
 })
@@ -86,7 +96,7 @@ func BenchmarkIndexBatch(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
 		t, c := time.Now(), cpuTime()
-		idx := indexAll(b, dir, ps, 1000)
+		idx := indexAll(b, dir, ps, benchBatch())
 		el, cel := time.Since(t), cpuTime()-c
 		b.ReportMetric(float64(len(ps))/el.Seconds(), "docs/s")
 		// the machine is shared: CPU time tells what two idle cores give
