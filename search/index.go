@@ -746,6 +746,10 @@ func compact(ctx context.Context, bi bleve.Index) error {
 	if !ok {
 		return nil
 	}
+	// the merger only merges persisted segments: wait for the disk first
+	if err := flush(bi); err != nil {
+		return err
+	}
 	if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
 		return fmt.Errorf("search: compact: %w", err)
 	}
