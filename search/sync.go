@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -316,7 +315,7 @@ const compactAfter = 5000
 // position it is complete up to. It reads the head of the feed first, so
 // changes made while it lists profiles are applied again by the syncer.
 func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, int64, error) {
-	head, err := feedHead(ctx, st)
+	head, err := makerlink.FeedHead(ctx, st)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -330,7 +329,7 @@ func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, 
 			return n, 0, fmt.Errorf("search: list profiles: %w", err)
 		}
 		for _, rec := range recs {
-			p, err := decode(rec)
+			p, err := rec.Decode()
 			if err != nil {
 				return n, 0, err
 			}
@@ -363,37 +362,6 @@ func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, 
 		}
 		cursor = next
 	}
-}
-
-// feedHead returns the sequence number of the last change in the feed.
-func feedHead(ctx context.Context, st makerlink.ProfileStore) (int64, error) {
-	var head int64
-	for {
-		cs, err := st.ProfileChanges(ctx, head, 10000)
-		if err != nil {
-			return 0, fmt.Errorf("search: read change feed: %w", err)
-		}
-		if len(cs) == 0 {
-			return head, nil
-		}
-		head = cs[len(cs)-1].Seq
-		if len(cs) < 10000 {
-			return head, nil
-		}
-	}
-}
-
-func decode(rec *makerlink.ProfileRecord) (makerlink.Profile, error) {
-	p, ok := makerlink.NewProfile(rec.Kind)
-	if !ok {
-		return nil, fmt.Errorf("search: unknown profile kind %q", rec.Kind)
-	}
-	if err := json.Unmarshal(rec.Doc, p); err != nil {
-		return nil, fmt.Errorf("search: decode %s/%s: %w", rec.Kind, rec.ID, err)
-	}
-	m := p.Base()
-	m.ID, m.OwnerID, m.Version = rec.ID, rec.OwnerID, rec.Version
-	return p, nil
 }
 
 // Reindex builds a new generation of the index from the store while the
