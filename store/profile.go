@@ -417,11 +417,7 @@ func (db *DB) DeleteProfile(ctx context.Context, k makerlink.Kind, id string, ve
 // the work is bounded by the profiles carrying that tag, not by all
 // profiles of the kind.
 func (db *DB) FindProfiles(ctx context.Context, f makerlink.ProfileFilter) ([]*makerlink.ProfileRecord, string, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
+	limit := clampLimit(f.Limit)
 	if f.Kind != "" && !validKind(f.Kind) {
 		return nil, "", makerlink.Errorf(makerlink.EBadRequest, "Unknown profile kind.")
 	}
