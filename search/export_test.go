@@ -16,3 +16,14 @@ func SegmentCountForTest(x *Index) int { return x.segmentCount() }
 // SetBleveFacetsForTest makes x count facets with Bleve's facet builder
 // instead of its own tables.
 func SetBleveFacetsForTest(x *Index, on bool) { x.bleveFacets = on }
+
+// SetBleveExecForTest makes x run every query with Bleve's searchers
+// instead of its own executor.
+func SetBleveExecForTest(x *Index, on bool) { x.bleveExec = on }
+
+// ClearTermTablesForTest drops the decoded term tables of every index
+// (benchmarks of the cold cost).
+func ClearTermTablesForTest() { segTermCache.clear() }
+
+// ExecRunsForTest returns the number of searches the executor ran.
+func ExecRunsForTest() int64 { return execRuns.Load() }

@@ -111,6 +111,7 @@ type Index struct {
 	ver   atomic.Uint64 // bumped by every change to the live index
 
 	bleveFacets bool // count facets with Bleve's facet builder (tests)
+	bleveExec   bool // run every query on Bleve's searchers (tests)
 }
 
 // invalidate marks every cached result stale. It is called after every

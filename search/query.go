@@ -264,6 +264,14 @@ func (x *Index) run(ctx context.Context, n *normalized, main query.Query, viewer
 	if f := filterQuery(n, viewer); len(f) > 0 {
 		q = query.NewConjunctionQuery(append([]query.Query{main}, f...))
 	}
+	if !x.bleveExec && !x.bleveFacets {
+		if plan, ok := compile(q); ok {
+			res, ok, err := x.execute(ctx, plan, n.offset, n.limit, len(n.facets) > 0)
+			if err != nil || ok {
+				return res, err
+			}
+		}
+	}
 	req := bleve.NewSearchRequestOptions(q, n.limit, n.offset, false)
 	req.Fields = []string{fTitle, fSnip}
 	req.SortBy([]string{"-_score"})
@@ -287,6 +295,40 @@ func (x *Index) run(ctx context.Context, n *normalized, main query.Query, viewer
 	}
 	req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
 	return x.exec(ctx, req)
+}
+
+// execute runs a compiled query with the executor of exec.go and puts
+// what it found in Bleve's form; ok is false when the index cannot be
+// searched that way.
+func (x *Index) execute(ctx context.Context, plan *pnode, offset, limit int, wantFacets bool) (*bleve.SearchResult, bool, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, searchTimeout)
+		defer cancel()
+	}
+	bi, release, err := x.current()
+	if err != nil {
+		return nil, true, err
+	}
+	defer release()
+	er, ok, err := execute(ctx, bi, plan, offset, limit, wantFacets)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, true, &makerlink.Error{Code: makerlink.EUnavailable, Message: "The search took too long.", Op: "search", Err: err}
+		}
+		return nil, true, err
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	res := &bleve.SearchResult{Total: er.total, Hits: make(search.DocumentMatchCollection, len(er.hits))}
+	for i, h := range er.hits {
+		res.Hits[i] = &search.DocumentMatch{ID: h.id, Score: h.score, Fields: map[string]interface{}{fTitle: h.title, fSnip: h.snip}}
+	}
+	if wantFacets {
+		res.Facets = search.FacetResults{fFacet: termsFacet(er.counts, er.total)}
+	}
+	return res, true, nil
 }
 
 // termsFacet puts counted facet terms in Bleve's form.

@@ -1,0 +1,519 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync/atomic"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// The query executor. Bleve runs a query by walking the postings of every
+// term with a tree of searchers, allocating and scoring a match per
+// posting: for a two-word query over six fields that was ~90% of the
+// CPU. The executor runs the same query trees (term, conjunction,
+// disjunction and match-all queries, which is what the first pass of
+// every query builds) in three steps per index segment:
+//
+//  1. the hits: the bitmaps of the terms (term tables, postings.go) are
+//     intersected and united as the tree says, filters and visibility
+//     included, minus the deleted documents: counting the hits costs
+//     bitmap operations, not a walk of the postings;
+//  2. the facets: counted over those hits from the facet tables (facets.go);
+//  3. the scores: every hit is scored exactly as Bleve scores it (BM25 with
+//     Bleve's idf, average length, query norm and coordination factor),
+//     reading frequencies and norms from the term tables, and kept if it
+//     is among the best offset+limit; stored fields are read for those only.
+//
+// Ranks, scores, counts and facets equal Bleve's (TestExecMatchesBleve);
+// query trees with other queries (phrases, fuzzy, Boolean) run on Bleve.
+
+type pop uint8
+
+const (
+	pTerm pop = iota
+	pConj
+	pDisj
+	pAll
+)
+
+// pnode is a node of a compiled query tree, with the state of one search.
+type pnode struct {
+	op          pop
+	field, term string
+	boost       float64
+	kids        []*pnode
+	min         int
+
+	// per search
+	idf, avg, qw float64
+	tabs         []*termTable // per segment
+	tab          *termTable   // of the current segment
+	cur          int          // position in tab.docs
+}
+
+// compile turns a Bleve query into a plan, or reports that it has parts
+// the executor does not run.
+func compile(q query.Query) (*pnode, bool) {
+	switch q := q.(type) {
+	case *query.TermQuery:
+		if q.Field() == "" {
+			return nil, false
+		}
+		return &pnode{op: pTerm, field: q.Field(), term: q.Term, boost: q.Boost()}, true
+	case *query.MatchAllQuery:
+		return &pnode{op: pAll, boost: q.Boost()}, true
+	case *query.ConjunctionQuery:
+		n := &pnode{op: pConj}
+		for _, c := range q.Conjuncts {
+			k, ok := compile(c)
+			if !ok {
+				return nil, false
+			}
+			n.kids = append(n.kids, k)
+		}
+		return n, len(n.kids) > 0
+	case *query.DisjunctionQuery:
+		n := &pnode{op: pDisj, min: int(q.Min)}
+		for _, c := range q.Disjuncts {
+			k, ok := compile(c)
+			if !ok {
+				return nil, false
+			}
+			n.kids = append(n.kids, k)
+		}
+		return n, len(n.kids) > 0 && float64(n.min) == q.Min && n.min <= len(n.kids)
+	}
+	return nil, false
+}
+
+// leaves calls f for every node without children.
+func (n *pnode) leaves(f func(*pnode) error) error {
+	if n.op == pTerm || n.op == pAll {
+		return f(n)
+	}
+	for _, k := range n.kids {
+		if err := k.leaves(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execRuns counts the searches the executor ran (tests).
+var execRuns atomic.Int64
+
+// execResult is what the executor found: the hits of one page, the total
+// and the facet counts (nil when none were asked for).
+type execResult struct {
+	total  uint64
+	hits   []execHit
+	counts map[string]int
+}
+
+type execHit struct {
+	seg   int
+	local uint32
+	score float64
+	id    string
+	title string
+	snip  string
+}
+
+// before orders hits as Bleve's top-N collector sorting by "-_score"
+// does: higher score first, then index order.
+func (h *execHit) before(o *execHit) bool {
+	if h.score != o.score {
+		return h.score > o.score
+	}
+	if h.seg != o.seg {
+		return h.seg < o.seg
+	}
+	return h.local < o.local
+}
+
+// execute runs a compiled query on the snapshot of bi; ok is false when bi
+// is not a scorch index.
+func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int, wantFacets bool) (res *execResult, ok bool, err error) {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return nil, false, nil
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, false, fmt.Errorf("search: open reader: %w", err)
+	}
+	defer r.Close()
+	snap, isSnap := r.(*scorch.IndexSnapshot)
+	if !isSnap {
+		return nil, false, nil
+	}
+	bm25 := false
+	if im, ok := bi.Mapping().(*mapping.IndexMappingImpl); ok {
+		bm25 = im.ScoringModel == index.BM25Scoring
+	}
+	segs := snap.Segments()
+	res = &execResult{}
+	if wantFacets {
+		res.counts = map[string]int{}
+	}
+	docTotal, err := snap.DocCount()
+	if err != nil {
+		return nil, true, fmt.Errorf("search: count: %w", err)
+	}
+	if docTotal == 0 {
+		return res, true, nil
+	}
+
+	// the statistics Bleve scores with, and the tables of the terms
+	var sumW float64
+	err = root.leaves(func(l *pnode) error {
+		if l.op == pAll {
+			sumW += l.boost * l.boost
+			return nil
+		}
+		l.tabs = make([]*termTable, len(segs))
+		var df uint64
+		for i, s := range segs {
+			t, err := segTermCache.get(s.Segment(), l.field, l.term, l.boost != 0)
+			if err != nil {
+				return fmt.Errorf("search: read postings of %s:%s: %w", l.field, l.term, err)
+			}
+			l.tabs[i] = t
+			df += uint64(len(t.docs))
+			if d := s.Deleted(); d != nil && len(t.docs) > 0 {
+				df -= d.AndCardinality(t.bm)
+			}
+		}
+		if bm25 {
+			card, err := snap.FieldCardinality(l.field)
+			if err != nil {
+				return fmt.Errorf("search: field cardinality: %w", err)
+			}
+			l.avg = math.Ceil(float64(card) / float64(docTotal))
+		}
+		if l.avg > 0 {
+			l.idf = math.Log(1 + (float64(docTotal)-float64(df)+0.5)/(float64(df)+0.5))
+		} else {
+			l.idf = 1.0 + math.Log(float64(docTotal)/float64(df+1.0))
+		}
+		w := l.boost * l.idf
+		sumW += w * w
+		return nil
+	})
+	if err != nil {
+		return nil, true, err
+	}
+	qnorm := 1.0 / math.Sqrt(sumW)
+	root.leaves(func(l *pnode) error {
+		if l.op == pAll {
+			l.qw = l.boost * qnorm
+		} else {
+			l.qw = l.boost * l.idf * qnorm
+		}
+		return nil
+	})
+
+	execRuns.Add(1)
+	k := offset + limit
+	top := make([]execHit, 0, k+1)
+	var cands []uint32
+	for si, s := range segs {
+		seg := s.Segment()
+		hits, _ := root.match(si, uint32(seg.Count()))
+		if hits == nil || hits.IsEmpty() {
+			continue
+		}
+		if d := s.Deleted(); d != nil && !d.IsEmpty() {
+			hits = roaring.AndNot(hits, d)
+		}
+		n := hits.GetCardinality()
+		if n == 0 {
+			continue
+		}
+		res.total += n
+		if cap(cands) < int(n) {
+			cands = make([]uint32, n)
+		}
+		cands = cands[:n]
+		hits.ToExistingArray(&cands)
+
+		if wantFacets {
+			if !countFacets(seg, cands, res.counts) {
+				return nil, false, nil // the facet field cannot be read this way
+			}
+		}
+		if k == 0 {
+			continue
+		}
+		root.reset(si)
+		for i, d := range cands {
+			if i&4095 == 4095 && ctx.Err() != nil {
+				return nil, true, ctx.Err()
+			}
+			score, _ := root.score(d)
+			h := execHit{seg: si, local: d, score: score}
+			if len(top) == k && !h.before(&top[0]) {
+				continue
+			}
+			top = pushHit(top, h, k)
+		}
+	}
+	if wantFacets {
+		segFacetCache.prune(segs)
+	}
+	if len(segs) > 0 {
+		segTermCache.pruneSometimes(segs)
+	}
+
+	// best first, then the page
+	slices.SortFunc(top, func(a, b execHit) int {
+		if a.before(&b) {
+			return -1
+		}
+		return 1
+	})
+	if offset >= len(top) {
+		return res, true, nil
+	}
+	res.hits = top[offset:]
+	for i := range res.hits {
+		h := &res.hits[i]
+		err := segs[h.seg].VisitDocument(uint64(h.local), func(field string, _ byte, value []byte, _ []uint64) bool {
+			switch field {
+			case "_id":
+				h.id = string(value)
+			case fTitle:
+				h.title = string(value)
+			case fSnip:
+				h.snip = string(value)
+			}
+			return true
+		})
+		if err != nil {
+			return nil, true, fmt.Errorf("search: load hit: %w", err)
+		}
+	}
+	return res, true, nil
+}
+
+// pushHit adds h to the min-heap top of at most k hits (top[0] is the
+// worst kept).
+func pushHit(top []execHit, h execHit, k int) []execHit {
+	if len(top) == k {
+		top[0] = h
+		siftDown(top, 0)
+		return top
+	}
+	top = append(top, h)
+	// sift up: the worst hit at the root
+	for i := len(top) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !top[p].before(&top[i]) {
+			break
+		}
+		top[p], top[i] = top[i], top[p]
+		i = p
+	}
+	return top
+}
+
+func siftDown(top []execHit, i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(top) {
+			return
+		}
+		w := l // the worse child
+		if r := l + 1; r < len(top) && top[l].before(&top[r]) {
+			w = r
+		}
+		if !top[i].before(&top[w]) {
+			return
+		}
+		top[i], top[w] = top[w], top[i]
+		i = w
+	}
+}
+
+// match returns the documents of segment si that match n; owned reports
+// whether the bitmap is new (not a term table's, which must not change).
+func (n *pnode) match(si int, count uint32) (bm *roaring.Bitmap, owned bool) {
+	switch n.op {
+	case pTerm:
+		return n.tabs[si].bm, false
+	case pAll:
+		b := roaring.New()
+		b.AddRange(0, uint64(count))
+		return b, true
+	case pConj:
+		bs := make([]*roaring.Bitmap, len(n.kids))
+		for i, k := range n.kids {
+			bs[i], _ = k.match(si, count)
+			if bs[i].IsEmpty() {
+				return bs[i], false
+			}
+		}
+		if len(bs) == 1 {
+			return bs[0], false
+		}
+		slices.SortFunc(bs, func(a, b *roaring.Bitmap) int { // smallest first
+			return int(a.GetCardinality()) - int(b.GetCardinality())
+		})
+		return roaring.FastAnd(bs...), true
+	default: // pDisj
+		bs := make([]*roaring.Bitmap, len(n.kids))
+		for i, k := range n.kids {
+			bs[i], _ = k.match(si, count)
+		}
+		if n.min <= 1 {
+			if len(bs) == 1 {
+				return bs[0], false
+			}
+			return roaring.FastOr(bs...), true
+		}
+		// at least min of the children
+		out := roaring.New()
+		for _, d := range roaring.FastOr(bs...).ToArray() {
+			c := 0
+			for _, b := range bs {
+				if b.Contains(d) {
+					c++
+				}
+			}
+			if c >= n.min {
+				out.Add(d)
+			}
+		}
+		return out, true
+	}
+}
+
+// reset points the leaves of n at the tables of segment si.
+func (n *pnode) reset(si int) {
+	n.leaves(func(l *pnode) error {
+		if l.op == pTerm {
+			l.tab, l.cur = l.tabs[si], 0
+		}
+		return nil
+	})
+}
+
+// score returns the score of document d of the current segment as Bleve
+// computes it, and whether d matches n. Documents must come in ascending
+// order.
+func (n *pnode) score(d uint32) (float64, bool) {
+	switch n.op {
+	case pTerm:
+		t := n.tab
+		n.cur = seek(t.docs, n.cur, d)
+		if n.cur >= len(t.docs) || t.docs[n.cur] != d {
+			return 0, false
+		}
+		if n.boost == 0 || t.freq == nil {
+			return 0, true
+		}
+		var s float64
+		tf := math.Sqrt(float64(t.freq[n.cur]))
+		norm := float64(t.norm[n.cur])
+		if n.avg > 0 {
+			fieldLength := 1 / (norm * norm)
+			s = n.idf * (tf * search.BM25_k1) /
+				(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/n.avg)))
+		} else {
+			s = tf * norm * n.idf
+		}
+		if n.qw != 1.0 {
+			s *= n.qw
+		}
+		return s, true
+	case pAll:
+		s := 1.0
+		if n.qw != 1.0 {
+			s *= n.qw
+		}
+		return s, true
+	case pConj:
+		var sum float64
+		for _, k := range n.kids {
+			s, ok := k.score(d)
+			if !ok {
+				return 0, false
+			}
+			sum += s
+		}
+		return sum, true
+	default: // pDisj
+		var sum float64
+		c := 0
+		for _, k := range n.kids {
+			if s, ok := k.score(d); ok {
+				sum += s
+				c++
+			}
+		}
+		if c == 0 || c < n.min {
+			return 0, false
+		}
+		return sum * (float64(c) / float64(len(n.kids))), true
+	}
+}
+
+// seek returns the first position at or after i in docs whose document
+// is at least d (len(docs) when none is).
+func seek(docs []uint32, i int, d uint32) int {
+	// the next few first: hits are often close together
+	for end := min(i+8, len(docs)); i < end; i++ {
+		if docs[i] >= d {
+			return i
+		}
+	}
+	if i >= len(docs) || docs[i] >= d {
+		return i
+	}
+	// docs[i] < d: gallop, then search between the last two probes
+	lo, step := i, 8
+	hi := lo + step
+	for hi < len(docs) && docs[hi] < d {
+		lo = hi
+		step *= 2
+		hi = lo + step
+	}
+	hi = min(hi, len(docs))
+	// docs[lo] < d and (hi == len(docs) or docs[hi] >= d)
+	j, _ := slices.BinarySearch(docs[lo+1:hi], d)
+	return lo + 1 + j
+}
+
+// countFacets adds the facet values of the documents docs of seg to
+// counts; false when the segment's facets cannot be read.
+func countFacets(seg segment.Segment, docs []uint32, counts map[string]int) bool {
+	t := segFacetCache.get(seg)
+	if t == nil {
+		return false
+	}
+	c := make([]int, len(t.terms))
+	for _, d := range docs {
+		if int(d)+1 >= len(t.start) {
+			return false
+		}
+		for _, code := range t.codes[t.start[d]:t.start[d+1]] {
+			c[code]++
+		}
+	}
+	for i, k := range c {
+		if k > 0 {
+			counts[t.terms[i]] += k
+		}
+	}
+	return true
+}

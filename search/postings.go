@@ -1,0 +1,194 @@
+package search
+
+import (
+	"container/list"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// Term tables: the postings of one term in one field of one index
+// segment, decoded once into arrays (segments never change). The query
+// executor (exec.go) intersects their bitmaps to find and count the hits
+// and reads frequencies and norms from the arrays to score them, instead
+// of decoding the compressed postings again in every search. The tables
+// of the terms in use stay in a cache bounded by its size in bytes; a
+// query whose terms are not in it decodes them first (the "cold" rows of
+// the benchmark).
+
+// termTable is the postings of a term in one segment, deleted documents
+// included (deletions change per snapshot and are applied per search).
+type termTable struct {
+	docs []uint32        // local document numbers, ascending
+	freq []uint32        // term frequency per document (nil: bitmap only)
+	norm []float32       // Bleve's norm per document (nil: bitmap only)
+	bm   *roaring.Bitmap // the same documents
+}
+
+func (t *termTable) bytes() int {
+	return 4*len(t.docs) + 4*len(t.freq) + 4*len(t.norm) + int(t.bm.GetSizeInBytes()) + 64
+}
+
+type termKey struct {
+	seg         segment.Segment
+	field, term string
+	scored      bool // with frequencies and norms
+}
+
+// termCache is an LRU cache of term tables bounded by their size.
+type termCache struct {
+	mu    sync.Mutex
+	max   int // bytes
+	size  int
+	ll    *list.List // of *termEntry, front: most recently used
+	m     map[termKey]*list.Element
+	loads int // tables decoded (tests)
+	live  []segment.Segment
+}
+
+type termEntry struct {
+	key  termKey
+	once sync.Once
+	tbl  *termTable
+	err  error
+	size int
+}
+
+// termCacheBytes bounds the memory of the term tables.
+const termCacheBytes = 96 << 20
+
+var segTermCache = newTermCache(termCacheBytes)
+
+func newTermCache(max int) *termCache {
+	return &termCache{max: max, ll: list.New(), m: map[termKey]*list.Element{}}
+}
+
+// get returns the table of a term in seg, decoding it on first use.
+func (c *termCache) get(seg segment.Segment, field, term string, scored bool) (*termTable, error) {
+	k := termKey{seg, field, term, scored}
+	c.mu.Lock()
+	el, ok := c.m[k]
+	if ok {
+		c.ll.MoveToFront(el)
+	} else {
+		el = c.ll.PushFront(&termEntry{key: k})
+		c.m[k] = el
+	}
+	e := el.Value.(*termEntry)
+	c.mu.Unlock()
+	e.once.Do(func() {
+		e.tbl, e.err = readTermTable(seg, field, term, scored)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.loads++
+		if e.err != nil {
+			c.remove(e)
+			return
+		}
+		if cur, ok := c.m[k]; !ok || cur.Value != e {
+			return // dropped meanwhile
+		}
+		e.size = e.tbl.bytes()
+		c.size += e.size
+		for c.size > c.max && c.ll.Len() > 1 {
+			c.remove(c.ll.Back().Value.(*termEntry))
+		}
+	})
+	return e.tbl, e.err
+}
+
+// remove drops e; the caller holds c.mu.
+func (c *termCache) remove(e *termEntry) {
+	if el, ok := c.m[e.key]; ok && el.Value == e {
+		c.ll.Remove(el)
+		delete(c.m, e.key)
+		c.size -= e.size
+	}
+}
+
+// prune drops the tables of segments that are not in live (merged away)
+// once the cache holds tables of clearly more segments than that.
+func (c *termCache) prune(live []*scorch.SegmentSnapshot) {
+	keep := make(map[segment.Segment]bool, len(live))
+	for _, s := range live {
+		keep[s.Segment()] = true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for el := c.ll.Back(); el != nil; {
+		prev := el.Prev()
+		if e := el.Value.(*termEntry); !keep[e.key.seg] && e.size > 0 {
+			c.remove(e)
+		}
+		el = prev
+	}
+}
+
+// pruneSometimes prunes the cache when the live segments differ from
+// those of the last call.
+func (c *termCache) pruneSometimes(live []*scorch.SegmentSnapshot) {
+	c.mu.Lock()
+	same := len(live) == len(c.live)
+	for i := 0; same && i < len(live); i++ {
+		same = live[i].Segment() == c.live[i]
+	}
+	if !same {
+		c.live = c.live[:0]
+		for _, s := range live {
+			c.live = append(c.live, s.Segment())
+		}
+	}
+	c.mu.Unlock()
+	if !same {
+		c.prune(live)
+	}
+}
+
+// clear drops every table (benchmarks of the cold cost).
+func (c *termCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ll.Init()
+	clear(c.m)
+	c.size = 0
+}
+
+// readTermTable decodes the postings of term in field of seg.
+func readTermTable(seg segment.Segment, field, term string, scored bool) (*termTable, error) {
+	t := &termTable{}
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	n := int(pl.Count())
+	t.docs = make([]uint32, 0, n)
+	if scored {
+		t.freq = make([]uint32, 0, n)
+		t.norm = make([]float32, 0, n)
+	}
+	it := pl.Iterator(scored, scored, false, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			break
+		}
+		t.docs = append(t.docs, uint32(p.Number()))
+		if scored {
+			t.freq = append(t.freq, uint32(p.Frequency()))
+			t.norm = append(t.norm, float32(p.Norm()))
+		}
+	}
+	t.bm = roaring.New()
+	t.bm.AddMany(t.docs)
+	t.bm.RunOptimize()
+	return t, nil
+}
