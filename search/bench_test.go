@@ -228,6 +228,65 @@ func BenchmarkQuery(b *testing.B) {
 			}
 		})
 	}
+	// cold: the term tables (exec.go) are dropped before every query, so
+	// each one decodes the postings of its terms again; one client
+	b.Run("cold/two-word-faceted", func(b *testing.B) {
+		search.SetCacheForTest(idx, false)
+		q := search.Query{Q: "new energy", Kinds: []string{"startup"}, Cities: []string{"银川"}}
+		lat := make([]time.Duration, 0, b.N)
+		b.ResetTimer()
+		var cpu time.Duration
+		for i := 0; i < b.N; i++ {
+			search.ClearTermTablesForTest()
+			c0, t := cpuTime(), time.Now()
+			if _, err := idx.Search(context.Background(), q); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(t))
+			cpu += cpuTime() - c0
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	})
+	// mix: 16 clients cycling through many different queries (uncached)
+	b.Run("mix", func(b *testing.B) {
+		search.SetCacheForTest(idx, false)
+		mix := benchMix()
+		var mu sync.Mutex
+		var next int
+		lat := make([]time.Duration, 0, b.N)
+		b.SetParallelism(8)
+		b.ResetTimer()
+		c0 := cpuTime()
+		b.RunParallel(func(pb *testing.PB) {
+			var local []time.Duration
+			for pb.Next() {
+				mu.Lock()
+				q := mix[next%len(mix)]
+				next++
+				mu.Unlock()
+				t := time.Now()
+				if _, err := idx.Search(context.Background(), q); err != nil {
+					b.Error(err)
+					return
+				}
+				local = append(local, time.Since(t))
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			mu.Unlock()
+		})
+		b.StopTimer()
+		b.ReportMetric(float64((cpuTime()-c0).Microseconds())/float64(b.N), "cpu-µs/op")
+		slices.Sort(lat)
+		if len(lat) > 0 {
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		}
+	})
 	b.Run("suggest", func(b *testing.B) {
 		var mu sync.Mutex
 		var lat []time.Duration
@@ -252,4 +311,31 @@ func BenchmarkQuery(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		}
 	})
+}
+
+// benchMix is a varied set of queries: words in both languages, pinyin,
+// with and without filters.
+func benchMix() []search.Query {
+	words := []string{"枸杞", "光伏", "储能", "new energy", "angel investor", "葡萄酒", "yinchuan", "孵化器",
+		"biotech", "人工智能", "机器人", "新材料", "医疗", "education", "drone", "物联网", "电商", "wolfberry",
+		"检测", "实验室", "清洁能源", "smart farming", "sensor", "数字经济", "文旅"}
+	cities := []string{"", "银川", "石嘴山", "吴忠", "固原", "中卫"}
+	kinds := []string{"", "startup", "investor", "mentor", "equipment", "space"}
+	var out []search.Query
+	for i, w := range words {
+		for j := 0; j < 4; j++ {
+			q := search.Query{Q: w}
+			if c := cities[(i+j)%len(cities)]; c != "" {
+				q.Cities = []string{c}
+			}
+			if k := kinds[(i*3+j)%len(kinds)]; k != "" {
+				q.Kinds = []string{k}
+			}
+			if j == 3 {
+				q.Q = w + " " + words[(i+7)%len(words)]
+			}
+			out = append(out, q)
+		}
+	}
+	return out
 }

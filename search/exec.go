@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -44,6 +45,7 @@ const (
 	pConj
 	pDisj
 	pAll
+	pBool // kids[0] must match, kids[1] (optional) adds to the score
 )
 
 // pnode is a node of a compiled query tree, with the state of one search.
@@ -53,17 +55,41 @@ type pnode struct {
 	boost       float64
 	kids        []*pnode
 	min         int
+	zero        bool // every leaf has boost 0: scores 0 wherever it matches
 
 	// per search
 	idf, avg, qw float64
 	tabs         []*termTable // per segment
-	tab          *termTable   // of the current segment
-	cur          int          // position in tab.docs
 }
 
 // compile turns a Bleve query into a plan, or reports that it has parts
 // the executor does not run.
 func compile(q query.Query) (*pnode, bool) {
+	n, ok := compileNode(q)
+	if ok {
+		n.markZero()
+	}
+	return n, ok
+}
+
+func (n *pnode) markZero() bool {
+	switch n.op {
+	case pTerm:
+		n.zero = n.boost == 0
+	case pAll:
+		n.zero = false
+	default:
+		n.zero = true
+		for _, k := range n.kids {
+			if !k.markZero() {
+				n.zero = false
+			}
+		}
+	}
+	return n.zero
+}
+
+func compileNode(q query.Query) (*pnode, bool) {
 	switch q := q.(type) {
 	case *query.TermQuery:
 		if q.Field() == "" {
@@ -75,17 +101,39 @@ func compile(q query.Query) (*pnode, bool) {
 	case *query.ConjunctionQuery:
 		n := &pnode{op: pConj}
 		for _, c := range q.Conjuncts {
-			k, ok := compile(c)
+			k, ok := compileNode(c)
 			if !ok {
 				return nil, false
 			}
 			n.kids = append(n.kids, k)
 		}
 		return n, len(n.kids) > 0
+	case *query.BooleanQuery:
+		// what the relaxed pass builds: must, and should adding to the score
+		if q.Must == nil || q.MustNot != nil || q.Filter != nil {
+			return nil, false
+		}
+		must, ok := compileNode(q.Must)
+		if !ok {
+			return nil, false
+		}
+		n := &pnode{op: pBool, kids: []*pnode{must}}
+		if q.Should != nil {
+			d, isDisj := q.Should.(*query.DisjunctionQuery)
+			if !isDisj || d.Min != 0 {
+				return nil, false
+			}
+			should, ok := compileNode(d)
+			if !ok {
+				return nil, false
+			}
+			n.kids = append(n.kids, should)
+		}
+		return n, true
 	case *query.DisjunctionQuery:
 		n := &pnode{op: pDisj, min: int(q.Min)}
 		for _, c := range q.Disjuncts {
-			k, ok := compile(c)
+			k, ok := compileNode(c)
 			if !ok {
 				return nil, false
 			}
@@ -224,9 +272,14 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 	})
 
 	execRuns.Add(1)
+	scoreRoot := root
+	if root.op == pTerm || root.op == pAll {
+		scoreRoot = &pnode{op: pConj, kids: []*pnode{root}} // scores the same
+	}
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
 	k := offset + limit
 	top := make([]execHit, 0, k+1)
-	var cands []uint32
 	for si, s := range segs {
 		seg := s.Segment()
 		hits, _ := root.match(si, uint32(seg.Count()))
@@ -241,10 +294,10 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 			continue
 		}
 		res.total += n
-		if cap(cands) < int(n) {
-			cands = make([]uint32, n)
+		if cap(sc.cands) < int(n) {
+			sc.cands = make([]uint32, n)
 		}
-		cands = cands[:n]
+		cands := sc.cands[:n]
 		hits.ToExistingArray(&cands)
 
 		if wantFacets {
@@ -255,13 +308,19 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 		if k == 0 {
 			continue
 		}
-		root.reset(si)
+		if ctx.Err() != nil {
+			return nil, true, ctx.Err()
+		}
+		sc.reset(int(seg.Count()))
 		for i, d := range cands {
-			if i&4095 == 4095 && ctx.Err() != nil {
-				return nil, true, ctx.Err()
+			sc.pos[d] = int32(i)
+		}
+		scores, matched := scoreRoot.scores(si, cands, sc, true)
+		for i, d := range cands {
+			if matched[i] == 0 {
+				continue // cannot be: cands match the root
 			}
-			score, _ := root.score(d)
-			h := execHit{seg: si, local: d, score: score}
+			h := execHit{seg: si, local: d, score: scores[i]}
 			if len(top) == k && !h.before(&top[0]) {
 				continue
 			}
@@ -351,6 +410,8 @@ func (n *pnode) match(si int, count uint32) (bm *roaring.Bitmap, owned bool) {
 	switch n.op {
 	case pTerm:
 		return n.tabs[si].bm, false
+	case pBool:
+		return n.kids[0].match(si, count)
 	case pAll:
 		b := roaring.New()
 		b.AddRange(0, uint64(count))
@@ -398,74 +459,170 @@ func (n *pnode) match(si int, count uint32) (bm *roaring.Bitmap, owned bool) {
 	}
 }
 
-// reset points the leaves of n at the tables of segment si.
-func (n *pnode) reset(si int) {
-	n.leaves(func(l *pnode) error {
-		if l.op == pTerm {
-			l.tab, l.cur = l.tabs[si], 0
-		}
-		return nil
-	})
+// scratch holds the buffers of the scorer, reused between searches.
+type scratch struct {
+	pos   []int32 // pos[d] is the index of candidate d (garbage for others)
+	cands []uint32
+	fs    [][]float64
+	cs    [][]int32
+	nv    int
 }
 
-// score returns the score of document d of the current segment as Bleve
-// computes it, and whether d matches n. Documents must come in ascending
-// order.
-func (n *pnode) score(d uint32) (float64, bool) {
-	switch n.op {
-	case pTerm:
-		t := n.tab
-		n.cur = seek(t.docs, n.cur, d)
-		if n.cur >= len(t.docs) || t.docs[n.cur] != d {
-			return 0, false
-		}
-		if n.boost == 0 || t.freq == nil {
-			return 0, true
-		}
-		var s float64
-		tf := math.Sqrt(float64(t.freq[n.cur]))
-		norm := float64(t.norm[n.cur])
-		if n.avg > 0 {
-			fieldLength := 1 / (norm * norm)
-			s = n.idf * (tf * search.BM25_k1) /
-				(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/n.avg)))
-		} else {
-			s = tf * norm * n.idf
-		}
-		if n.qw != 1.0 {
-			s *= n.qw
-		}
-		return s, true
-	case pAll:
-		s := 1.0
-		if n.qw != 1.0 {
-			s *= n.qw
-		}
-		return s, true
-	case pConj:
-		var sum float64
-		for _, k := range n.kids {
-			s, ok := k.score(d)
-			if !ok {
-				return 0, false
-			}
-			sum += s
-		}
-		return sum, true
-	default: // pDisj
-		var sum float64
-		c := 0
-		for _, k := range n.kids {
-			if s, ok := k.score(d); ok {
-				sum += s
-				c++
-			}
-		}
-		if c == 0 || c < n.min {
-			return 0, false
-		}
-		return sum * (float64(c) / float64(len(n.kids))), true
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+// reset prepares sc for a segment of count documents.
+func (sc *scratch) reset(count int) {
+	if cap(sc.pos) < count {
+		sc.pos = make([]int32, count)
 	}
+	sc.pos = sc.pos[:count]
+	sc.nv = 0
+}
+
+// vec returns zeroed score and match vectors of length n.
+func (sc *scratch) vec(n int) ([]float64, []int32) {
+	if sc.nv == len(sc.fs) {
+		sc.fs = append(sc.fs, nil)
+		sc.cs = append(sc.cs, nil)
+	}
+	f, c := sc.fs[sc.nv], sc.cs[sc.nv]
+	if cap(f) < n {
+		f, c = make([]float64, n), make([]int32, n)
+	} else {
+		f, c = f[:n], c[:n]
+		clear(f)
+		clear(c)
+	}
+	sc.fs[sc.nv], sc.cs[sc.nv] = f, c
+	sc.nv++
+	return f, c
+}
+
+// scores returns the score of every candidate (ascending documents of
+// segment si) under the conjunction or disjunction n, as Bleve computes
+// it, and whether it matches n (1) or not (0). Known says that every
+// candidate matches n (the root and the conjunctions under it), so
+// filters there need no look-up. The sums run over the children in
+// order, as Bleve's scorers add them.
+func (n *pnode) scores(si int, cands []uint32, sc *scratch, known bool) ([]float64, []int32) {
+	if n.op == pBool {
+		// Bleve's Boolean searcher: the must score plus the should score
+		// where should matches
+		s, c := (&pnode{op: pConj, kids: n.kids[:1]}).scores(si, cands, sc, known)
+		if len(n.kids) > 1 {
+			ks, kc := n.kids[1].scores(si, cands, sc, false)
+			for i, m := range kc {
+				if m != 0 && c[i] != 0 {
+					s[i] += ks[i]
+				}
+			}
+		}
+		return s, c
+	}
+	s, c := sc.vec(len(cands))
+	kidsKnown := known && n.op == pConj
+	for _, k := range n.kids {
+		switch {
+		case kidsKnown && k.zero:
+			// filters every candidate passes: they score nothing
+		case k.op == pTerm:
+			k.accumulate(si, cands, sc.pos, s, c)
+		case k.op == pAll:
+			v := 1.0
+			if k.qw != 1.0 {
+				v *= k.qw
+			}
+			for i := range s {
+				s[i] += v
+				c[i]++
+			}
+		default:
+			ks, kc := k.scores(si, cands, sc, kidsKnown)
+			for i, m := range kc {
+				if m != 0 {
+					s[i] += ks[i]
+					c[i]++
+				}
+			}
+		}
+	}
+	if n.op == pConj {
+		all := int32(len(n.kids))
+		for i := range c {
+			if known || c[i] == all {
+				c[i] = 1
+			} else {
+				c[i] = 0
+			}
+		}
+		return s, c
+	}
+	need, total := int32(max(1, n.min)), float64(len(n.kids))
+	for i := range c {
+		if c[i] >= need {
+			s[i] = s[i] * (float64(c[i]) / total) // Bleve's coordination factor
+			c[i] = 1
+		} else {
+			c[i] = 0
+		}
+	}
+	return s, c
+}
+
+// accumulate adds the score of the term leaf l to s and counts a match in
+// c for the candidates that contain the term.
+func (l *pnode) accumulate(si int, cands []uint32, pos []int32, s []float64, c []int32) {
+	t := l.tabs[si]
+	if len(t.docs) == 0 {
+		return
+	}
+	if len(t.docs) <= 4*len(cands) {
+		// walk the postings, look the candidates up
+		n := uint32(len(cands))
+		for j, d := range t.docs {
+			if int(d) >= len(pos) {
+				break
+			}
+			if p := uint32(pos[d]); p < n && cands[p] == d {
+				s[p] += l.termScore(t, j)
+				c[p]++
+			}
+		}
+		return
+	}
+	// far more postings than candidates: leap through the postings
+	cur := 0
+	for i, d := range cands {
+		if cur = seek(t.docs, cur, d); cur == len(t.docs) {
+			return
+		}
+		if t.docs[cur] == d {
+			s[i] += l.termScore(t, cur)
+			c[i]++
+		}
+	}
+}
+
+// termScore is Bleve's score of the j-th posting of t for the leaf l
+// (TermQueryScorer.Score).
+func (l *pnode) termScore(t *termTable, j int) float64 {
+	if l.boost == 0 || t.freq == nil {
+		return 0
+	}
+	var s float64
+	tf := math.Sqrt(float64(t.freq[j]))
+	norm := float64(t.norm[j])
+	if l.avg > 0 {
+		fieldLength := 1 / (norm * norm)
+		s = l.idf * (tf * search.BM25_k1) /
+			(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/l.avg)))
+	} else {
+		s = tf * norm * l.idf
+	}
+	if l.qw != 1.0 {
+		s *= l.qw
+	}
+	return s
 }
 
 // seek returns the first position at or after i in docs whose document

@@ -66,6 +66,10 @@ func TestExecMatchesBleve(t *testing.T) {
 		search.Query{Kinds: []string{"equipment"}, Cities: []string{"银川"}},
 		search.Query{Kinds: []string{"startup"}, Offset: 20},
 		search.Query{Q: "angel investor", Facets: []string{}},
+		// few documents have every word: the relaxed second pass
+		search.Query{Q: "枸杞 无人机 机器人"},
+		search.Query{Q: "hydrogen wolfberry"},
+		search.Query{Q: "贺兰山 光伏 石墨烯 wine", Kinds: []string{"startup"}},
 	)
 	ran := 0
 	for vname, v := range viewers {

@@ -173,6 +173,21 @@ func readTermTable(seg segment.Segment, field, term string, scored bool) (*termT
 		t.norm = make([]float32, 0, n)
 	}
 	it := pl.Iterator(scored, scored, false, nil)
+	if !scored {
+		// the documents only: take the postings bitmap as it is
+		if o, ok := it.(interface {
+			ActualBitmap() *roaring.Bitmap
+			DocNum1Hit() (uint64, bool)
+		}); ok {
+			if d, one := o.DocNum1Hit(); one {
+				t.docs = append(t.docs, uint32(d))
+			} else if bm := o.ActualBitmap(); bm != nil {
+				t.docs = bm.ToArray()
+			}
+			t.bm = roaring.BitmapOf(t.docs...)
+			return t, nil
+		}
+	}
 	for {
 		p, err := it.Next()
 		if err != nil {
@@ -189,6 +204,5 @@ func readTermTable(seg segment.Segment, field, term string, scored bool) (*termT
 	}
 	t.bm = roaring.New()
 	t.bm.AddMany(t.docs)
-	t.bm.RunOptimize()
 	return t, nil
 }

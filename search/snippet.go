@@ -4,6 +4,8 @@ import (
 	"html"
 	"sort"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"makerlink/analysis"
 )
@@ -18,11 +20,14 @@ func Snippet(text string, parts []analysis.QueryPart, n int) string {
 	if text == "" {
 		return ""
 	}
-	orig := []rune(text)
-	folded := make([]rune, len(orig))
-	for i, r := range orig {
-		folded[i] = analysis.FoldRune(r)
+	buf := runeBufs.Get().(*runeBuf)
+	defer runeBufs.Put(buf)
+	orig, folded := buf.orig[:0], buf.folded[:0]
+	for _, r := range text {
+		orig = append(orig, r)
+		folded = append(folded, foldRune(r))
 	}
+	buf.orig, buf.folded = orig, folded
 	var marks [][2]int
 	for _, nd := range needles(parts) {
 		marks = append(marks, find(folded, []rune(nd.text), nd.latin)...)
@@ -63,6 +68,30 @@ func Snippet(text string, parts []analysis.QueryPart, n int) string {
 		b.WriteString("…")
 	}
 	return b.String()
+}
+
+// runeBuf holds the runes of a text and their folded forms, reused
+// between snippets.
+type runeBuf struct{ orig, folded []rune }
+
+var runeBufs = sync.Pool{New: func() any { return &runeBuf{} }}
+
+// foldRune is [analysis.FoldRune] with short cuts for ASCII and the common
+// Han characters, which are most of every text (a snippet folds its whole
+// source text).
+func foldRune(r rune) rune {
+	switch {
+	case r < 0x20 || r == 0x7f:
+		return ' '
+	case r < utf8.RuneSelf:
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	case r >= 0x4e00 && r <= 0x9fff: // CJK unified ideographs: no case
+		return r
+	}
+	return analysis.FoldRune(r)
 }
 
 type needle struct {
