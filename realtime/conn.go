@@ -2,11 +2,14 @@ package realtime
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/fasthttp/websocket"
@@ -14,35 +17,74 @@ import (
 	"makerlink"
 )
 
-// frame is a queued outgoing frame. Broadcast frames are prepared once and
-// shared by every connection of the room.
+// frame is an outgoing frame as it goes on the wire: the websocket header
+// and the payload. A server's frames are never masked and the hub does not
+// compress, so a broadcast is encoded once and the same bytes go to every
+// connection of the room.
 type frame struct {
-	pm   *websocket.PreparedMessage
-	data []byte
-	size int
-	ping bool
+	wire []byte
+	size int  // bytes counted against Config.MaxQueueBytes
+	ping bool // a control frame: exempt from the queue's limits
 }
 
-func newSharedFrame(b []byte) *frame {
-	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
-	if err != nil { // only fails on compression errors; we never compress
-		return newFrame(b)
+// WebSocket opcodes (RFC 6455, 5.2).
+const (
+	opText = 0x1
+	opPing = 0x9
+	opPong = 0xA
+)
+
+// wireFrame returns the final (FIN) frame of opcode op carrying payload.
+func wireFrame(op byte, payload []byte) []byte {
+	n := len(payload)
+	var b []byte
+	switch {
+	case n < 126:
+		b = make([]byte, 2, 2+n)
+		b[1] = byte(n)
+	case n <= 0xFFFF:
+		b = make([]byte, 4, 4+n)
+		b[1] = 126
+		binary.BigEndian.PutUint16(b[2:], uint16(n))
+	default:
+		b = make([]byte, 10, 10+n)
+		b[1] = 127
+		binary.BigEndian.PutUint64(b[2:], uint64(n))
 	}
-	return &frame{pm: pm, size: len(b)}
+	b[0] = 0x80 | op
+	return append(b, payload...)
 }
 
-func newFrame(b []byte) *frame { return &frame{data: b, size: len(b)} }
+// newFrame returns a text frame of b.
+func newFrame(b []byte) *frame { return &frame{wire: wireFrame(opText, b), size: len(b)} }
 
-var pingFrame = &frame{ping: true}
+var pingFrame = &frame{wire: wireFrame(opPing, nil), ping: true}
 
 // hardReadLimit closes connections sending frames larger than this.
 const hardReadLimit = 1 << 20
 
-// conn is one websocket connection: a reader (the handler goroutine) and
-// one writer goroutine fed by a bounded queue.
+// conn is one websocket connection: a reader (the handler goroutine) and a
+// bounded send queue. Frames are written straight from the goroutine that
+// sends them (the fan-out, the reader) with a non-blocking write when
+// nothing is queued or being written; otherwise, or when the socket's buffer
+// is full, they wait in the queue for the connection's writer goroutine,
+// which runs only while the queue holds frames. Either way one goroutine at
+// a time writes to the socket (under qmu, or as the writer), so frames
+// never interleave and go out in the order they were queued.
 type conn struct {
 	hub *Hub
 	ws  *websocket.Conn
+	out net.Conn // the socket under ws: frames are written to it as they are
+
+	// raw writes to the socket without blocking (nil when the socket does
+	// not offer it: every frame then goes through the writer). direct is
+	// its callback; dbuf, dn and derr are its argument and results,
+	// guarded by qmu, so that a direct write allocates nothing.
+	raw    syscall.RawConn
+	direct func(fd uintptr) bool
+	dbuf   []byte
+	dn     int
+	derr   error
 
 	// Reader goroutine only.
 	userID      string
@@ -63,17 +105,35 @@ type conn struct {
 	writing       bool // a writer goroutine runs
 
 	writerDone chan struct{} // closed by the writer that closes the connection
+	wbufs      net.Buffers   // the writer's vector of frames (writer only)
+	peerClose  int           // the close code the client sent (reader only)
 }
 
 func newConn(h *Hub, ws *websocket.Conn) *conn {
-	return &conn{
+	c := &conn{
 		hub:         h,
 		ws:          ws,
+		out:         ws.NetConn(),
 		subLimit:    bucket{rate: h.cfg.SubscribeRate, burst: float64(h.cfg.SubscribeBurst), tokens: float64(h.cfg.SubscribeBurst)},
 		frameLimit:  bucket{rate: h.cfg.FrameRate, burst: float64(h.cfg.FrameBurst), tokens: float64(h.cfg.FrameBurst)},
 		readTimeout: 3 * h.cfg.PingInterval,
 		writerDone:  make(chan struct{}),
 	}
+	// fasthttp hands a hijacked connection over in a wrapper (for the
+	// request bytes it read ahead); writes go to the TCP connection inside.
+	if u, ok := c.out.(interface{ UnsafeConn() net.Conn }); ok && u.UnsafeConn() != nil {
+		c.out = u.UnsafeConn()
+	}
+	if sc, ok := c.out.(syscall.Conn); ok {
+		if rc, err := sc.SyscallConn(); err == nil {
+			c.raw = rc
+			c.direct = func(fd uintptr) bool {
+				c.dn, c.derr = syscall.Write(int(fd), c.dbuf)
+				return true // never wait for the socket: the writer does
+			}
+		}
+	}
+	return c
 }
 
 // run serves the connection until it closes.
@@ -101,8 +161,12 @@ func (c *conn) run(authErr error) {
 // cleanup runs when the reader ends (the client left, broke the protocol
 // or went silent): nothing queued is worth sending any more.
 func (c *conn) cleanup() {
+	code := websocket.CloseNormalClosure
+	if c.peerClose != 0 {
+		code = c.peerClose // echo the client's close frame
+	}
 	c.qmu.Lock()
-	c.closeLocked(websocket.CloseNormalClosure, "", false)
+	c.closeLocked(code, "", false)
 	c.qmu.Unlock()
 	<-c.writerDone
 	for _, r := range c.rooms {
@@ -117,6 +181,17 @@ func (c *conn) readLoop() {
 	_ = c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
 	c.ws.SetPongHandler(func(string) error {
 		return c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+	})
+	// The library's own handlers would write the pong and the close echo
+	// from this goroutine, beside the direct writes: queue the pong
+	// instead, and let cleanup send the close frame.
+	c.ws.SetPingHandler(func(data string) error {
+		c.push(&frame{wire: wireFrame(opPong, []byte(data)), ping: true}, false)
+		return c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+	})
+	c.ws.SetCloseHandler(func(code int, _ string) error {
+		c.peerClose = code
+		return nil
 	})
 	max := c.hub.cfg.MaxFrameBytes
 	for {
@@ -273,17 +348,38 @@ func (c *conn) enqueueReplay(f *frame) { c.push(f, true) }
 
 func (c *conn) push(f *frame, replay bool) {
 	c.qmu.Lock()
+	direct := c.pushLocked(f, replay)
+	c.qmu.Unlock()
+	if direct {
+		metricSent.Inc()
+	}
+}
+
+// pushLocked is push with c.qmu held. It reports whether f went out on the
+// socket right away.
+func (c *conn) pushLocked(f *frame, replay bool) (direct bool) {
 	if c.closing {
-		c.qmu.Unlock()
-		return
+		return false
+	}
+	if c.raw != nil && !c.writing && len(c.queue) == 0 {
+		n := c.writeDirectLocked(f.wire)
+		if n == len(f.wire) {
+			return true
+		}
+		if n > 0 {
+			// A partial write: the rest of the frame must go out next, so
+			// it is exempt from the limits (the stream is mid-frame).
+			f = &frame{wire: f.wire[n:], size: f.size, ping: true}
+		}
+		// Otherwise nothing was written (the socket's buffer is full, or
+		// the socket failed): the writer sends f, or sees the error.
 	}
 	live, liveBytes := len(c.queue)-c.replayed, c.qbytes-c.replayedBytes
 	if !f.ping && !replay && (live >= c.hub.cfg.MaxQueue || liveBytes+f.size > c.hub.cfg.MaxQueueBytes) {
 		// Stop the queue now so that no later frame goes out after a gap.
 		c.closeLocked(CloseSlowConsumer, "slow consumer", false)
-		c.qmu.Unlock()
 		metricDropped.WithLabelValues("slow_consumer").Inc()
-		return
+		return false
 	}
 	c.queue = append(c.queue, f)
 	c.qbytes += f.size
@@ -292,7 +388,22 @@ func (c *conn) push(f *frame, replay bool) {
 		c.replayedBytes += f.size
 	}
 	c.startWriterLocked()
-	c.qmu.Unlock()
+	return false
+}
+
+// writeDirectLocked makes one non-blocking write of b to the socket and
+// returns how many bytes it took (0 when the socket's buffer is full or the
+// write failed: the writer retries and sees the error). c.qmu is held, the
+// queue is empty and no writer runs, so nothing else writes meanwhile.
+func (c *conn) writeDirectLocked(b []byte) int {
+	c.dbuf = b
+	err := c.raw.Write(c.direct)
+	n := c.dn
+	c.dbuf, c.dn, c.derr = nil, 0, nil
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // startWriterLocked starts the writer unless it runs. The writer exits when
@@ -335,6 +446,8 @@ func (c *conn) take() (batch []*frame, closing bool) {
 	defer c.qmu.Unlock()
 	if len(c.queue) == 0 && !c.closing {
 		c.writing = false
+		// Direct writes check the write deadline too: lift the writer's.
+		_ = c.out.SetWriteDeadline(time.Time{})
 		return nil, false
 	}
 	batch = c.queue
@@ -372,30 +485,31 @@ func (c *conn) writeLoop() {
 			}
 			return
 		}
-		deadline := time.Now().Add(c.hub.cfg.WriteTimeout)
-		_ = c.ws.SetWriteDeadline(deadline)
+		_ = c.out.SetWriteDeadline(time.Now().Add(c.hub.cfg.WriteTimeout))
+		vec := c.wbufs[:0]
 		for _, f := range batch {
-			var err error
-			switch {
-			case f.ping:
-				err = c.ws.WriteControl(websocket.PingMessage, nil, deadline)
-			case f.pm != nil:
-				err = c.ws.WritePreparedMessage(f.pm)
-			default:
-				err = c.ws.WriteMessage(websocket.TextMessage, f.data)
-			}
-			if err != nil {
-				metricDropped.WithLabelValues("write_error").Inc()
-				c.qmu.Lock()
-				c.closing = true // no close frame: the socket failed
-				c.queue, c.spare, c.qbytes = nil, nil, 0
-				c.qmu.Unlock()
-				c.shut()
-				close(c.writerDone)
-				return
-			}
+			vec = append(vec, f.wire)
+		}
+		// One writev for the whole batch. WriteTo consumes its receiver,
+		// a copy of vec's header, so vec keeps the array for reuse.
+		bufs := vec
+		_, err := bufs.WriteTo(c.out)
+		clear(vec)
+		if cap(vec) <= 64 {
+			c.wbufs = vec[:0]
+		}
+		if err != nil {
+			metricDropped.WithLabelValues("write_error").Inc()
+			c.qmu.Lock()
+			c.closing = true // no close frame: the socket failed
+			c.queue, c.spare, c.qbytes = nil, nil, 0
+			c.qmu.Unlock()
+			c.shut()
+			close(c.writerDone)
+			return
 		}
 		metricSent.Add(float64(len(batch)))
+		metricDeferred.Add(float64(len(batch)))
 		c.recycle(batch)
 	}
 }

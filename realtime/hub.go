@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -127,12 +128,14 @@ type room struct {
 
 	mu   sync.Mutex
 	subs map[*conn]*subscription
+	list []*subscription // subs' values, for the fan-out to walk
 }
 
 // subscription is one connection's subscription to a room; its fields are
 // guarded by room.mu.
 type subscription struct {
 	c     *conn
+	idx   int // in room.list
 	live  bool
 	last  int64     // the seq of the last message queued, for dedupe
 	buf   []pending // live messages that arrived while the history was read
@@ -240,7 +243,12 @@ func (h *Hub) Close() error {
 }
 
 // HandleMessage implements [Handler]: it encodes the message once and
-// queues it on every subscribed connection of this node.
+// sends it to every subscribed connection of this node. Large rooms are
+// split between GOMAXPROCS goroutines; each connection gets the frame
+// written straight to its socket when nothing is waiting in its queue
+// (see [conn]). The room stays locked until every connection has the
+// message (written or queued), so messages reach each connection in seq
+// order.
 func (h *Hub) HandleMessage(m Message) {
 	h.mu.RLock()
 	r := h.rooms[m.Channel]
@@ -248,19 +256,54 @@ func (h *Hub) HandleMessage(m Message) {
 	if r == nil {
 		return
 	}
-	f := newSharedFrame(encodeMessage(m))
+	f := newFrame(encodeMessage(m))
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for c, s := range r.subs {
+	subs := r.list
+	workers := min(runtime.GOMAXPROCS(0), len(subs)/fanoutPart)
+	if workers <= 1 {
+		deliver(subs, m.Seq, f)
+		return
+	}
+	per := (len(subs) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := per; lo < len(subs); lo += per {
+		part := subs[lo:min(lo+per, len(subs))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			deliver(part, m.Seq, f)
+		}()
+	}
+	deliver(subs[:per], m.Seq, f)
+	wg.Wait()
+}
+
+// fanoutPart is the fewest subscribers worth a goroutine of their own.
+const fanoutPart = 256
+
+// deliver sends f (message seq) to subs; the room's lock is held by the
+// caller (HandleMessage, which waits for every deliver of the message).
+func deliver(subs []*subscription, seq int64, f *frame) {
+	sent := 0
+	for _, s := range subs {
 		switch {
 		case !s.live:
-			s.buf = append(s.buf, pending{seq: m.Seq, frame: f})
-		case m.Seq > s.last:
+			s.buf = append(s.buf, pending{seq: seq, frame: f})
+		case seq > s.last:
 			// A broker that lags behind the history read delivers messages
 			// the replay already sent: skip those.
-			s.last = m.Seq
-			c.enqueue(f)
+			s.last = seq
+			c := s.c
+			c.qmu.Lock()
+			if c.pushLocked(f, false) {
+				sent++
+			}
+			c.qmu.Unlock()
 		}
+	}
+	if sent > 0 {
+		metricSent.Add(float64(sent))
 	}
 }
 
@@ -332,6 +375,8 @@ func (h *Hub) join(ctx context.Context, c *conn, channel string) (*room, *subscr
 		s := &subscription{c: c}
 		r.mu.Lock()
 		r.subs[c] = s
+		s.idx = len(r.list)
+		r.list = append(r.list, s)
 		r.mu.Unlock()
 		h.markDirty(channel)
 		return r, s, nil
@@ -341,7 +386,13 @@ func (h *Hub) join(ctx context.Context, c *conn, channel string) (*room, *subscr
 // leave removes c from the room.
 func (h *Hub) leave(r *room, c *conn) {
 	r.mu.Lock()
-	delete(r.subs, c)
+	if s := r.subs[c]; s != nil {
+		delete(r.subs, c)
+		last := r.list[len(r.list)-1]
+		r.list[s.idx], last.idx = last, s.idx
+		r.list[len(r.list)-1] = nil
+		r.list = r.list[:len(r.list)-1]
+	}
 	r.mu.Unlock()
 	h.markDirty(r.name)
 	h.release(r)

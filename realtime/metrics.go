@@ -15,6 +15,10 @@ var (
 	metricSent = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "makerlink_ws_frames_sent_total", Help: "Frames written to websocket clients.",
 	})
+	metricDeferred = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "makerlink_ws_frames_deferred_total",
+		Help: "Frames not written straight away (the socket's buffer was full, or frames were queued before them): the connection's writer goroutine sent them.",
+	})
 	metricFrames = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "makerlink_ws_frames_received_total", Help: "Client frames received, by op.",
 	}, []string{"op"})

@@ -92,6 +92,8 @@ func errorFrame(id json.RawMessage, channel, code, msg string) []byte {
 
 // encodeMessage encodes a message frame. Channel names and types are
 // validated ASCII without characters JSON escapes, and data is JSON.
+// realtime/client reads this exact layout without a JSON decoder (and
+// decodes anything else in full): keep the field order, data last.
 func encodeMessage(m Message) []byte {
 	b := make([]byte, 0, 64+len(m.Channel)+len(m.Type)+len(m.Data))
 	b = append(b, `{"op":"message","channel":"`...)

@@ -8,10 +8,12 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -89,6 +91,11 @@ type Options struct {
 	// OnEvent, when set, receives events on the reader goroutine;
 	// otherwise they go to [Client.Events] (dropped when its buffer is full).
 	OnEvent func(Event)
+	// BorrowData, with OnMessage, makes Message.Data point into the
+	// client's read buffer instead of a copy: it is valid only until
+	// OnMessage returns, and receiving allocates nothing. Load tools use
+	// it; without it every message owns its Data.
+	BorrowData bool
 	// Buffer is the capacity of the Messages and Events channels (default 256).
 	Buffer int
 	// Reconnect redials after a drop, with backoff, and resubscribes every
@@ -120,6 +127,8 @@ type Client struct {
 	userID  string
 	closed  bool
 
+	lastType string // the type of the last message (reader goroutine only)
+
 	nextID   atomic.Int64
 	msgs     chan Message
 	events   chan Event
@@ -128,6 +137,7 @@ type Client struct {
 }
 
 type chanState struct {
+	name  string
 	last  int64
 	epoch string
 	known bool // last is meaningful
@@ -260,7 +270,7 @@ func (c *Client) subscribe(ctx context.Context, channel string, since int64, epo
 	c.mu.Lock()
 	st := c.chans[channel]
 	if st == nil {
-		st = &chanState{}
+		st = &chanState{name: channel}
 		c.chans[channel] = st
 	}
 	if withSince {
@@ -469,19 +479,125 @@ func (c *Client) redial() *websocket.Conn {
 	}
 }
 
-// readConn reads frames from ws until it fails.
+// readConn reads frames from ws until it fails. One buffer, reused, holds
+// each frame while it is dispatched.
 func (c *Client) readConn(ws *websocket.Conn) error {
+	buf := make([]byte, 0, 1024)
 	for {
-		_, data, err := ws.ReadMessage()
+		_, r, err := ws.NextReader()
 		if err != nil {
 			return err
 		}
-		var f frame
-		if err := json.Unmarshal(data, &f); err != nil {
-			continue
+		if buf, err = readAll(r, buf[:0]); err != nil {
+			return err
 		}
-		c.dispatch(f)
+		if !c.dispatchMessage(buf) {
+			var f frame
+			if err := json.Unmarshal(buf, &f); err == nil {
+				c.dispatch(f)
+			}
+		}
+		if cap(buf) > 64<<10 {
+			buf = make([]byte, 0, 1024) // do not keep a rare large frame's buffer
+		}
 	}
+}
+
+// readAll appends what r holds to b.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// dispatchMessage delivers b when it is a message frame in the layout the
+// server writes, without decoding the data; it reports false for any other
+// frame (decoded in full by the caller).
+func (c *Client) dispatchMessage(b []byte) bool {
+	ch, seq, typ, data, ok := parseMessage(b)
+	if !ok {
+		return false
+	}
+	c.mu.Lock()
+	st := c.chans[string(ch)]
+	var name string
+	if st != nil {
+		st.last, st.known = seq, true
+		name = st.name
+	}
+	c.mu.Unlock()
+	if st == nil {
+		name = string(ch)
+	}
+	if string(typ) != c.lastType {
+		c.lastType = string(typ)
+	}
+	if c.opts.OnMessage == nil || !c.opts.BorrowData {
+		data = bytes.Clone(data)
+	}
+	m := Message{Channel: name, Seq: seq, Type: c.lastType, Data: data}
+	if c.opts.OnMessage != nil {
+		c.opts.OnMessage(m)
+	} else {
+		c.msgs <- m
+	}
+	return true
+}
+
+// parseMessage splits a message frame as the server encodes it,
+// {"op":"message","channel":"…","seq":N,"type":"…","data":…}, with data
+// last and names without escapes. Anything else reports !ok.
+func parseMessage(b []byte) (channel []byte, seq int64, typ, data []byte, ok bool) {
+	rest, ok := bytes.CutPrefix(b, []byte(`{"op":"message","channel":"`))
+	if !ok {
+		return
+	}
+	if channel, rest, ok = cutName(rest); !ok {
+		return
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"seq":`)); !ok {
+		return
+	}
+	i := 0
+	for ; i < len(rest) && i < 18 && rest[i] >= '0' && rest[i] <= '9'; i++ {
+		seq = seq*10 + int64(rest[i]-'0')
+	}
+	if i == 0 {
+		return nil, 0, nil, nil, false
+	}
+	if rest, ok = bytes.CutPrefix(rest[i:], []byte(`,"type":"`)); !ok {
+		return
+	}
+	if typ, rest, ok = cutName(rest); !ok {
+		return
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"data":`)); !ok {
+		return
+	}
+	if len(rest) < 2 || rest[len(rest)-1] != '}' {
+		return nil, 0, nil, nil, false
+	}
+	return channel, seq, typ, rest[:len(rest)-1], true
+}
+
+// cutName cuts a JSON string without escapes (its opening quote already
+// consumed) from b.
+func cutName(b []byte) (name, rest []byte, ok bool) {
+	i := bytes.IndexByte(b, '"')
+	if i < 0 || bytes.IndexByte(b[:i], '\\') >= 0 {
+		return nil, nil, false
+	}
+	return b[:i], b[i+1:], true
 }
 
 func (c *Client) dispatch(f frame) {

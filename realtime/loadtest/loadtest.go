@@ -179,8 +179,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			opts := client.Options{
-				Reconnect: true,
-				OnMessage: func(msg client.Message) { m.receive(msg, hist, &streaming) },
+				Reconnect:  true,
+				BorrowData: true, // receive only reads the publish time
+				OnMessage:  func(msg client.Message) { m.receive(msg, hist, &streaming) },
 				OnEvent: func(e client.Event) {
 					if e.Kind == client.EventDisconnected {
 						drops.Add(1)
@@ -412,7 +413,7 @@ func storm(ctx context.Context, cfg Config, live []*member, rep *Report) error {
 			defer func() { <-sem }()
 			dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
-			c, err := client.Dial(dctx, cfg.URL, client.Options{OnMessage: func(client.Message) {}})
+			c, err := client.Dial(dctx, cfg.URL, client.Options{BorrowData: true, OnMessage: func(client.Message) {}})
 			if err != nil {
 				errs.Add(1)
 				return

@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"makerlink/realtime"
@@ -53,9 +55,15 @@ func mainServe(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8091", "listen address (keep it on loopback)")
 	redisURL := fs.String("redis", "", "Redis URL (empty: memory engine)")
 	history := fs.Int("history", 500, "history per channel")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stopProfile, err := startProfile(*profile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	hub, b, err := openHub(ctx, *redisURL, *history)
 	if err != nil {
 		return err
@@ -88,9 +96,15 @@ func mainRoom(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&cfg.DialConcurrency, "dial", 50, "concurrent dials")
 	fs.BoolVar(&cfg.Storm, "storm", false, "reconnect storm after the stream")
 	fs.StringVar(&cfg.Channel, "channel", "event:loadtest", "channel")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stopProfile, err := startProfile(*profile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	cfg.Log = func(format string, a ...any) { fmt.Fprintf(stdout, "# "+format+"\n", a...) }
 	if cfg.URL == "" {
 		hub, b, err := openHub(ctx, *redisURL, 500)
@@ -120,4 +134,21 @@ func mainRoom(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprint(stdout, rep.Markdown())
 	return nil
+}
+
+// startProfile starts a CPU profile into path (nothing when empty) and
+// returns the function that stops it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
