@@ -221,3 +221,33 @@ func BenchmarkAnalyze(b *testing.B) {
 		analysis.Analyze(text, analysis.ModeWords)
 	}
 }
+
+func TestAnalyzeWordsOnly(t *testing.T) {
+	ts := analysis.Analyze("我们在中宁县建设枸杞深加工生产线", analysis.ModeWordsOnly)
+	all := terms(ts, analysis.TypeWord)
+	for _, w := range []string{"枸杞", "深加工", "加工", "生产线"} {
+		if !slices.Contains(all, w) {
+			t.Errorf("words %q lack %q", all, w)
+		}
+	}
+	// characters only where the segmenter leaves them alone, and no
+	// function words
+	for _, c := range terms(ts, analysis.TypeUnigram) {
+		if c == "枸" || c == "杞" || c == "加" || c == "在" {
+			t.Errorf("ModeWordsOnly emitted the character %q", c)
+		}
+	}
+	// the positions of words stay those of ModeWords
+	full := analysis.Analyze("我们在中宁县建设枸杞深加工生产线", analysis.ModeWords)
+	pos := map[string]int{}
+	for _, tok := range full {
+		if tok.Type == analysis.TypeWord {
+			pos[tok.Term] = tok.Pos
+		}
+	}
+	for _, tok := range ts {
+		if tok.Type == analysis.TypeWord && pos[tok.Term] != tok.Pos {
+			t.Errorf("%q at position %d, ModeWords has %d", tok.Term, tok.Pos, pos[tok.Term])
+		}
+	}
+}

@@ -16,6 +16,8 @@ const (
 	// AnalyzerTextWords and AnalyzerTextBigrams fix the mode.
 	AnalyzerTextWords   = "makerlink_text_words"
 	AnalyzerTextBigrams = "makerlink_text_bigrams"
+	// AnalyzerTextWordsOnly analyses in [ModeWordsOnly] (for long text).
+	AnalyzerTextWordsOnly = "makerlink_text_words_only"
 	// AnalyzerLatin keeps non-Han words lowercased but not stemmed (for
 	// typo-tolerant matching); Han text is skipped.
 	AnalyzerLatin = "makerlink_latin"
@@ -26,11 +28,12 @@ const (
 
 func init() {
 	for name, a := range map[string]blevea.Analyzer{
-		AnalyzerText:        textAnalyzer{DefaultMode},
-		AnalyzerTextWords:   textAnalyzer{ModeWords},
-		AnalyzerTextBigrams: textAnalyzer{ModeBigrams},
-		AnalyzerLatin:       latinAnalyzer{},
-		AnalyzerKeywords:    keywordsAnalyzer{},
+		AnalyzerText:          textAnalyzer{DefaultMode},
+		AnalyzerTextWords:     textAnalyzer{ModeWords},
+		AnalyzerTextBigrams:   textAnalyzer{ModeBigrams},
+		AnalyzerTextWordsOnly: textAnalyzer{ModeWordsOnly},
+		AnalyzerLatin:         latinAnalyzer{},
+		AnalyzerKeywords:      keywordsAnalyzer{},
 	} {
 		a := a
 		err := registry.RegisterAnalyzer(name, func(map[string]interface{}, *registry.Cache) (blevea.Analyzer, error) {

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,7 +32,7 @@ import (
 // MappingVersion is the version of the index layout and analysis. Bump it
 // whenever a change needs every document indexed again: [Open] then starts
 // a fresh generation and the [Syncer] rebuilds it from the database.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // TextMode chooses how the index analyses Chinese text.
 type TextMode int
@@ -399,20 +401,24 @@ type Batch struct {
 	hasQ bool
 }
 
+// batchOp is one update: a profile to index (its document is built at
+// commit time, in parallel with the others), or a delete when p is nil.
 type batchOp struct {
 	id  string
-	doc *document // nil: delete
+	p   makerlink.Profile
+	doc *document
 }
 
 // NewBatch starts an empty batch.
 func (x *Index) NewBatch() *Batch { return &Batch{x: x} }
 
-// Put adds or replaces a profile.
+// Put adds or replaces a profile. The batch keeps p until [Batch.Commit]
+// returns: the caller must not change it meanwhile.
 func (b *Batch) Put(p makerlink.Profile) error {
 	if p == nil || p.Base().ID == "" {
 		return fmt.Errorf("search: index a profile without an id")
 	}
-	b.ops = append(b.ops, batchOp{id: docID(p.Kind(), p.Base().ID), doc: newDocument(p)})
+	b.ops = append(b.ops, batchOp{id: docID(p.Kind(), p.Base().ID), p: p})
 	return nil
 }
 
@@ -438,8 +444,82 @@ func (b *Batch) Commit(ctx context.Context) error {
 }
 
 func (b *Batch) commitTo(bi bleve.Index) error {
+	var internal map[string][]byte
+	if b.hasQ {
+		internal = map[string][]byte{string(keySeq): []byte(strconv.FormatInt(b.seq, 10))}
+	}
+	err := applyOps(bi, b.ops, internal)
+	b.x.invalidate() // even a failed batch may have changed something
+	if err != nil {
+		return err
+	}
+	clear(b.ops)
+	b.ops = b.ops[:0]
+	b.hasQ = false
+	return nil
+}
+
+// Tuning of large batches (bulk builds): see docs/benchmarks.md, "Indexing".
+var (
+	// parallelMin is the number of updates from which a batch builds its
+	// documents on every core and is applied as several concurrent
+	// Bleve batches (one segment each: Bleve builds a segment on one
+	// core).
+	parallelMin = 256
+	// bulkGCPercent is the GC percentage while a large batch is applied:
+	// indexing allocates a lot of short-lived memory, and collecting it
+	// four times less often saves a good part of the GC's CPU.
+	bulkGCPercent = 400
+)
+
+// applyOps applies updates and internal values to bi. Large batches are
+// split by document id into one part per core, applied concurrently; the
+// internal values (the feed position) are applied after every part, so a
+// position is never recorded before the changes it covers. A search may
+// see some parts before others.
+func applyOps(bi bleve.Index, ops []batchOp, internal map[string][]byte) error {
+	parts := 1
+	if len(ops) >= parallelMin {
+		defer bulkGC()()
+		buildDocuments(ops)
+		parts = min(runtime.GOMAXPROCS(0), len(ops)/(parallelMin/2))
+	} else {
+		for i := range ops {
+			if ops[i].p != nil && ops[i].doc == nil {
+				ops[i].doc = newDocument(ops[i].p)
+			}
+		}
+	}
+	if parts <= 1 {
+		return applyPart(bi, ops, 0, 1, internal)
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = applyPart(bi, ops, i, parts, nil)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if len(internal) == 0 {
+		return nil
+	}
+	return applyPart(bi, nil, 0, 1, internal)
+}
+
+// applyPart applies the updates of ops whose id falls in part i of n as
+// one Bleve batch, with internal values.
+func applyPart(bi bleve.Index, ops []batchOp, i, n int, internal map[string][]byte) error {
 	bb := bi.NewBatch()
-	for _, op := range b.ops {
+	for _, op := range ops {
+		if n > 1 && int(fnv32(op.id)%uint32(n)) != i {
+			continue
+		}
 		if op.doc == nil {
 			bb.Delete(op.id)
 			continue
@@ -448,17 +528,76 @@ func (b *Batch) commitTo(bi bleve.Index) error {
 			return fmt.Errorf("search: index %s: %w", op.id, err)
 		}
 	}
-	if b.hasQ {
-		bb.SetInternal(keySeq, []byte(strconv.FormatInt(b.seq, 10)))
+	for k, v := range internal {
+		bb.SetInternal([]byte(k), v)
 	}
-	err := bi.Batch(bb)
-	b.x.invalidate() // even a failed batch may have changed something
-	if err != nil {
+	if err := bi.Batch(bb); err != nil {
 		return fmt.Errorf("search: apply batch: %w", err)
 	}
-	b.ops = b.ops[:0]
-	b.hasQ = false
 	return nil
+}
+
+func fnv32(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// buildDocuments builds the documents of the profiles of ops on every
+// core.
+func buildDocuments(ops []batchOp) {
+	workers := runtime.GOMAXPROCS(0)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(ops) {
+					return
+				}
+				if ops[i].p != nil && ops[i].doc == nil {
+					ops[i].doc = newDocument(ops[i].p)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+var bulkGCState struct {
+	sync.Mutex
+	users int
+	prev  int
+}
+
+// bulkGC raises the GC percentage to bulkGCPercent (unless the GC is off
+// or already less eager) until the returned function is called; calls may
+// overlap.
+func bulkGC() func() {
+	s := &bulkGCState
+	s.Lock()
+	if s.users == 0 {
+		s.prev = debug.SetGCPercent(bulkGCPercent)
+		if s.prev < 0 || s.prev >= bulkGCPercent {
+			debug.SetGCPercent(s.prev)
+		}
+	}
+	s.users++
+	s.Unlock()
+	return func() {
+		s.Lock()
+		s.users--
+		if s.users == 0 {
+			debug.SetGCPercent(s.prev)
+		}
+		s.Unlock()
+	}
 }
 
 func docID(k makerlink.Kind, id string) string { return string(k) + "/" + id }
@@ -509,7 +648,14 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fName, analysed(text, phrases))
 	dm.AddFieldMappingsAt(fLabels, analysed(text, phrases))
 	dm.AddFieldMappingsAt(fHead, analysed(text, phrases))
-	dm.AddFieldMappingsAt(fText, analysed(text, false))
+	// the long text without the characters inside words: a third of the
+	// terms (single-character queries still find names, labels and
+	// heads, and characters the segmenter leaves alone in the text)
+	longText := text
+	if mode == TextWords {
+		longText = analysis.AnalyzerTextWordsOnly
+	}
+	dm.AddFieldMappingsAt(fText, analysed(longText, false))
 	dm.AddFieldMappingsAt(fPinyin, analysed(analysis.AnalyzerKeywords, false))
 	dm.AddFieldMappingsAt(fPinyinO, analysed(analysis.AnalyzerKeywords, false))
 	dm.AddFieldMappingsAt(fLatin, analysed(analysis.AnalyzerLatin, false))
