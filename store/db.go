@@ -127,7 +127,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close releases the database. It waits for running statements.
 func (db *DB) Close() error {
 	var errs []error
-	for _, s := range []*sql.Stmt{db.getRecord, db.getSession} {
+	for _, s := range []*sql.Stmt{db.getRecord, db.getSession, db.votes.insert, db.votes.count} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -187,6 +187,12 @@ func (db *DB) openSQLite(ctx context.Context, dsn string) error {
 		// 64 MiB of page cache for the writer (allocated as used): bulk
 		// loads and index maintenance stay out of the file.
 		writerQ.Add("_pragma", "cache_size(-65536)")
+	}
+	if !hasPragma(writerQ, "temp_store") {
+		// Statement journals (a multi-row INSERT ... ON CONFLICT inside a
+		// transaction, as each vote batch) stay in memory instead of
+		// spilling to a temporary file at 64 KiB: one pwrite per page.
+		writerQ.Add("_pragma", "temp_store(memory)")
 	}
 	if !memory && !hasPragma(writerQ, "journal_size_limit") {
 		// After a bulk load, checkpoints shrink the WAL back to 64 MiB.
@@ -303,7 +309,7 @@ func (db *DB) prepare(ctx context.Context) error {
 	if db.getSession, err = db.r.PrepareContext(ctx, qFindSession); err != nil {
 		return fmt.Errorf("store: prepare: %w", err)
 	}
-	return nil
+	return db.prepareVotes(ctx)
 }
 
 // inTx runs fn in a transaction on the writer and commits when fn returns
