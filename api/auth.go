@@ -88,7 +88,11 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if !ok || !validTokenShape(tok) {
 		return errUnauthorized("The Authorization header must be \"Bearer <token>\".")
 	}
-	sess, u, err := s.store.FindSession(c.UserContext(), hashToken(tok))
+	hash := hashToken(tok)
+	ctx := c.UserContext()
+	sess, u, err := s.sessions.lookup(hash, func() (*makerlink.Session, *makerlink.User, error) {
+		return s.store.FindSession(ctx, hash)
+	})
 	if err != nil {
 		if makerlink.ErrorCode(err) == makerlink.ENotFound {
 			return errUnauthorized("The token is invalid or revoked; sign in again.")
@@ -345,9 +349,12 @@ func (s *Server) checkPassword(found bool, hash, pw string) bool {
 // logout revokes the caller's token.
 func (s *Server) logout(c *fiber.Ctx) error {
 	tok, _ := bearerToken(c.Get(fiber.HeaderAuthorization))
-	if err := s.store.DeleteSession(c.UserContext(), hashToken(tok)); err != nil {
+	hash := hashToken(tok)
+	s.sessions.forget(hash)
+	if err := s.store.DeleteSession(c.UserContext(), hash); err != nil {
 		return err
 	}
+	s.sessions.forget(hash) // again: a request may have cached it meanwhile
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

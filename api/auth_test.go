@@ -157,6 +157,9 @@ func TestLoginLogoutMe(t *testing.T) {
 		t.Run("LogoutRevokes", func(t *testing.T) {
 			var s api.AuthReply
 			e.want(login(a.Email, "correct horse 马"), 200, "").JSON(t, &s)
+			// Used once, the token's session is in the server's cache:
+			// logout must take it out.
+			e.want(e.do(req{method: "GET", path: "/api/v1/me", token: s.Token}), 200, "")
 			e.want(e.do(req{method: "POST", path: "/api/v1/auth/logout", token: s.Token}), 204, "")
 			e.want(e.do(req{method: "GET", path: "/api/v1/me", token: s.Token}), 401, makerlink.EUnauthorized)
 			e.want(e.do(req{method: "POST", path: "/api/v1/auth/logout", token: s.Token}), 401, makerlink.EUnauthorized)

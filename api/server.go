@@ -112,6 +112,8 @@ type Server struct {
 	metrics  *httpMetrics
 	gatherer prometheus.Gatherer
 	throttle *throttle
+	// sessions caches token look-ups for a second (sessions.go).
+	sessions *sessionCache
 
 	// conn serves introductions, the pipeline, mentoring and bookings.
 	conn *connections
@@ -164,6 +166,7 @@ func New(cfg Config) *Server {
 		panic(fmt.Sprintf("api.New: bcrypt: %v", err))
 	}
 	s.throttle = newThrottle(cfg.Limits.withDefaults())
+	s.sessions = newSessionCache(sessionCacheTTL)
 	s.conn = newConnections(cfg, s.log)
 	if s.events == nil {
 		if es, ok := cfg.Store.(makerlink.EventStore); ok {
