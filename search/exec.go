@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -45,7 +46,8 @@ const (
 	pConj
 	pDisj
 	pAll
-	pBool // kids[0] must match, kids[1] (optional) adds to the score
+	pBool  // kids[0] must match, kids[1] (optional) adds to the score
+	pFuzzy // expanded per search into the terms within an edit distance
 )
 
 // pnode is a node of a compiled query tree, with the state of one search.
@@ -56,6 +58,7 @@ type pnode struct {
 	kids        []*pnode
 	min         int
 	zero        bool // every leaf has boost 0: scores 0 wherever it matches
+	fuzz, pre   int  // fuzziness and prefix of a pFuzzy
 
 	// per search
 	idf, avg, qw float64
@@ -74,7 +77,7 @@ func compile(q query.Query) (*pnode, bool) {
 
 func (n *pnode) markZero() bool {
 	switch n.op {
-	case pTerm:
+	case pTerm, pFuzzy:
 		n.zero = n.boost == 0
 	case pAll:
 		n.zero = false
@@ -98,6 +101,11 @@ func compileNode(q query.Query) (*pnode, bool) {
 		return &pnode{op: pTerm, field: q.Field(), term: q.Term, boost: q.Boost()}, true
 	case *query.MatchAllQuery:
 		return &pnode{op: pAll, boost: q.Boost()}, true
+	case *query.FuzzyQuery:
+		if q.Field() == "" || q.Fuzziness < 0 || q.Fuzziness > searcher.MaxFuzziness {
+			return nil, false
+		}
+		return &pnode{op: pFuzzy, field: q.Field(), term: q.Term, boost: q.Boost(), fuzz: q.Fuzziness, pre: q.Prefix}, true
 	case *query.ConjunctionQuery:
 		n := &pnode{op: pConj}
 		for _, c := range q.Conjuncts {
@@ -144,6 +152,54 @@ func compileNode(q query.Query) (*pnode, bool) {
 	return nil, false
 }
 
+// expand turns the fuzzy queries under n into what Bleve's fuzzy searcher
+// runs: a disjunction of the terms of the field within the edit distance,
+// each boosted by 1/(distance+1), or the term itself when no other term
+// is near.
+func (n *pnode) expand(snap *scorch.IndexSnapshot) error {
+	for _, k := range n.kids {
+		if err := k.expand(snap); err != nil {
+			return err
+		}
+	}
+	if n.op != pFuzzy {
+		return nil
+	}
+	n.op = pTerm
+	if n.fuzz == 0 {
+		return nil
+	}
+	prefix := n.term
+	for i := range n.term {
+		if i >= n.pre {
+			prefix = n.term[:i]
+			break
+		}
+	}
+	fd, _, err := snap.FieldDictFuzzyAutomaton(n.field, n.term, n.fuzz, prefix)
+	if err != nil {
+		return fmt.Errorf("search: fuzzy terms of %q: %w", n.term, err)
+	}
+	var kids []*pnode
+	e, err := fd.Next()
+	for err == nil && e != nil {
+		b := n.boost * (1 / float64(e.EditDistance+1))
+		kids = append(kids, &pnode{op: pTerm, field: n.field, term: e.Term, boost: b, zero: b == 0})
+		e, err = fd.Next()
+	}
+	if cerr := fd.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("search: fuzzy terms of %q: %w", n.term, err)
+	}
+	if len(kids) == 0 || (len(kids) == 1 && kids[0].term == n.term) {
+		return nil // the term itself
+	}
+	n.op, n.kids, n.field, n.term = pDisj, kids, "", ""
+	return nil
+}
+
 // leaves calls f for every node without children.
 func (n *pnode) leaves(f func(*pnode) error) error {
 	if n.op == pTerm || n.op == pAll {
@@ -157,8 +213,9 @@ func (n *pnode) leaves(f func(*pnode) error) error {
 	return nil
 }
 
-// execRuns counts the searches the executor ran (tests).
-var execRuns atomic.Int64
+// execRuns and bleveRuns count the searches the executor and Bleve ran
+// (tests).
+var execRuns, bleveRuns atomic.Int64
 
 // execResult is what the executor found: the hits of one page, the total
 // and the facet counts (nil when none were asked for).
@@ -222,6 +279,9 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 		return res, true, nil
 	}
 
+	if err := root.expand(snap); err != nil {
+		return nil, true, err
+	}
 	// the statistics Bleve scores with, and the tables of the terms
 	var sumW float64
 	err = root.leaves(func(l *pnode) error {
@@ -301,7 +361,7 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 		hits.ToExistingArray(&cands)
 
 		if wantFacets {
-			if !countFacets(seg, cands, res.counts) {
+			if !countFacets(seg, hits, cands, res.counts) {
 				return nil, false, nil // the facet field cannot be read this way
 			}
 		}
@@ -576,6 +636,21 @@ func (l *pnode) accumulate(si int, cands []uint32, pos []int32, s []float64, c [
 	if len(t.docs) == 0 {
 		return
 	}
+	// BM25 weights computed ahead (other models: per posting)
+	var w []float64
+	if l.boost != 0 && t.freq != nil && l.avg > 0 {
+		w = t.weights(l.avg)
+	}
+	score := func(j int) float64 {
+		if w == nil {
+			return l.termScore(t, j)
+		}
+		v := l.idf * w[j]
+		if l.qw != 1.0 {
+			v *= l.qw
+		}
+		return v
+	}
 	if len(t.docs) <= 4*len(cands) {
 		// walk the postings, look the candidates up
 		n := uint32(len(cands))
@@ -584,7 +659,7 @@ func (l *pnode) accumulate(si int, cands []uint32, pos []int32, s []float64, c [
 				break
 			}
 			if p := uint32(pos[d]); p < n && cands[p] == d {
-				s[p] += l.termScore(t, j)
+				s[p] += score(j)
 				c[p]++
 			}
 		}
@@ -597,7 +672,7 @@ func (l *pnode) accumulate(si int, cands []uint32, pos []int32, s []float64, c [
 			return
 		}
 		if t.docs[cur] == d {
-			s[i] += l.termScore(t, cur)
+			s[i] += score(cur)
 			c[i]++
 		}
 	}
@@ -651,12 +726,29 @@ func seek(docs []uint32, i int, d uint32) int {
 	return lo + 1 + j
 }
 
-// countFacets adds the facet values of the documents docs of seg to
-// counts; false when the segment's facets cannot be read.
-func countFacets(seg segment.Segment, docs []uint32, counts map[string]int) bool {
+// Facets of many hits are counted by intersecting the hits with a bitmap
+// per facet value rather than by looking up the values of every hit: from
+// facetBitmapsAbove hits that are at least 1/facetBitmapsDensity of the
+// segment (dense hits are bitmap containers: the intersections are cheap).
+var (
+	facetBitmapsAbove   = 8192
+	facetBitmapsDensity = 8
+)
+
+// countFacets adds the facet values of the documents docs of seg (hits,
+// as a bitmap) to counts; false when the segment's facets cannot be read.
+func countFacets(seg segment.Segment, hits *roaring.Bitmap, docs []uint32, counts map[string]int) bool {
 	t := segFacetCache.get(seg)
 	if t == nil {
 		return false
+	}
+	if len(docs) >= facetBitmapsAbove && facetBitmapsDensity*len(docs) >= len(t.start) {
+		for i, bm := range t.bitmaps() {
+			if k := hits.AndCardinality(bm); k > 0 {
+				counts[t.terms[i]] += int(k)
+			}
+		}
+		return true
 	}
 	c := make([]int, len(t.terms))
 	for _, d := range docs {

@@ -27,3 +27,19 @@ func ClearTermTablesForTest() { segTermCache.clear() }
 
 // ExecRunsForTest returns the number of searches the executor ran.
 func ExecRunsForTest() int64 { return execRuns.Load() }
+
+// BleveRunsForTest returns the number of searches run by Bleve.
+func BleveRunsForTest() int64 { return bleveRuns.Load() }
+
+// SetFacetBitmapsForTest makes facets be counted with bitmaps always (on)
+// or never (off), or as in production (restore).
+func SetFacetBitmapsForTest(on bool, restore bool) {
+	switch {
+	case restore:
+		facetBitmapsAbove, facetBitmapsDensity = 8192, 8
+	case on:
+		facetBitmapsAbove, facetBitmapsDensity = 0, 1<<30
+	default:
+		facetBitmapsAbove = 1 << 62
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
@@ -27,6 +28,26 @@ type segFacets struct {
 	terms []string
 	start []uint32
 	codes []uint16
+
+	bmOnce sync.Once
+	bms    []*roaring.Bitmap // the documents of each term, built on first use
+}
+
+// bitmaps returns the documents of each facet term of the segment.
+func (t *segFacets) bitmaps() []*roaring.Bitmap {
+	t.bmOnce.Do(func() {
+		docs := make([][]uint32, len(t.terms))
+		for d := 0; d+1 < len(t.start); d++ {
+			for _, c := range t.codes[t.start[d]:t.start[d+1]] {
+				docs[c] = append(docs[c], uint32(d))
+			}
+		}
+		t.bms = make([]*roaring.Bitmap, len(t.terms))
+		for i, ds := range docs {
+			t.bms[i] = roaring.BitmapOf(ds...)
+		}
+	})
+	return t.bms
 }
 
 // facetTables caches the segFacets of the segments in use.

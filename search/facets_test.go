@@ -63,6 +63,17 @@ func TestFacetCountsMatchBleve(t *testing.T) {
 		{Kinds: []string{"startup"}},
 		{Q: "光伏 储能", Facets: []string{"sector", "city"}},
 	}
+	// the executor counts small hit sets per hit and large ones with a
+	// bitmap per facet value: both ways
+	for _, bitmaps := range []bool{false, true} {
+		search.SetFacetBitmapsForTest(bitmaps, false)
+		compareFacets(t, idx, viewers, queries)
+	}
+	search.SetFacetBitmapsForTest(false, true)
+}
+
+func compareFacets(t *testing.T, idx *search.Index, viewers map[string]*makerlink.User, queries []search.Query) {
+	t.Helper()
 	for vname, v := range viewers {
 		for _, q := range queries {
 			q.Viewer = v

@@ -2,10 +2,13 @@ package search
 
 import (
 	"container/list"
+	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -25,10 +28,42 @@ type termTable struct {
 	freq []uint32        // term frequency per document (nil: bitmap only)
 	norm []float32       // Bleve's norm per document (nil: bitmap only)
 	bm   *roaring.Bitmap // the same documents
+	wts  atomic.Pointer[termWeights]
 }
 
 func (t *termTable) bytes() int {
-	return 4*len(t.docs) + 4*len(t.freq) + 4*len(t.norm) + int(t.bm.GetSizeInBytes()) + 64
+	n := 4*len(t.docs) + 4*len(t.freq) + 4*len(t.norm) + int(t.bm.GetSizeInBytes()) + 64
+	if t.freq != nil {
+		n += 8 * len(t.docs) // weights
+	}
+	return n
+}
+
+// termWeights are the BM25 weights of the postings of a term for one
+// average field length.
+type termWeights struct {
+	avg float64
+	w   []float64
+}
+
+// weights returns, for every posting of t, Bleve's BM25 term weight
+// without idf and boost: tf·k1 / (tf + k1·(1 − b + b·length/avg)). They
+// are computed once per average field length (which moves only when the
+// index grows or shrinks enough to change its rounded value).
+func (t *termTable) weights(avg float64) []float64 {
+	if p := t.wts.Load(); p != nil && p.avg == avg {
+		return p.w
+	}
+	w := make([]float64, len(t.freq))
+	for j := range w {
+		tf := math.Sqrt(float64(t.freq[j]))
+		norm := float64(t.norm[j])
+		fieldLength := 1 / (norm * norm)
+		w[j] = (tf * search.BM25_k1) /
+			(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/avg)))
+	}
+	t.wts.Store(&termWeights{avg: avg, w: w})
+	return w
 }
 
 type termKey struct {

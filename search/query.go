@@ -241,11 +241,12 @@ func (x *Index) search(ctx context.Context, n *normalized, viewer *makerlink.Use
 		}
 	}
 	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)), Facets: facets(n.facets, res)}
+	nds := snippetNeedles(parts)
 	for _, h := range res.Hits {
 		k, id := splitDocID(h.ID)
 		title, _ := h.Fields[fTitle].(string)
 		snip, _ := h.Fields[fSnip].(string)
-		out.Hits = append(out.Hits, Hit{Kind: k, ID: id, Title: title, Snippet: Snippet(snip, parts, snippetRunes), Score: h.Score})
+		out.Hits = append(out.Hits, Hit{Kind: k, ID: id, Title: title, Snippet: snippet(snip, nds, snippetRunes), Score: h.Score})
 	}
 	return out, nil
 }
@@ -272,6 +273,7 @@ func (x *Index) run(ctx context.Context, n *normalized, main query.Query, viewer
 			}
 		}
 	}
+	bleveRuns.Add(1)
 	req := bleve.NewSearchRequestOptions(q, n.limit, n.offset, false)
 	req.Fields = []string{fTitle, fSnip}
 	req.SortBy([]string{"-_score"})

@@ -17,6 +17,11 @@ const snippetRunes = 120
 // match of the query parts, as HTML: matches are wrapped in <mark> and
 // everything else is escaped. Without a match it is the start of text.
 func Snippet(text string, parts []analysis.QueryPart, n int) string {
+	return snippet(text, snippetNeedles(parts), n)
+}
+
+// snippet is [Snippet] with the needles of the parts found already.
+func snippet(text string, nds []needle, n int) string {
 	if text == "" {
 		return ""
 	}
@@ -28,17 +33,21 @@ func Snippet(text string, parts []analysis.QueryPart, n int) string {
 		folded = append(folded, foldRune(r))
 	}
 	buf.orig, buf.folded = orig, folded
-	var marks [][2]int
-	for _, nd := range needles(parts) {
-		marks = append(marks, find(folded, []rune(nd.text), nd.latin)...)
-	}
-	marks = merge(marks)
-	start := 0
-	if len(marks) > 0 {
-		start = marks[0][0] - n/6
-		if start < 0 {
-			start = 0
+	// the first match of any needle places the excerpt; only the matches
+	// from there to the end of the excerpt are marked
+	first := -1
+	for _, nd := range nds {
+		lim := len(folded)
+		if first >= 0 {
+			lim = first
 		}
+		if m := find(folded, nd.runes, nd.latin, 0, lim, true); len(m) > 0 {
+			first = m[0][0]
+		}
+	}
+	start := 0
+	if first >= 0 {
+		start = max(first-n/6, 0)
 	}
 	end := start + n
 	if end > len(orig) {
@@ -46,6 +55,13 @@ func Snippet(text string, parts []analysis.QueryPart, n int) string {
 		if start = end - n; start < 0 {
 			start = 0
 		}
+	}
+	var marks [][2]int
+	if first >= 0 {
+		for _, nd := range nds {
+			marks = append(marks, find(folded, nd.runes, nd.latin, first, end, false)...)
+		}
+		marks = merge(marks)
 	}
 	var b strings.Builder
 	if start > 0 {
@@ -96,7 +112,17 @@ func foldRune(r rune) rune {
 
 type needle struct {
 	text  string
+	runes []rune
 	latin bool
+}
+
+// snippetNeedles returns the needles of the parts with their runes.
+func snippetNeedles(parts []analysis.QueryPart) []needle {
+	nds := needles(parts)
+	for i := range nds {
+		nds[i].runes = []rune(nds[i].text)
+	}
+	return nds
 }
 
 // needles lists the texts to mark for the parts: Han words as typed, and
@@ -122,15 +148,16 @@ func needles(parts []analysis.QueryPart) []needle {
 	return out
 }
 
-// find returns the rune intervals where nd occurs in s; Latin needles
-// must start a word.
-func find(s, nd []rune, latin bool) [][2]int {
+// find returns the rune intervals where nd occurs in s starting at from
+// or later and before to (only the first one when first is set); Latin
+// needles must start a word.
+func find(s, nd []rune, latin bool, from, to int, first bool) [][2]int {
 	var out [][2]int
 	if len(nd) == 0 {
 		return nil
 	}
 outer:
-	for i := 0; i+len(nd) <= len(s); i++ {
+	for i := from; i < to && i+len(nd) <= len(s); i++ {
 		for j := range nd {
 			if s[i+j] != nd[j] {
 				continue outer
@@ -146,6 +173,9 @@ outer:
 			}
 		}
 		out = append(out, [2]int{i, e})
+		if first {
+			return out
+		}
 		i = e - 1
 	}
 	return out
