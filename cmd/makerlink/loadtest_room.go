@@ -21,6 +21,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -86,7 +87,9 @@ type roomServer struct {
 	addr   string // host:port of the listener
 	ws     string
 	engine string
-	close  []func()
+	// appName is the application_name of the PostgreSQL connections.
+	appName string
+	close   []func()
 }
 
 func (s *roomServer) Close() {
@@ -132,6 +135,10 @@ func startRoomServer(ctx context.Context, c roomConfig) (*roomServer, error) {
 		}
 		q := u.Query()
 		q.Set("search_path", schema)
+		// The backends of this run are told apart by their name: the
+		// report counts their CPU (serverCPU).
+		s.appName = "makerlink-loadtest-" + schema
+		q.Set("application_name", s.appName)
 		u.RawQuery = q.Encode()
 		dsn = u.String()
 	}
@@ -416,7 +423,7 @@ func runRoom(ctx context.Context, c roomConfig, stdout io.Writer, logf func(stri
 	ackLat := &durations{}
 	var acked, refused, failed, next atomic.Int64
 	var firstErr atomic.Value
-	cpu0 := processCPU()
+	cpu0, srv0 := processCPU(), s.serverCPU(ctx)
 	start := time.Now()
 	for range c.Workers {
 		wg.Add(1)
@@ -458,7 +465,7 @@ func runRoom(ctx context.Context, c roomConfig, stdout io.Writer, logf func(stri
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := processCPU() - cpu0
+	cpu, srv := processCPU()-cpu0, s.serverCPU(ctx)
 
 	// Every acknowledged vote is in the database, and every client ends
 	// with the final leaderboard.
@@ -515,6 +522,12 @@ func runRoom(ctx context.Context, c roomConfig, stdout io.Writer, logf func(stri
 	if n := acked.Load() + refused.Load(); n > 0 {
 		fmt.Fprintf(stdout, "CPU of this process (server and load tool; not PostgreSQL's or Redis's) during the votes: %.1f s, %.0f µs per vote, %.0f%% of %d cores\n",
 			cpu.Seconds(), float64(cpu.Microseconds())/float64(n), 100*cpu.Seconds()/elapsed.Seconds()/float64(runtime.GOMAXPROCS(0)), runtime.GOMAXPROCS(0))
+		if pg := srv.sub(srv0, "pg"); pg > 0 {
+			fmt.Fprintf(stdout, "CPU of this run's PostgreSQL backends: %.1f s, %.0f µs per vote\n", pg.Seconds(), float64(pg.Microseconds())/float64(n))
+		}
+		if rd := srv.sub(srv0, "redis"); rd > 0 && s.rc != nil {
+			fmt.Fprintf(stdout, "CPU of redis-server (all its clients): %.1f s, %.0f µs per vote\n", rd.Seconds(), float64(rd.Microseconds())/float64(n))
+		}
 	}
 	if e, ok := firstErr.Load().(string); ok {
 		fmt.Fprintf(stdout, "first error: %s\n", e)
@@ -532,6 +545,84 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// cpuSample is the CPU time used so far by processes outside this one:
+// "pg:<pid>" for this run's PostgreSQL backends, "redis:<pid>" for
+// redis-server.
+type cpuSample map[string]time.Duration
+
+// sub sums the CPU used since before by the processes of a kind; a
+// process that started since counts from zero.
+func (after cpuSample) sub(before cpuSample, kind string) time.Duration {
+	var d time.Duration
+	for k, v := range after {
+		if strings.HasPrefix(k, kind+":") {
+			d += v - before[k]
+		}
+	}
+	return d
+}
+
+// serverCPU samples the CPU of this run's PostgreSQL backends (found by
+// application_name) and of redis-server processes, from /proc (Linux; an
+// empty sample elsewhere).
+func (s *roomServer) serverCPU(ctx context.Context) cpuSample {
+	out := cpuSample{}
+	if s.appName != "" {
+		rows, err := s.st.SQL().QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, s.appName)
+		if err == nil {
+			for rows.Next() {
+				var pid int
+				if rows.Scan(&pid) == nil {
+					if d, ok := procCPU(pid); ok {
+						out["pg:"+strconv.Itoa(pid)] = d
+					}
+				}
+			}
+			rows.Close()
+		}
+	}
+	if s.rc != nil {
+		dirs, _ := os.ReadDir("/proc")
+		for _, d := range dirs {
+			pid, err := strconv.Atoi(d.Name())
+			if err != nil {
+				continue
+			}
+			if comm, _ := os.ReadFile("/proc/" + d.Name() + "/comm"); strings.TrimSpace(string(comm)) == "redis-server" {
+				if d, ok := procCPU(pid); ok {
+					out["redis:"+strconv.Itoa(pid)] = d
+				}
+			}
+		}
+	}
+	return out
+}
+
+// procCPU reads a process's user and system time from /proc/<pid>/stat.
+func procCPU(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	// The command may hold spaces; the fields after its ')' are fixed:
+	// utime and stime are the 12th and 13th after it, in clock ticks
+	// (USER_HZ, 100 on Linux).
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond, true
 }
 
 // boardStamp extracts "sent_at" and "version" from a leaderboard message.
