@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -22,6 +23,7 @@ func RunEval(args []string, stdout, stderr io.Writer) error {
 	protocol := fs.String("protocol", PerRound, "per-round (each pair at its round: its type and the earlier investments known) or per-startup (the README's: one ranking per startup at the cutoff)")
 	tune := fs.Bool("tune", false, "first fit the weights on the inner split (training side only), then evaluate with them")
 	passes := fs.Int("passes", 3, "coordinate-ascent passes of -tune")
+	knobList := fs.String("knobs", "", "comma-separated weights -tune fits (e.g. WSize,Seg[*].Size; \"*\" ends a prefix); empty: all")
 	p := DefaultParams
 	fs.Float64Var(&p.HalfLifeYears, "halflife", p.HalfLifeYears, "half-life in years of the preference counts")
 	fs.Float64Var(&p.PopHalfLifeYears, "pop-halflife", p.PopHalfLifeYears, "half-life in years of the popularity prior")
@@ -29,6 +31,7 @@ func RunEval(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&p.GraphPrior, "graph-prior", p.GraphPrior, "share of the smoothing prior from co-investors")
 	fs.IntVar(&p.Regions, "regions", p.Regions, "regions with their own column (the rest share one)")
 	fs.IntVar(&p.Cities, "cities", p.Cities, "cities with their own column (the rest share one)")
+	fs.Float64Var(&p.TicketPrior, "ticket-prior", p.TicketPrior, "pseudo-investments of the ticket factor's prior")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,7 +48,11 @@ func RunEval(args []string, stdout, stderr io.Writer) error {
 	}
 	if *tune {
 		fmt.Fprintf(stdout, "tuning on the inner split (train < %s, tune < %s), protocol %s\n", InnerSplit.Cutoff.Format(time.DateOnly), InnerSplit.End.Format(time.DateOnly), *protocol)
-		if p, _, err = Tune(ds, InnerSplit, *protocol, p, *passes, stdout); err != nil {
+		var only []string
+		if *knobList != "" {
+			only = strings.Split(*knobList, ",")
+		}
+		if p, _, err = Tune(ds, InnerSplit, *protocol, p, *passes, only, stdout); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "tuned params: %s\n", FormatParams(p))

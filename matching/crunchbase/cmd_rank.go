@@ -18,7 +18,8 @@ import (
 //
 // It fits the model on every investment of T.csv (as of the day after the
 // latest one) and writes `startup_id,investor_id,rank,score` to stdout, K
-// rows per query in the order of Q.csv (`startup_id[,round_type]`), rank 1
+// rows per query in the order of Q.csv (`startup_id[,round_type[,raised_usd]]`:
+// the contract's columns and, optionally, the size of the round), rank 1
 // best, score in (0,1). A malformed line yields an error naming the file and
 // the line (*LineError); the caller exits non-zero on any error.
 func RunRank(args []string, stdout, stderr io.Writer) error {
@@ -27,7 +28,7 @@ func RunRank(args []string, stdout, stderr io.Writer) error {
 	startups := fs.String("startups", "", "startups CSV (id,name,category,description,city,region,country,founded_year)")
 	investors := fs.String("investors", "", "investors CSV (id,name,type,city,country)")
 	investments := fs.String("investments", "", "investments CSV (startup_id,investor_id,round_type,raised_usd,date)")
-	queries := fs.String("queries", "", "queries CSV (startup_id[,round_type])")
+	queries := fs.String("queries", "", "queries CSV (startup_id[,round_type[,raised_usd]])")
 	k := fs.Int("k", 10, "investors per query")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -65,7 +66,7 @@ func RunRank(args []string, stdout, stderr io.Writer) error {
 	var scores []float32
 	var line []byte
 	for _, q := range qs {
-		scores = m.Scores(m.NewQuery(q.StartupID, q.RoundType, time.Time{}, nil), scores)
+		scores = m.Scores(m.NewQuery(q, time.Time{}, nil), scores)
 		for i, h := range matching.TopK(scores, *k, nil, m.Tie) {
 			line = line[:0]
 			line = appendCSV(line, q.StartupID)

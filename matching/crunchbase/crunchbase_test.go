@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,14 +86,7 @@ func TestRankFixtures(t *testing.T) {
 	}
 }
 
-func contains(s []string, x string) bool {
-	for _, v := range s {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
+func contains(s []string, x string) bool { return slices.Contains(s, x) }
 
 // TestRankRoundType: the round a startup raises moves the investors who
 // do that kind of round up.
@@ -111,6 +105,33 @@ func TestRankRoundType(t *testing.T) {
 	}
 	if !(score["avc-b"]-score["avc-d"] > score["bvc-b"]-score["bvc-d"]) {
 		t.Errorf("series A vs B does not favour vc-b (series A investor) over vc-d: %v", score)
+	}
+}
+
+// TestRankRoundSize: the size of the round a startup raises (the third,
+// optional column of the queries file) moves the investors who do rounds of
+// that size up: for a startup with nothing else known, an angel tops the
+// $300k round and a venture fund the $20M round. An empty size changes
+// nothing: the ranking is the one without the column.
+func TestRankRoundSize(t *testing.T) {
+	recs, err := rank(t, fixtureArgs("investments.csv", "queries_sizes.csv", 4)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := recs[1:]
+	if len(rows) != 4*4 {
+		t.Fatalf("%d rows, want 4 per query for 4 queries", len(rows))
+	}
+	if top := rows[0][1]; !strings.HasPrefix(top, "angel-") {
+		t.Errorf("$300k round: top %s, want an angel", top)
+	}
+	if top := rows[4][1]; !strings.HasPrefix(top, "vc-") {
+		t.Errorf("$20M round: top %s, want a venture fund", top)
+	}
+	for i := 8; i < 12; i++ {
+		if !slices.Equal(rows[i], rows[i+4]) {
+			t.Errorf("rank %d: empty raised_usd gives %v, no column %v", i-7, rows[i], rows[i+4])
+		}
 	}
 }
 
@@ -138,6 +159,7 @@ func TestRankMalformed(t *testing.T) {
 		{"bad year", []string{"--startups", td("bad_year.csv"), "--investors", td("investors.csv"),
 			"--investments", td("investments.csv"), "--queries", td("queries.csv")}, "bad_year.csv", 6, "founded_year"},
 		{"bad header", fixtureArgs("bad_header.csv", "queries.csv", 3), "bad_header.csv", 1, "header"},
+		{"bad raised_usd in a query", fixtureArgs("investments.csv", "queries_bad_raised.csv", 3), "queries_bad_raised.csv", 3, "raised_usd"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

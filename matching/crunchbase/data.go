@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,9 +33,11 @@ type Investment struct {
 }
 
 // QueryRow is one row of the queries file: a startup and, optionally, the
-// type of the round it is raising.
+// type and the size of the round it is raising (what a founder states when
+// asking for matches).
 type QueryRow struct {
 	StartupID, RoundType string
+	RaisedUSD            float64 // the round's total; -1 when unknown
 }
 
 // Dataset is the content of the three Crunchbase files.
@@ -190,7 +193,7 @@ func ReadInvestments(path string) ([]Investment, error) {
 		}
 		if m := strings.TrimSpace(r[3]); m != "" {
 			v, err := strconv.ParseFloat(m, 64)
-			if err != nil || v < 0 {
+			if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
 				return &LineError{name, line, fmt.Sprintf("raised_usd %q is not a non-negative number", m)}
 			}
 			iv.RaisedUSD = v
@@ -206,18 +209,28 @@ func ReadInvestments(path string) ([]Investment, error) {
 	return out, err
 }
 
-// ReadQueries reads a queries file: startup_id[,round_type], with or without
-// the header line.
+// ReadQueries reads a queries file: startup_id[,round_type[,raised_usd]],
+// with or without the header line. raised_usd is the round's total the
+// startup asks for, empty when unknown.
 func ReadQueries(path string) ([]QueryRow, error) {
 	var out []QueryRow
 	name := filepath.Base(path)
-	err := readCSV(path, []string{"startup_id", "round_type"}, 1, func(r []string, line int) error {
-		q := QueryRow{StartupID: strings.TrimSpace(r[0])}
+	err := readCSV(path, []string{"startup_id", "round_type", "raised_usd"}, 1, func(r []string, line int) error {
+		q := QueryRow{StartupID: strings.TrimSpace(r[0]), RaisedUSD: -1}
 		if q.StartupID == "" {
 			return &LineError{name, line, "empty startup_id"}
 		}
 		if len(r) > 1 {
 			q.RoundType = strings.TrimSpace(r[1])
+		}
+		if len(r) > 2 {
+			if m := strings.TrimSpace(r[2]); m != "" {
+				v, err := strconv.ParseFloat(m, 64)
+				if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+					return &LineError{name, line, fmt.Sprintf("raised_usd %q is not a non-negative number", m)}
+				}
+				q.RaisedUSD = v
+			}
 		}
 		out = append(out, q)
 		return nil

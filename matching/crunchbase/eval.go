@@ -28,12 +28,13 @@ func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0
 // before, and the target investors scored against this ranking.
 type evalQuery struct {
 	startup   string
-	round     string    // type of the target round
-	at        time.Time // query time (zero: the cutoff)
-	earlier   []string  // investors of its validation investments before at
-	hist      bool      // it had an investment before the query time
-	targets   []int     // investor rows backing it
-	newTarget []bool    // the investor had not backed it in training
+	round     string       // type of the target round
+	raised    float64      // size of the target round (-1 unknown)
+	at        time.Time    // query time (zero: the cutoff)
+	earlier   []Investment // its validation investments before at
+	hist      bool         // it had an investment before the query time
+	targets   []int        // investor rows backing it
+	newTarget []bool       // the investor had not backed it in training
 }
 
 // evalSet is the validation side of a split.
@@ -66,8 +67,9 @@ func buildEvalSet(ds *Dataset, sp Split, m *Model, protocol string) evalSet {
 	}
 	// The first validation investment of every pair, and of every startup.
 	type firstInv struct {
-		d     time.Time
-		round string
+		d      time.Time
+		round  string
+		raised float64
 	}
 	pairFirst := map[[2]string]firstInv{}
 	startFirst := map[string]firstInv{}
@@ -78,14 +80,14 @@ func buildEvalSet(ds *Dataset, sp Split, m *Model, protocol string) evalSet {
 		}
 		byStartup[iv.StartupID] = append(byStartup[iv.StartupID], iv)
 		if f, ok := startFirst[iv.StartupID]; !ok || iv.Date.Before(f.d) {
-			startFirst[iv.StartupID] = firstInv{iv.Date, iv.RoundType}
+			startFirst[iv.StartupID] = firstInv{iv.Date, iv.RoundType, iv.RaisedUSD}
 		}
 		if _, ok := m.invRow[iv.InvestorID]; !ok {
 			continue
 		}
 		k := [2]string{iv.StartupID, iv.InvestorID}
 		if f, ok := pairFirst[k]; !ok || iv.Date.Before(f.d) {
-			pairFirst[k] = firstInv{iv.Date, iv.RoundType}
+			pairFirst[k] = firstInv{iv.Date, iv.RoundType, iv.RaisedUSD}
 		}
 	}
 	type qkey struct {
@@ -94,12 +96,17 @@ func buildEvalSet(ds *Dataset, sp Split, m *Model, protocol string) evalSet {
 		round   string
 	}
 	groups := map[qkey][]string{}
+	raised := map[qkey]float64{} // the largest known size of the round's rows
 	for k, f := range pairFirst {
 		key := qkey{k[0], time.Time{}, startFirst[k[0]].round}
+		sz := startFirst[k[0]].raised
 		if protocol == PerRound {
-			key = qkey{k[0], f.d, f.round}
+			key, sz = qkey{k[0], f.d, f.round}, f.raised
 		}
 		groups[key] = append(groups[key], k[1])
+		if r, ok := raised[key]; !ok || sz > r {
+			raised[key] = sz
+		}
 	}
 	keys := make([]qkey, 0, len(groups))
 	for k := range groups {
@@ -110,11 +117,11 @@ func buildEvalSet(ds *Dataset, sp Split, m *Model, protocol string) evalSet {
 	})
 	var es evalSet
 	for _, k := range keys {
-		q := evalQuery{startup: k.startup, round: k.round, at: k.d, hist: hist[k.startup]}
+		q := evalQuery{startup: k.startup, round: k.round, raised: raised[k], at: k.d, hist: hist[k.startup]}
 		if protocol == PerRound {
 			for _, iv := range byStartup[k.startup] {
-				if iv.Date.Before(k.d) && !slices.Contains(q.earlier, iv.InvestorID) {
-					q.earlier = append(q.earlier, iv.InvestorID)
+				if iv.Date.Before(k.d) {
+					q.earlier = append(q.earlier, iv)
 				}
 			}
 			q.hist = q.hist || len(q.earlier) > 0
@@ -219,11 +226,11 @@ func evaluate[T cmp.Ordered](name string, es evalSet, score func(q *evalQuery) [
 func modelReport(name string, m *Model, es evalSet, withRound, excludeBackers bool) Report {
 	var s []float32
 	return evaluate(name, es, func(e *evalQuery) []float32 {
-		rt := ""
+		row := QueryRow{StartupID: e.startup, RaisedUSD: -1}
 		if withRound {
-			rt = e.round
+			row.RoundType, row.RaisedUSD = e.round, e.raised
 		}
-		q := m.NewQuery(e.startup, rt, e.at, e.earlier)
+		q := m.NewQuery(row, e.at, e.earlier)
 		s = m.Scores(q, s)
 		if excludeBackers {
 			for _, b := range q.Backers {

@@ -44,16 +44,20 @@ type Params struct {
 	RecentHalfLifeYears float64
 	WCity               float64 // city lift (finer than the metro region)
 	Cities              int     // cities with their own column; the rest share one
+	WSize               float64 // lift of the round's size (raised_usd, log-scale buckets) when the ask is known
+	WTicket             float64 // log-density of the ask under the investor's log-normal of round sizes
+	TicketPrior         float64 // pseudo-investments of the ticket's prior (global mean and variance)
 	// Seg scales the preference weights (sector, stage, age, first round,
-	// location, city) by the stage of the round the startup raises: seed
-	// rounds are local and angel-led, late rounds follow activity.
+	// location, city, round size, ticket) by the stage of the round the
+	// startup raises: seed rounds are local and angel-led, late rounds
+	// follow activity.
 	Seg [numSegs]SegWeights
 }
 
 // SegWeights are multipliers of the preference weights for one segment of
 // queries (see [Params.Seg]); 1 keeps the global weight.
 type SegWeights struct {
-	Sector, Stage, Age, First, Location, City float64
+	Sector, Stage, Age, First, Location, City, Size, Ticket float64
 }
 
 const numSegs = 4 // seed (angel, crowdfunding), early (series-a), late (b, c+, PE, post-IPO), other or unknown
@@ -81,12 +85,12 @@ func querySeg(roundType string) int {
 var DefaultParams = Params{
 	HalfLifeYears: 1.5, PopHalfLifeYears: 0.75, Alpha: 5, CatSim: 0.3, GraphPrior: 0.5, Regions: 250, Cities: 400,
 	WPopularity: 1, WSector: 0.423, WStage: 0.45, WAge: 0.15, WFirst: 0.282, WLocation: 0.5, WCity: 0.1,
-	WCoinvest: 1.163, WFollow: 1.85,
+	WCoinvest: 1.163, WFollow: 1.85, WSize: 0.05, WTicket: 0.075, TicketPrior: 5,
 	Seg: [numSegs]SegWeights{
-		{Sector: 0.375, Stage: 1, Age: 0, First: 0.6, Location: 0.9, City: 0.9},       // seed
-		{Sector: 0.9, Stage: 1.1, Age: 0.75, First: 0.9, Location: 1.1, City: 1},      // early
-		{Sector: 1.1, Stage: 1.25, Age: 0.4, First: 0.825, Location: 0.9, City: 1.3},  // late
-		{Sector: 1.25, Stage: 1.5, Age: 0.75, First: 0.75, Location: 0.85, City: 1.1}, // other, unknown
+		{Sector: 0.375, Stage: 1, Age: 0, First: 0.6, Location: 0.9, City: 0.9, Size: 0.5, Ticket: 1},        // seed
+		{Sector: 0.9, Stage: 1.1, Age: 0.75, First: 0.9, Location: 1.1, City: 1, Size: 1.2, Ticket: 1.5},     // early
+		{Sector: 1.1, Stage: 1.25, Age: 0.4, First: 0.825, Location: 0.9, City: 1.3, Size: 1.5, Ticket: 1.1}, // late
+		{Sector: 1.25, Stage: 1.5, Age: 0.75, First: 0.75, Location: 0.85, City: 1.1, Size: 1.5, Ticket: 1},  // other, unknown
 	},
 }
 
@@ -101,8 +105,33 @@ const (
 	bRegion
 	bPop
 	bCity
+	bSize   // round size buckets
+	bTicket // log-normal of round sizes: μ/σ², -μ²/2σ² - log σ, -1/2σ²
 	numBlocks
 )
+
+// sizeEdges are the upper bounds in USD of the round-size buckets (about
+// doubling: a log scale); a last bucket holds the larger rounds.
+var sizeEdges = []float64{250e3, 500e3, 1e6, 2e6, 4e6, 8e6, 15e6, 30e6, 60e6}
+
+const sizeBuckets = 10 // len(sizeEdges)+1
+
+// sizeBucket returns the bucket of a round of usd dollars, -1 when unknown (negative).
+func sizeBucket(usd float64) int {
+	if usd < 0 {
+		return -1
+	}
+	for i, e := range sizeEdges {
+		if usd < e {
+			return i
+		}
+	}
+	return len(sizeEdges)
+}
+
+// logSize is the ticket factor's scale: log10 of the round in USD, centred
+// on about 3 million.
+func logSize(usd float64) float64 { return math.Log10(max(usd, 1e3)) - 6.5 }
 
 const ageBuckets = 7 // 0-1, 2, 3-4, 5-7, 8-12, 13+ years, unknown
 
@@ -111,8 +140,9 @@ var Rounds = []string{"angel", "series-a", "series-b", "series-c+", "venture", "
 
 // Model holds one row per investor with a training investment in a
 // [matching.Table] (lifts of category, round type, age, first round,
-// region and city, their interactions, and the popularity prior) and the sparse
-// co-investment graph of the training investments.
+// region, city and round size, the log-normal of its round sizes, and the
+// popularity prior) and the sparse co-investment graph of the training
+// investments.
 type Model struct {
 	P   Params
 	Now time.Time // the cutoff: investments before it were used
@@ -135,7 +165,7 @@ type Model struct {
 
 // Fit builds the model from the investments dated before now.
 func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
-	if p.Regions < 0 || p.Cities < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.CatSim < 0 || p.CatSim > 1 {
+	if p.Regions < 0 || p.Cities < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.CatSim < 0 || p.CatSim > 1 || p.TicketPrior < 0 {
 		return nil, fmt.Errorf("bad parameters %+v", p)
 	}
 	m := &Model{P: p, Now: now, invRow: map[string]int{}, startups: map[string]*Startup{}, backers: map[string][]int{}}
@@ -204,7 +234,8 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 		m.cities[c] = i
 	}
 	nc, nr, ng := len(catList), len(Rounds), len(regs)+1
-	m.size = [numBlocks]int{bCat: nc, bRound: nr, bAge: ageBuckets, bFirst: 2, bRegion: ng, bPop: 1, bCity: len(cityList) + 1}
+	m.size = [numBlocks]int{bCat: nc, bRound: nr, bAge: ageBuckets, bFirst: 2, bRegion: ng, bPop: 1, bCity: len(cityList) + 1,
+		bSize: sizeBuckets, bTicket: 3}
 	for b := range numBlocks {
 		m.off[b] = m.width
 		m.width += m.size[b]
@@ -224,6 +255,8 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 	}
 	pop := make([]float64, n)
 	m.trainN = make([]float64, n)
+	// Ticket: recency-weighted sums of log sizes per investor (weight, Σx, Σx²).
+	tk := make([]float64, 3*n)
 	seen := map[[2]string]bool{}
 	for _, iv := range train {
 		r := m.invRow[iv.InvestorID]
@@ -236,10 +269,17 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 		if iv.Date.Equal(first[iv.StartupID]) {
 			fi = 0
 		}
-		for b, v := range [numBlocks]int{bCat: c, bRound: rt, bAge: ageBucket(s, iv.Date), bFirst: fi, bRegion: g, bCity: m.cityIndex(s)} {
-			if b != int(bPop) {
+		for b, v := range [numBlocks]int{bCat: c, bRound: rt, bAge: ageBucket(s, iv.Date), bFirst: fi, bRegion: g, bCity: m.cityIndex(s),
+			bSize: sizeBucket(iv.RaisedUSD), bPop: -1, bTicket: -1} {
+			if v >= 0 {
 				counts[b][r*m.size[b]+v] += w
 			}
+		}
+		if iv.RaisedUSD >= 0 {
+			x := logSize(iv.RaisedUSD)
+			tk[3*r] += w
+			tk[3*r+1] += w * x
+			tk[3*r+2] += w * x * x
 		}
 		k := [2]string{iv.StartupID, iv.InvestorID}
 		if !seen[k] {
@@ -252,15 +292,17 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 	}
 	m.coinvestGraph(train)
 	var lift [numBlocks][]float32
-	for _, b := range []block{bCat, bRound, bAge, bFirst, bRegion, bCity} {
-		// Co-investors share a company's category and region, not its
-		// round or age: only those borrow from them.
+	for _, b := range []block{bCat, bRound, bAge, bFirst, bRegion, bCity, bSize} {
+		// Co-investors share a company's category and region and the
+		// round itself (so its size), not its round type or age: only
+		// those borrow from them.
 		gp := 0.0
-		if b == bCat || b == bRegion || b == bCity {
+		if b == bCat || b == bRegion || b == bCity || b == bSize {
 			gp = p.GraphPrior
 		}
 		lift[b] = m.lifts(counts[b], m.size[b], p.Alpha, gp)
 	}
+	lift[bTicket] = ticketColumns(tk, n, p.TicketPrior)
 
 	m.table = matching.NewTable(m.width)
 	row := make([]float32, m.width)
@@ -445,6 +487,40 @@ func spreadSimilar(counts []float64, n, k int, share float64) []float64 {
 	return out
 }
 
+// ticketColumns returns the three ticket columns of every investor from its
+// recency-weighted sums of log round sizes (w, Σx, Σx² per investor): a
+// normal N(μ, σ²) of the log size, shrunk towards the global one with prior
+// pseudo-investments, as μ/σ², -μ²/(2σ²) - log σ and -1/(2σ²). The query
+// (x, 1, x²) times these is the log-density of an ask x up to a constant.
+func ticketColumns(tk []float64, n int, prior float64) []float32 {
+	var w, sx, sxx float64
+	for r := 0; r < n; r++ {
+		w += tk[3*r]
+		sx += tk[3*r+1]
+		sxx += tk[3*r+2]
+	}
+	out := make([]float32, 3*n)
+	if w == 0 {
+		return out
+	}
+	mu0 := sx / w
+	var0 := max(sxx/w-mu0*mu0, 1e-3)
+	for r := 0; r < n; r++ {
+		wr, s1, s2 := tk[3*r], tk[3*r+1], tk[3*r+2]
+		if wr+prior <= 0 {
+			continue
+		}
+		mu := (s1 + prior*mu0) / (wr + prior)
+		// Σw(x-μ)² = s2 - 2μ s1 + μ² wr, plus the prior's spread around μ.
+		ss := s2 - 2*mu*s1 + mu*mu*wr + prior*(var0+(mu0-mu)*(mu0-mu))
+		v := max(ss/(wr+prior), 0.01)
+		out[3*r] = float32(mu / v)
+		out[3*r+1] = float32(-mu*mu/(2*v) - 0.5*math.Log(v))
+		out[3*r+2] = float32(-1 / (2 * v))
+	}
+	return out
+}
+
 // coinvestGraph builds the sparse co-investment graphs: co[b][i] sums, over
 // the companies both backed, sqrt(w_b w_i) (recency weights); follow[b][i]
 // counts the companies where i's first investment came after b's.
@@ -494,9 +570,9 @@ func (m *Model) coinvestGraph(train []Investment) {
 }
 
 // Query is the sparse query vector of a startup: the columns of its
-// category, round type, age, region and their pairs, with the weights as
-// values, and the rows of its earlier investors. Its product with an
-// investor row is the dense part of the score.
+// category, round type, age, region, city and round size, with the
+// weights as values, and the rows of its earlier investors. Its product
+// with an investor row is the dense part of the score.
 type Query struct {
 	StartupID string
 	Backers   []int // rows of the investors that backed it before the query time
@@ -504,46 +580,53 @@ type Query struct {
 	Vals      []float32
 }
 
-// NewQuery builds the query of a startup raising a round of type roundType
-// ("" when unknown) at time at (zero: the model's Now). earlier lists the
-// investors of its investments since the model's cutoff and before at; its
-// training investors are always included. Unknown startups get the query of
-// a startup with no known attributes.
-func (m *Model) NewQuery(startupID, roundType string, at time.Time, earlier []string) Query {
+// NewQuery builds the query of a startup raising a round (q: its type and
+// size as the founder states them, "" and -1 when unknown) at time at
+// (zero: the model's Now). earlier lists its investments since the model's
+// cutoff and before at; its training investments are always included.
+// Unknown startups get the query of a startup with no known attributes.
+func (m *Model) NewQuery(q QueryRow, at time.Time, earlier []Investment) Query {
 	p := m.P
 	if at.IsZero() {
 		at = m.Now
 	}
-	s := m.startups[startupID]
+	s := m.startups[q.StartupID]
 	c, g := m.catIndex(s), m.regionIndex(s)
-	q := Query{StartupID: startupID, Backers: slices.Clone(m.backers[startupID])}
-	for _, id := range earlier {
-		if r, ok := m.invRow[id]; ok && !slices.Contains(q.Backers, r) {
-			q.Backers = append(q.Backers, r)
+	out := Query{StartupID: q.StartupID, Backers: slices.Clone(m.backers[q.StartupID])}
+	for _, iv := range earlier {
+		if r, ok := m.invRow[iv.InvestorID]; ok && !slices.Contains(out.Backers, r) {
+			out.Backers = append(out.Backers, r)
 		}
 	}
 	set := func(b block, v int, w float64) {
 		if w != 0 {
-			q.Cols = append(q.Cols, m.off[b]+v)
-			q.Vals = append(q.Vals, float32(w))
+			out.Cols = append(out.Cols, m.off[b]+v)
+			out.Vals = append(out.Vals, float32(w))
 		}
 	}
-	sw := p.Seg[querySeg(roundType)]
+	sw := p.Seg[querySeg(q.RoundType)]
 	set(bCat, c, p.WSector*sw.Sector)
 	set(bAge, ageBucket(s, at), p.WAge*sw.Age)
 	set(bRegion, g, p.WLocation*sw.Location)
 	set(bCity, m.cityIndex(s), p.WCity*sw.City)
-	if len(q.Backers) > 0 || len(earlier) > 0 {
+	if len(out.Backers) > 0 || len(earlier) > 0 {
 		set(bFirst, 1, p.WFirst*sw.First)
 	} else {
 		set(bFirst, 0, p.WFirst*sw.First)
 	}
-	if roundType != "" {
-		rt := roundIndex(roundType)
+	if q.RoundType != "" {
+		rt := roundIndex(q.RoundType)
 		set(bRound, rt, p.WStage*sw.Stage)
 	}
+	if v := sizeBucket(q.RaisedUSD); v >= 0 {
+		set(bSize, v, p.WSize*sw.Size)
+		x, wt := logSize(q.RaisedUSD), p.WTicket*sw.Ticket
+		set(bTicket, 0, wt*x)
+		set(bTicket, 1, wt)
+		set(bTicket, 2, wt*x*x)
+	}
 	set(bPop, 0, p.WPopularity)
-	return q
+	return out
 }
 
 // Dense returns the query as a dense vector of the row width.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 )
 
 // knobs lists the weights [Tune] fits, by name.
@@ -17,14 +18,15 @@ func knobs(p *Params) []struct {
 	}{
 		{"WSector", &p.WSector}, {"WStage", &p.WStage}, {"WAge", &p.WAge}, {"WFirst", &p.WFirst},
 		{"WLocation", &p.WLocation}, {"WCoinvest", &p.WCoinvest}, {"WFollow", &p.WFollow},
-		{"WCity", &p.WCity},
+		{"WCity", &p.WCity}, {"WSize", &p.WSize}, {"WTicket", &p.WTicket},
 	}
 	for g := range p.Seg {
 		sw := &p.Seg[g]
 		for _, k := range []struct {
 			name string
 			v    *float64
-		}{{"Sector", &sw.Sector}, {"Stage", &sw.Stage}, {"Age", &sw.Age}, {"First", &sw.First}, {"Location", &sw.Location}, {"City", &sw.City}} {
+		}{{"Sector", &sw.Sector}, {"Stage", &sw.Stage}, {"Age", &sw.Age}, {"First", &sw.First}, {"Location", &sw.Location}, {"City", &sw.City},
+			{"Size", &sw.Size}, {"Ticket", &sw.Ticket}} {
 			ks = append(ks, struct {
 				name string
 				v    *float64
@@ -41,8 +43,10 @@ func objective(r Report) float64 { return r.New.R50 + 0.1*r.New.R10 + 0.1*r.New.
 // Tune fits the weights of p by coordinate ascent on a split (use
 // [InnerSplit]: the training side only), with the popularity weight fixed
 // at 1 as the scale. The hyperparameters (half-lives, smoothing) are kept;
-// only the query weights change, so the model is fitted once.
-func Tune(ds *Dataset, sp Split, protocol string, p Params, passes int, log io.Writer) (Params, Report, error) {
+// only the query weights change, so the model is fitted once. only, when
+// not empty, names the weights to fit (as printed, e.g. "WSize" or
+// "Seg[0].Size"; a name ending in "*" is a prefix); the others stay.
+func Tune(ds *Dataset, sp Split, protocol string, p Params, passes int, only []string, log io.Writer) (Params, Report, error) {
 	m, err := Fit(ds, sp.Cutoff, p)
 	if err != nil {
 		return p, Report{}, err
@@ -57,6 +61,9 @@ func Tune(ds *Dataset, sp Split, protocol string, p Params, passes int, log io.W
 	for pass := 0; pass < passes; pass++ {
 		improved := false
 		for _, k := range knobs(&p) {
+			if !selected(k.name, only) {
+				continue
+			}
 			cur := *k.v
 			for _, c := range []float64{cur * 0.5, cur * 0.75, cur * 1.25, cur * 1.5, cur + 0.1, cur - 0.1, cur + 0.3, 0} {
 				c = math.Round(max(c, 0)*1000) / 1000
@@ -78,6 +85,19 @@ func Tune(ds *Dataset, sp Split, protocol string, p Params, passes int, log io.W
 	}
 	m.P = p
 	return p, best, nil
+}
+
+// selected reports whether the knob name is in only (empty: every knob).
+func selected(name string, only []string) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if o == name || (strings.HasSuffix(o, "*") && strings.HasPrefix(name, strings.TrimSuffix(o, "*"))) {
+			return true
+		}
+	}
+	return false
 }
 
 // FormatParams prints p as Go source.
