@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -22,13 +21,43 @@ func Pinyin(s string) []string {
 			continue
 		}
 		for _, ch := range r.Text {
-			py := pinyin.SinglePinyin(ch, pinyinArgs)
-			if len(py) > 0 && py[0] != "" {
-				out = append(out, py[0])
+			if py := runePinyin(ch); py != "" {
+				out = append(out, py)
 			}
 		}
 	}
 	return out
+}
+
+// Han characters of the basic CJK block, whose pinyin is kept in a table.
+const (
+	cjkFirst = 0x4E00
+	cjkLast  = 0x9FFF
+)
+
+var (
+	pinyinTableOnce sync.Once
+	pinyinTable     []string
+)
+
+// runePinyin returns the toneless pinyin of a Han character, or "".
+func runePinyin(ch rune) string {
+	if ch < cjkFirst || ch > cjkLast {
+		if py := pinyin.SinglePinyin(ch, pinyinArgs); len(py) > 0 {
+			return py[0]
+		}
+		return ""
+	}
+	pinyinTableOnce.Do(func() {
+		t := make([]string, cjkLast-cjkFirst+1)
+		for i := range t {
+			if py := pinyin.SinglePinyin(rune(cjkFirst+i), pinyinArgs); len(py) > 0 {
+				t[i] = py[0]
+			}
+		}
+		pinyinTable = t
+	})
+	return pinyinTable[ch-cjkFirst]
 }
 
 // PinyinTerms returns the pinyin spellings under which a name or city is
@@ -39,22 +68,18 @@ func PinyinTerms(name string) []string {
 	if len(name) > 36 { // long names are rarely repeated
 		return pinyinTerms(name)
 	}
-	if v, ok := pinyinMemo.Load(name); ok {
-		return slices.Clone(v.([]string))
+	if v, ok := pinyinMemo.get(name); ok {
+		return slices.Clone(v)
 	}
 	t := pinyinTerms(name)
-	if pinyinMemoN.Add(1) < maxCached {
-		pinyinMemo.Store(name, t)
-	}
+	pinyinMemo.put(name, t)
 	return slices.Clone(t)
 }
 
 // pinyinMemo remembers the pinyin of short names: districts, cities and
-// institutions recur in many profiles.
-var (
-	pinyinMemo  sync.Map
-	pinyinMemoN atomic.Int64
-)
+// institutions recur in many profiles (it starts again empty when full,
+// so unique names do not crowd them out for good).
+var pinyinMemo = newMemo[[]string](1 << 14)
 
 func pinyinTerms(name string) []string {
 	name = Normalize(name)

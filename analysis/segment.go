@@ -35,10 +35,13 @@ var (
 )
 
 // Warm loads the Chinese dictionary if it is not loaded yet and returns how
-// long loading took. Every function of the package loads it on first use;
-// Warm lets a server pay that cost at start-up.
+// long loading it took. Every function of the package loads it (and the
+// segmenter's and pinyin tables) on first use; Warm lets a server pay that
+// cost at start-up.
 func Warm() (time.Duration, error) {
 	segmenter()
+	words()
+	runePinyin(cjkFirst)
 	return segTook, segErr
 }
 

@@ -32,7 +32,7 @@ import (
 // MappingVersion is the version of the index layout and analysis. Bump it
 // whenever a change needs every document indexed again: [Open] then starts
 // a fresh generation and the [Syncer] rebuilds it from the database.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // TextMode chooses how the index analyses Chinese text.
 type TextMode int
@@ -462,9 +462,7 @@ func (b *Batch) commitTo(bi bleve.Index) error {
 // Tuning of large batches (bulk builds): see docs/benchmarks.md, "Indexing".
 var (
 	// parallelMin is the number of updates from which a batch builds its
-	// documents on every core and is applied as several concurrent
-	// Bleve batches (one segment each: Bleve builds a segment on one
-	// core).
+	// documents on every core.
 	parallelMin = 256
 	// bulkGCPercent is the GC percentage while a large batch is applied:
 	// indexing allocates a lot of short-lived memory, and collecting it
@@ -472,57 +470,24 @@ var (
 	bulkGCPercent = 400
 )
 
-// applyOps applies updates and internal values to bi. Large batches are
-// split by document id into one part per core, applied concurrently; the
-// internal values (the feed position) are applied after every part, so a
-// position is never recorded before the changes it covers. A search may
-// see some parts before others.
+// applyOps applies updates and internal values to bi as one Bleve
+// batch. The documents of large batches are built on every core. (Bleve
+// builds the segment of a batch on one core; splitting a batch into
+// concurrent parts cost more CPU in merges than it saved.)
 func applyOps(bi bleve.Index, ops []batchOp, internal map[string][]byte) error {
-	parts := 1
 	if len(ops) >= parallelMin {
 		defer bulkGC()()
 		buildDocuments(ops)
-		parts = min(runtime.GOMAXPROCS(0), len(ops)/(parallelMin/2))
-	} else {
-		for i := range ops {
-			if ops[i].p != nil && ops[i].doc == nil {
-				ops[i].doc = newDocument(ops[i].p)
-			}
-		}
 	}
-	if parts <= 1 {
-		return applyPart(bi, ops, 0, 1, internal)
-	}
-	errs := make([]error, parts)
-	var wg sync.WaitGroup
-	for i := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = applyPart(bi, ops, i, parts, nil)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	if len(internal) == 0 {
-		return nil
-	}
-	return applyPart(bi, nil, 0, 1, internal)
-}
-
-// applyPart applies the updates of ops whose id falls in part i of n as
-// one Bleve batch, with internal values.
-func applyPart(bi bleve.Index, ops []batchOp, i, n int, internal map[string][]byte) error {
 	bb := bi.NewBatch()
-	for _, op := range ops {
-		if n > 1 && int(fnv32(op.id)%uint32(n)) != i {
+	for i := range ops {
+		op := &ops[i]
+		if op.p == nil {
+			bb.Delete(op.id)
 			continue
 		}
 		if op.doc == nil {
-			bb.Delete(op.id)
-			continue
+			op.doc = newDocument(op.p)
 		}
 		if err := bb.Index(op.id, op.doc); err != nil {
 			return fmt.Errorf("search: index %s: %w", op.id, err)
@@ -535,15 +500,6 @@ func applyPart(bi bleve.Index, ops []batchOp, i, n int, internal map[string][]by
 		return fmt.Errorf("search: apply batch: %w", err)
 	}
 	return nil
-}
-
-func fnv32(s string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
-	}
-	return h
 }
 
 // buildDocuments builds the documents of the profiles of ops on every
@@ -644,10 +600,12 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fFacet, kw())
 	dm.AddFieldMappingsAt(fTitle, stored())
 	dm.AddFieldMappingsAt(fSnip, stored())
-	phrases := mode == TextWords // phrases of characters need positions
-	dm.AddFieldMappingsAt(fName, analysed(text, phrases))
-	dm.AddFieldMappingsAt(fLabels, analysed(text, phrases))
-	dm.AddFieldMappingsAt(fHead, analysed(text, phrases))
+	// phrases of characters need positions: only the name keeps them
+	// (phrases on labels and heads did not move the relevance set, and
+	// positions are a good part of the cost of indexing a term)
+	dm.AddFieldMappingsAt(fName, analysed(text, mode == TextWords))
+	dm.AddFieldMappingsAt(fLabels, analysed(text, false))
+	dm.AddFieldMappingsAt(fHead, analysed(text, false))
 	// the long text without the characters inside words: a third of the
 	// terms (single-character queries still find names, labels and
 	// heads, and characters the segmenter leaves alone in the text)
@@ -696,7 +654,7 @@ type document struct {
 // Limits on what one document contributes, in runes.
 const (
 	maxSnipSource = 2000
-	maxPrefix     = 24
+	maxPrefix     = 12
 )
 
 // facetTerm is the term of a facet value in the facet field.

@@ -533,11 +533,8 @@ func (x *Index) partQuery(p analysis.QueryPart, relaxed bool, boost float64, typ
 			term(fText, p.Term, boost*wText),
 		)
 		if x.opts.Mode == TextWords && !p.Known && len(p.Chars) >= 2 {
-			qs = append(qs,
-				phrase(fName, p.Chars, boost*wName*wPhrase),
-				phrase(fLabels, p.Chars, boost*wLabels*wPhrase),
-				phrase(fHead, p.Chars, boost*wHead*wPhrase),
-			)
+			// only the name is indexed with positions
+			qs = append(qs, phrase(fName, p.Chars, boost*wName*wPhrase))
 		}
 		if relaxed && x.opts.Mode == TextWords && len(p.Subwords) > 0 {
 			b := boost * wSubword
