@@ -617,17 +617,36 @@ func (x *Index) Suggest(ctx context.Context, q string, viewer *makerlink.User) (
 	if len(compact) >= 2 {
 		qs = append(qs, term(fSugPy, compact, 1))
 	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(query.NewDisjunctionQuery(qs))
-	if v := visibilityQuery(viewer); v != nil {
-		bq.AddFilter(v)
+	var res *bleve.SearchResult
+	var err error
+	if !x.bleveExec {
+		// visibility as a clause that scores nothing: ranks as Bleve's filter
+		q := query.Query(query.NewDisjunctionQuery(qs))
+		if v := visibilityQuery(viewer); v != nil {
+			q = query.NewConjunctionQuery([]query.Query{q, v})
+		}
+		if plan, ok := compile(q); ok {
+			var ran bool
+			if res, ran, err = x.execute(ctx, plan, 0, MaxSuggestions, false); err != nil {
+				return nil, err
+			}
+			if !ran {
+				res = nil
+			}
+		}
 	}
-	req := bleve.NewSearchRequestOptions(bq, MaxSuggestions, 0, false)
-	req.Fields = []string{fTitle}
-	req.SortBy([]string{"-_score"})
-	res, err := x.exec(ctx, req)
-	if err != nil {
-		return nil, err
+	if res == nil {
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(query.NewDisjunctionQuery(qs))
+		if v := visibilityQuery(viewer); v != nil {
+			bq.AddFilter(v)
+		}
+		req := bleve.NewSearchRequestOptions(bq, MaxSuggestions, 0, false)
+		req.Fields = []string{fTitle}
+		req.SortBy([]string{"-_score"})
+		if res, err = x.exec(ctx, req); err != nil {
+			return nil, err
+		}
 	}
 	for _, h := range res.Hits {
 		k, id := splitDocID(h.ID)
@@ -639,6 +658,20 @@ func (x *Index) Suggest(ctx context.Context, q string, viewer *makerlink.User) (
 
 // knownWord reports whether a Latin word occurs in the index as typed.
 func (x *Index) knownWord(w string) bool {
+	if !x.bleveExec {
+		for _, f := range []string{fLatin, fLatinN} {
+			res, ok, err := x.execute(context.Background(), &pnode{op: pTerm, field: f, term: w, boost: 1}, 0, 0, false)
+			if err != nil || (ok && res.Total > 0) {
+				return true
+			}
+			if !ok {
+				break // not a scorch index: ask Bleve
+			}
+			if f == fLatinN {
+				return false
+			}
+		}
+	}
 	req := bleve.NewSearchRequestOptions(term(fLatin, w, 1), 0, 0, false)
 	res, err := x.exec(context.Background(), req)
 	if err != nil || res.Total > 0 {
