@@ -160,6 +160,7 @@ type Model struct {
 	off      [numBlocks]int
 	width    int
 	co       []map[int32]float32 // investor -> co-investors (shared startups, recency-weighted)
+	coOrder  [][]int32           // investor -> its co-investors in row order
 	follow   []map[int32]float32 // investor -> investors who joined its companies later
 }
 
@@ -429,7 +430,8 @@ func (m *Model) lifts(counts []float64, k int, alpha, gp float64) []float32 {
 		if gp > 0 && len(m.co[r]) > 0 {
 			nb := make([]float64, k)
 			var z float64
-			for j, w := range m.co[r] {
+			for _, j := range m.coOrder[r] {
+				w := m.co[r][j]
 				if tot[j] == 0 {
 					continue
 				}
@@ -554,7 +556,15 @@ func (m *Model) coinvestGraph(train []Investment) {
 		m.co[i] = map[int32]float32{}
 		m.follow[i] = map[int32]float32{}
 	}
-	for _, inv := range by {
+	// Sum in a fixed order so that every fit gives the same float32 weights
+	// (and `makerlink rank` the same scores).
+	startups := make([]string, 0, len(by))
+	for id := range by {
+		startups = append(startups, id)
+	}
+	slices.Sort(startups)
+	for _, id := range startups {
+		inv := by[id]
 		for a, fa := range inv {
 			for b, fb := range inv {
 				if a == b {
@@ -566,6 +576,13 @@ func (m *Model) coinvestGraph(train []Investment) {
 				}
 			}
 		}
+	}
+	m.coOrder = make([][]int32, n)
+	for i, co := range m.co {
+		for j := range co {
+			m.coOrder[i] = append(m.coOrder[i], j)
+		}
+		slices.Sort(m.coOrder[i])
 	}
 }
 

@@ -1,7 +1,6 @@
 package crunchbase
 
 import (
-	"math"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -36,7 +35,7 @@ func TestUnknownRoundSize(t *testing.T) {
 			unknown := QueryRow{StartupID: id, RoundType: rt, RaisedUSD: -1}
 			a := with.Scores(with.NewQuery(unknown, date(2012, 3, 1), nil), nil)
 			b := without.Scores(without.NewQuery(unknown, date(2012, 3, 1), nil), nil)
-			if !near(a, b) {
+			if !slices.Equal(a, b) {
 				t.Errorf("%s %q, size unknown: scores %v, without the size factors %v", id, rt, a, b)
 			}
 			known := unknown
@@ -93,20 +92,6 @@ func TestRoundSizeFactor(t *testing.T) {
 			}
 		}
 	}
-}
-
-// near reports whether two score vectors are equal up to float32 rounding
-// (two fits sum the co-investment graph in map order).
-func near(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if math.Abs(float64(a[i]-b[i])) > 1e-5*max(1, math.Abs(float64(a[i]))) {
-			return false
-		}
-	}
-	return true
 }
 
 func TestSizeBucket(t *testing.T) {
