@@ -278,27 +278,25 @@ func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, cs []
 		}
 		last[k] = c
 	}
-	b := bi.NewBatch()
+	ops := make([]batchOp, 0, len(order))
 	for _, k := range order {
 		c := last[k]
 		id := docID(c.Kind, c.ID)
 		if c.Deleted {
-			b.Delete(id)
+			ops = append(ops, batchOp{id: id})
 			continue
 		}
 		p, err := st.FindProfile(ctx, c.Kind, c.ID)
 		switch {
 		case makerlink.ErrorCode(err) == makerlink.ENotFound:
-			b.Delete(id) // deleted since
+			ops = append(ops, batchOp{id: id}) // deleted since
 			continue
 		case err != nil:
 			return 0, fmt.Errorf("search: load %s: %w", id, err)
 		}
-		if err := b.Index(id, newDocument(p)); err != nil {
-			return 0, fmt.Errorf("search: index %s: %w", id, err)
-		}
+		ops = append(ops, batchOp{id: id, p: p})
 	}
-	if err := bi.Batch(b); err != nil {
+	if err := applyOps(bi, ops, nil); err != nil {
 		return 0, fmt.Errorf("search: apply changes: %w", err)
 	}
 	return len(order), nil
@@ -314,54 +312,78 @@ const compactAfter = 5000
 // fill indexes every profile of the store into bi and records the feed
 // position it is complete up to. It reads the head of the feed first, so
 // changes made while it lists profiles are applied again by the syncer.
+// Reading the database overlaps with indexing: a goroutine lists and
+// decodes the next batch while the previous one is indexed.
 func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, int64, error) {
 	head, err := makerlink.FeedHead(ctx, st)
 	if err != nil {
 		return 0, 0, err
 	}
 	const batchDocs = 1000
-	n := 0
-	b := bi.NewBatch()
-	cursor := ""
-	for {
-		recs, next, err := st.FindProfiles(ctx, makerlink.ProfileFilter{Viewer: systemViewer, Limit: 100, Cursor: cursor})
-		if err != nil {
-			return n, 0, fmt.Errorf("search: list profiles: %w", err)
-		}
-		for _, rec := range recs {
-			p, err := rec.Decode()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []batchOp, 1)
+	var readErr error
+	go func() {
+		defer close(batches)
+		ops := make([]batchOp, 0, batchDocs)
+		cursor := ""
+		for {
+			recs, next, err := st.FindProfiles(ctx, makerlink.ProfileFilter{Viewer: systemViewer, Limit: 100, Cursor: cursor})
 			if err != nil {
-				return n, 0, err
+				readErr = fmt.Errorf("search: list profiles: %w", err)
+				return
 			}
-			if err := b.Index(docID(rec.Kind, rec.ID), newDocument(p)); err != nil {
-				return n, 0, fmt.Errorf("search: index %s/%s: %w", rec.Kind, rec.ID, err)
-			}
-			n++
-		}
-		if b.Size() >= batchDocs || next == "" {
-			if next == "" {
-				b.SetInternal(keySeq, []byte(strconv.FormatInt(head, 10)))
-			}
-			if err := bi.Batch(b); err != nil {
-				return n, 0, fmt.Errorf("search: build index: %w", err)
-			}
-			b.Reset()
-		}
-		if next == "" {
-			if n >= compactAfter {
-				// a bulk build leaves many segments, which every query
-				// term visits; one segment answers several times faster
-				if err := compact(ctx, bi); err != nil {
-					return n, 0, err
+			for _, rec := range recs {
+				p, err := rec.Decode()
+				if err != nil {
+					readErr = err
+					return
 				}
+				ops = append(ops, batchOp{id: docID(rec.Kind, rec.ID), p: p})
 			}
-			return n, head, nil
+			if len(ops) >= batchDocs || (next == "" && len(ops) > 0) {
+				select {
+				case batches <- ops:
+				case <-ctx.Done():
+					readErr = ctx.Err()
+					return
+				}
+				ops = make([]batchOp, 0, batchDocs)
+			}
+			if next == "" {
+				return
+			}
+			cursor = next
 		}
-		if err := ctx.Err(); err != nil {
+	}()
+	n := 0
+	for ops := range batches {
+		if err := applyOps(bi, ops, nil); err != nil {
+			cancel()
+			for range batches { // let the reader finish
+			}
+			return n, 0, fmt.Errorf("search: build index: %w", err)
+		}
+		n += len(ops)
+	}
+	if readErr != nil {
+		return n, 0, readErr
+	}
+	if err := ctx.Err(); err != nil {
+		return n, 0, err
+	}
+	if err := applyOps(bi, nil, map[string][]byte{string(keySeq): []byte(strconv.FormatInt(head, 10))}); err != nil {
+		return n, 0, fmt.Errorf("search: build index: %w", err)
+	}
+	if n >= compactAfter {
+		// a bulk build leaves many segments, which every query term
+		// visits; one segment answers several times faster
+		if err := compact(ctx, bi); err != nil {
 			return n, 0, err
 		}
-		cursor = next
 	}
+	return n, head, nil
 }
 
 // Reindex builds a new generation of the index from the store while the
