@@ -312,13 +312,15 @@ const compactAfter = 5000
 // fill indexes every profile of the store into bi and records the feed
 // position it is complete up to. It reads the head of the feed first, so
 // changes made while it lists profiles are applied again by the syncer.
-// Reading the database overlaps with indexing: a goroutine lists and
-// decodes the next batch while the previous one is indexed.
+// Reading the database overlaps with indexing: a goroutine lists,
+// decodes and builds the documents of the next batch while Bleve indexes
+// the previous one (its segment is built on one core).
 func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, int64, error) {
 	head, err := makerlink.FeedHead(ctx, st)
 	if err != nil {
 		return 0, 0, err
 	}
+	defer bulkGC()()
 	const batchDocs = 1000
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -343,6 +345,7 @@ func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, 
 				ops = append(ops, batchOp{id: docID(rec.Kind, rec.ID), p: p})
 			}
 			if len(ops) >= batchDocs || (next == "" && len(ops) > 0) {
+				buildDocuments(ops)
 				select {
 				case batches <- ops:
 				case <-ctx.Done():
