@@ -70,7 +70,10 @@ const hardReadLimit = 1 << 20
 // is full, they wait in the queue for the connection's writer goroutine,
 // which runs only while the queue holds frames. Either way one goroutine at
 // a time writes to the socket (under qmu, or as the writer), so frames
-// never interleave and go out in the order they were queued.
+// never interleave and go out in the order they were queued. The websocket
+// library's ping and close handlers, which would write from the reader, are
+// replaced; it still writes a close frame itself when a client breaks the
+// protocol, as that connection ends.
 type conn struct {
 	hub *Hub
 	ws  *websocket.Conn

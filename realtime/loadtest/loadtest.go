@@ -24,6 +24,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fasthttp/websocket"
+
 	"makerlink/realtime/client"
 )
 
@@ -132,6 +134,15 @@ func (r Report) Markdown() string {
 	return b.String()
 }
 
+// dialer dials the load tool's clients: a 4 KiB read buffer takes several
+// ~600-byte frames per read when a client falls behind.
+var dialer = &websocket.Dialer{
+	HandshakeTimeout: 10 * time.Second,
+	ReadBufferSize:   4096,
+	WriteBufferSize:  1024,
+	WriteBufferPool:  &sync.Pool{},
+}
+
 // payload is the data of each message.
 type payload struct {
 	T   int64  `json:"t"` // publish time, Unix ns
@@ -180,6 +191,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			defer func() { <-sem }()
 			opts := client.Options{
 				Reconnect:  true,
+				Dialer:     dialer,
 				BorrowData: true, // receive only reads the publish time
 				OnMessage:  func(msg client.Message) { m.receive(msg, hist, &streaming) },
 				OnEvent: func(e client.Event) {
@@ -413,7 +425,7 @@ func storm(ctx context.Context, cfg Config, live []*member, rep *Report) error {
 			defer func() { <-sem }()
 			dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
-			c, err := client.Dial(dctx, cfg.URL, client.Options{BorrowData: true, OnMessage: func(client.Message) {}})
+			c, err := client.Dial(dctx, cfg.URL, client.Options{Dialer: dialer, BorrowData: true, OnMessage: func(client.Message) {}})
 			if err != nil {
 				errs.Add(1)
 				return
