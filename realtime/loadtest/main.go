@@ -94,6 +94,7 @@ func mainRoom(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "stream duration")
 	fs.IntVar(&cfg.PayloadBytes, "payload", 512, "padding bytes per message")
 	fs.IntVar(&cfg.DialConcurrency, "dial", 50, "concurrent dials")
+	fs.DurationVar(&cfg.Settle, "settle", 2*time.Second, "after the stream, wait this long at most for the last message to reach every client (what has not arrived then counts as lost)")
 	fs.BoolVar(&cfg.Storm, "storm", false, "reconnect storm after the stream")
 	fs.StringVar(&cfg.Channel, "channel", "event:loadtest", "channel")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
