@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -172,10 +173,30 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// queue, with MAKERLINK_BENCH_QUEUE=1, makes a client wait for its turn
+// on a core before each query, as a request to a busy server waits: the
+// latency then includes the time spent queued behind the other clients
+// (closed loop: about clients/cores times the CPU time of a query).
+// Without it a client runs queries back to back on its core until the
+// scheduler preempts it, and the latency is mostly the query's own time.
+var queue = func() func() {
+	if os.Getenv("MAKERLINK_BENCH_QUEUE") != "" {
+		return runtime.Gosched
+	}
+	return func() {}
+}()
+
 // BenchmarkQuery runs each kind of query from 16 concurrent clients and
 // reports the latency percentiles.
+//
+// MAKERLINK_BENCH_BLEVE=1 runs every query on Bleve's searchers instead of
+// the executor (exec.go), for A/B comparisons on the same index.
 func BenchmarkQuery(b *testing.B) {
 	idx := sharedIndex(b)
+	if os.Getenv("MAKERLINK_BENCH_BLEVE") != "" {
+		search.SetBleveExecForTest(idx, true)
+		defer search.SetBleveExecForTest(idx, false)
+	}
 	cases := []struct {
 		name string
 		q    search.Query
@@ -218,6 +239,7 @@ func BenchmarkQuery(b *testing.B) {
 				local := make([]time.Duration, 0, 64)
 				for pb.Next() {
 					t := time.Now()
+					queue()
 					if _, err := idx.Search(context.Background(), q); err != nil {
 						b.Error(err)
 						return
@@ -278,6 +300,7 @@ func BenchmarkQuery(b *testing.B) {
 				next++
 				mu.Unlock()
 				t := time.Now()
+				queue()
 				if _, err := idx.Search(context.Background(), q); err != nil {
 					b.Error(err)
 					return
@@ -296,6 +319,9 @@ func BenchmarkQuery(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		}
 	})
+	if n, size := search.TermTablesForTest(); n > 0 {
+		b.Logf("term tables: %d, %.1f MB", n, float64(size)/(1<<20))
+	}
 	b.Run("suggest", func(b *testing.B) {
 		var mu sync.Mutex
 		var lat []time.Duration
@@ -304,6 +330,7 @@ func BenchmarkQuery(b *testing.B) {
 			var local []time.Duration
 			for pb.Next() {
 				t := time.Now()
+				queue()
 				if _, err := idx.Suggest(context.Background(), "ningx", nil); err != nil {
 					b.Error(err)
 					return

@@ -43,3 +43,11 @@ func SetFacetBitmapsForTest(on bool, restore bool) {
 		facetBitmapsAbove = 1 << 62
 	}
 }
+
+// TermTablesForTest returns the number and size in bytes of the decoded
+// term tables held.
+func TermTablesForTest() (n, bytes int) {
+	segTermCache.mu.Lock()
+	defer segTermCache.mu.Unlock()
+	return segTermCache.ll.Len(), segTermCache.size
+}

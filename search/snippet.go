@@ -1,7 +1,6 @@
 package search
 
 import (
-	"html"
 	"sort"
 	"strings"
 	"sync"
@@ -27,12 +26,13 @@ func snippet(text string, nds []needle, n int) string {
 	}
 	buf := runeBufs.Get().(*runeBuf)
 	defer runeBufs.Put(buf)
-	orig, folded := buf.orig[:0], buf.folded[:0]
-	for _, r := range text {
-		orig = append(orig, r)
+	folded, offs := buf.folded[:0], buf.offs[:0]
+	for i, r := range text {
 		folded = append(folded, foldRune(r))
+		offs = append(offs, int32(i))
 	}
-	buf.orig, buf.folded = orig, folded
+	offs = append(offs, int32(len(text)))
+	buf.folded, buf.offs = folded, offs
 	// the first match of any needle places the excerpt; only the matches
 	// from there to the end of the excerpt are marked
 	first := -1
@@ -50,8 +50,8 @@ func snippet(text string, nds []needle, n int) string {
 		start = max(first-n/6, 0)
 	}
 	end := start + n
-	if end > len(orig) {
-		end = len(orig)
+	if end > len(folded) {
+		end = len(folded)
 		if start = end - n; start < 0 {
 			start = 0
 		}
@@ -63,7 +63,12 @@ func snippet(text string, nds []needle, n int) string {
 		}
 		marks = merge(marks)
 	}
+	// the runes from a to b of the text, escaped
+	text2 := func(b *strings.Builder, from, to int) {
+		htmlEscaper.WriteString(b, text[offs[from]:offs[to]])
+	}
 	var b strings.Builder
+	b.Grow(int(offs[end]-offs[start]) + 16*len(marks) + 8)
 	if start > 0 {
 		b.WriteString("…")
 	}
@@ -73,22 +78,28 @@ func snippet(text string, nds []needle, n int) string {
 			continue
 		}
 		s, e := max(m[0], start), min(m[1], end)
-		b.WriteString(html.EscapeString(string(orig[pos:s])))
+		text2(&b, pos, s)
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(string(orig[s:e])))
+		text2(&b, s, e)
 		b.WriteString("</mark>")
 		pos = e
 	}
-	b.WriteString(html.EscapeString(string(orig[pos:end])))
-	if end < len(orig) {
+	text2(&b, pos, end)
+	if end < len(folded) {
 		b.WriteString("…")
 	}
 	return b.String()
 }
 
-// runeBuf holds the runes of a text and their folded forms, reused
+// htmlEscaper escapes as [html.EscapeString].
+var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
+
+// runeBuf holds the folded runes of a text and where they start, reused
 // between snippets.
-type runeBuf struct{ orig, folded []rune }
+type runeBuf struct {
+	folded []rune
+	offs   []int32 // byte offset of each rune, and the length
+}
 
 var runeBufs = sync.Pool{New: func() any { return &runeBuf{} }}
 
@@ -105,6 +116,14 @@ func foldRune(r rune) rune {
 		}
 		return r
 	case r >= 0x4e00 && r <= 0x9fff: // CJK unified ideographs: no case
+		return r
+	case r > 0x3000 && r <= 0x303f: // CJK punctuation
+		return r
+	case r >= 0xff01 && r <= 0xff5e: // full-width ASCII
+		r -= 0xfee0
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
 		return r
 	}
 	return analysis.FoldRune(r)
