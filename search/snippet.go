@@ -3,7 +3,6 @@ package search
 import (
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"makerlink/analysis"
@@ -24,51 +23,93 @@ func snippet(text string, nds []needle, n int) string {
 	if text == "" {
 		return ""
 	}
-	buf := runeBufs.Get().(*runeBuf)
-	defer runeBufs.Put(buf)
-	folded, offs := buf.folded[:0], buf.offs[:0]
-	for i, r := range text {
-		folded = append(folded, foldRune(r))
-		offs = append(offs, int32(i))
+	if !utf8.ValidString(text) {
+		text = string([]rune(text)) // each invalid byte becomes U+FFFD
 	}
-	offs = append(offs, int32(len(text)))
-	buf.folded, buf.offs = folded, offs
+	return snippetBytes(text, nds, n)
+}
+
+// snippetBytes is [snippet] on the bytes of the text, without decoding it
+// into runes: it searches a folded copy of the text (the text itself when
+// folding changes nothing) and maps positions back where folding changed
+// a rune's length. The text must be valid UTF-8.
+func snippetBytes(text string, nds []needle, n int) string {
+	fs := text // the folded text
+	var fb []byte
+	// where folded positions stop being text positions: from folded byte
+	// f on, the text position is f + d
+	type shift struct{ f, d int }
+	var shifts []shift
+	delta := 0
+	for i, r := range text {
+		f := foldRune(r)
+		if f == r {
+			if fb != nil {
+				fb = append(fb, text[i:i+utf8.RuneLen(r)]...)
+			}
+			continue
+		}
+		if fb == nil {
+			fb = append(make([]byte, 0, len(text)), text[:i]...)
+		}
+		fb = utf8.AppendRune(fb, f)
+		if d := utf8.RuneLen(r) - utf8.RuneLen(f); d != 0 {
+			delta += d
+			shifts = append(shifts, shift{len(fb), delta})
+		}
+	}
+	if fb != nil {
+		fs = string(fb)
+	}
+	orig := func(p int) int {
+		k := sort.Search(len(shifts), func(i int) bool { return shifts[i].f > p })
+		if k == 0 {
+			return p
+		}
+		return p + shifts[k-1].d
+	}
 	// the first match of any needle places the excerpt; only the matches
 	// from there to the end of the excerpt are marked
 	first := -1
 	for _, nd := range nds {
-		lim := len(folded)
+		lim := len(fs)
 		if first >= 0 {
 			lim = first
 		}
-		if m := find(folded, nd.runes, nd.latin, 0, lim, true); len(m) > 0 {
+		if m := findBytes(fs, nd.str, nd.latin, 0, lim, true); len(m) > 0 {
 			first = m[0][0]
 		}
 	}
+	// the excerpt: n/6 runes before the first match, n runes long
 	start := 0
 	if first >= 0 {
-		start = max(first-n/6, 0)
+		start = first
+		for k := 0; k < n/6 && start > 0; k++ {
+			_, sz := utf8.DecodeLastRuneInString(fs[:start])
+			start -= sz
+		}
 	}
-	end := start + n
-	if end > len(folded) {
-		end = len(folded)
-		if start = end - n; start < 0 {
-			start = 0
+	end, runes := start, 0
+	for ; runes < n && end < len(fs); runes++ {
+		_, sz := utf8.DecodeRuneInString(fs[end:])
+		end += sz
+	}
+	if runes < n { // the text ends first: the last n runes
+		end, start = len(fs), len(fs)
+		for k := 0; k < n && start > 0; k++ {
+			_, sz := utf8.DecodeLastRuneInString(fs[:start])
+			start -= sz
 		}
 	}
 	var marks [][2]int
 	if first >= 0 {
 		for _, nd := range nds {
-			marks = append(marks, find(folded, nd.runes, nd.latin, first, end, false)...)
+			marks = append(marks, findBytes(fs, nd.str, nd.latin, first, end, false)...)
 		}
 		marks = merge(marks)
 	}
-	// the runes from a to b of the text, escaped
-	text2 := func(b *strings.Builder, from, to int) {
-		htmlEscaper.WriteString(b, text[offs[from]:offs[to]])
-	}
 	var b strings.Builder
-	b.Grow(int(offs[end]-offs[start]) + 16*len(marks) + 8)
+	b.Grow(orig(end) - orig(start) + 16*len(marks) + 8)
 	if start > 0 {
 		b.WriteString("…")
 	}
@@ -78,34 +119,65 @@ func snippet(text string, nds []needle, n int) string {
 			continue
 		}
 		s, e := max(m[0], start), min(m[1], end)
-		text2(&b, pos, s)
+		htmlEscaper.WriteString(&b, text[orig(pos):orig(s)])
 		b.WriteString("<mark>")
-		text2(&b, s, e)
+		htmlEscaper.WriteString(&b, text[orig(s):orig(e)])
 		b.WriteString("</mark>")
 		pos = e
 	}
-	text2(&b, pos, end)
-	if end < len(folded) {
+	htmlEscaper.WriteString(&b, text[orig(pos):orig(end)])
+	if end < len(fs) {
 		b.WriteString("…")
 	}
 	return b.String()
 }
 
+// findBytes returns the byte intervals where nd occurs in the UTF-8 text s,
+// starting at from or later and before to (only the first one when first
+// is set); Latin needles must start a word, and mark the whole word.
+func findBytes(s, nd string, latin bool, from, to int, first bool) [][2]int {
+	var out [][2]int
+	if nd == "" {
+		return nil
+	}
+	for i := from; i < to; {
+		j := strings.Index(s[i:], nd)
+		if j < 0 || i+j >= to {
+			break
+		}
+		i += j
+		if latin && i > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:i]); analysis.IsWordRune(r) {
+				_, sz := utf8.DecodeRuneInString(s[i:])
+				i += sz // not the start of a word: on from the next rune
+				continue
+			}
+		}
+		e := i + len(nd)
+		if latin { // mark the whole word
+			for e < len(s) {
+				r, sz := utf8.DecodeRuneInString(s[e:])
+				if !analysis.IsWordRune(r) {
+					break
+				}
+				e += sz
+			}
+		}
+		out = append(out, [2]int{i, e})
+		if first {
+			return out
+		}
+		i = e
+	}
+	return out
+}
+
 // htmlEscaper escapes as [html.EscapeString].
 var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
 
-// runeBuf holds the folded runes of a text and where they start, reused
-// between snippets.
-type runeBuf struct {
-	folded []rune
-	offs   []int32 // byte offset of each rune, and the length
-}
-
-var runeBufs = sync.Pool{New: func() any { return &runeBuf{} }}
-
-// foldRune is [analysis.FoldRune] with short cuts for ASCII and the common
-// Han characters, which are most of every text (a snippet folds its whole
-// source text).
+// foldRune is [analysis.FoldRune] with short cuts for ASCII, the common Han
+// characters, CJK punctuation and full-width ASCII, which are most of every
+// text (a snippet folds its whole source text).
 func foldRune(r rune) rune {
 	switch {
 	case r < 0x20 || r == 0x7f:
@@ -131,15 +203,15 @@ func foldRune(r rune) rune {
 
 type needle struct {
 	text  string
-	runes []rune
+	str   string // text as valid UTF-8
 	latin bool
 }
 
-// snippetNeedles returns the needles of the parts with their runes.
+// snippetNeedles returns the needles of the parts.
 func snippetNeedles(parts []analysis.QueryPart) []needle {
 	nds := needles(parts)
 	for i := range nds {
-		nds[i].runes = []rune(nds[i].text)
+		nds[i].str = string([]rune(nds[i].text))
 	}
 	return nds
 }
@@ -163,39 +235,6 @@ func needles(parts []analysis.QueryPart) []needle {
 				out = append(out, needles(alt)...)
 			}
 		}
-	}
-	return out
-}
-
-// find returns the rune intervals where nd occurs in s starting at from
-// or later and before to (only the first one when first is set); Latin
-// needles must start a word.
-func find(s, nd []rune, latin bool, from, to int, first bool) [][2]int {
-	var out [][2]int
-	if len(nd) == 0 {
-		return nil
-	}
-outer:
-	for i := from; i < to && i+len(nd) <= len(s); i++ {
-		for j := range nd {
-			if s[i+j] != nd[j] {
-				continue outer
-			}
-		}
-		if latin && i > 0 && analysis.IsWordRune(s[i-1]) {
-			continue
-		}
-		e := i + len(nd)
-		if latin { // mark the whole word
-			for e < len(s) && analysis.IsWordRune(s[e]) {
-				e++
-			}
-		}
-		out = append(out, [2]int{i, e})
-		if first {
-			return out
-		}
-		i = e - 1
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"html"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -90,6 +91,36 @@ func snippetSlow(text string, parts []analysis.QueryPart, n int) string {
 		b.WriteString("…")
 	}
 	return b.String()
+}
+
+// TestSnippetRandomTexts compares snippets with a scan of the whole text
+// on random texts of the runes that fold in special ways.
+func TestSnippetRandomTexts(t *testing.T) {
+	alphabet := []rune("aAbBeEnNrgy 新能源枸杞宁夏ＡＩａｉ\u3000\n\t，。·-_0İıΣσÅ<>&\"'\u0085\xff")
+	sameLength := []rune("aAbBeEnNrgy 新能源枸杞宁夏\n\t，。·-_0ıΣσÅ<>&\"'")
+	queries := []string{"new energy", "枸杞", "ai", "AI", "宁夏 energy", "b", "σ", "ab", "能源"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 3000; i++ {
+		// odd texts only with runes whose folding keeps their length
+		abc := alphabet
+		if i%2 == 1 {
+			abc = sameLength
+		}
+		rs := make([]rune, rng.IntN(400))
+		for j := range rs {
+			rs[j] = abc[rng.IntN(len(abc))]
+		}
+		text := string(rs)
+		if i%14 == 0 {
+			text += "\xff\xfe" // invalid UTF-8
+		}
+		q := queries[i%len(queries)]
+		parts := analysis.ParseQuery(q, analysis.ModeWords)
+		n := []int{120, 10, 1000}[i%3]
+		if got, want := Snippet(text, parts, n), snippetSlow(text, parts, n); got != want {
+			t.Fatalf("Snippet(%q, %q, %d):\n got %q\nwant %q", text, q, n, got, want)
+		}
+	}
 }
 
 func findAll(s, nd []rune, latin bool) [][2]int {
