@@ -113,6 +113,13 @@ func BenchmarkIndexBatch(b *testing.B) {
 		b.ReportMetric(float64(len(ps))/el.Seconds(), "docs/s+compact")
 		b.ReportMetric(float64(cel.Microseconds())/float64(len(ps)), "cpu-µs/doc+compact")
 		idx.Close()
+		// segments merged away are removed from the disk when the index
+		// is opened again
+		idx, err := search.Open(dir, search.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		idx.Close()
 		b.ReportMetric(float64(dirSize(dir))/(1<<20), "MB")
 	}
 }

@@ -321,7 +321,9 @@ func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, 
 		return 0, 0, err
 	}
 	defer bulkGC()()
-	const batchDocs = 1000
+	// large batches: fewer, larger segments to merge (a full build is
+	// compacted into one segment at the end anyway)
+	const batchDocs = 5000
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan []batchOp, 1)
