@@ -81,13 +81,12 @@ type conn struct {
 
 	// raw writes to the socket without blocking (nil when the socket does
 	// not offer it: every frame then goes through the writer). direct is
-	// its callback; dbuf, dn and derr are its argument and results,
-	// guarded by qmu, so that a direct write allocates nothing.
+	// its callback; dbuf and dn are its argument and result, guarded by
+	// qmu, so that a direct write allocates nothing.
 	raw    syscall.RawConn
 	direct func(fd uintptr) bool
 	dbuf   []byte
 	dn     int
-	derr   error
 
 	// Reader goroutine only.
 	userID      string
@@ -131,8 +130,8 @@ func newConn(h *Hub, ws *websocket.Conn) *conn {
 		if rc, err := sc.SyscallConn(); err == nil {
 			c.raw = rc
 			c.direct = func(fd uintptr) bool {
-				c.dn, c.derr = syscall.Write(int(fd), c.dbuf)
-				return true // never wait for the socket: the writer does
+				c.dn, _ = syscall.Write(int(fd), c.dbuf) // -1 on an error: EAGAIN or a failed socket
+				return true                              // never wait for the socket: the writer does
 			}
 		}
 	}
@@ -337,7 +336,8 @@ func (c *conn) sendError(id json.RawMessage, channel, code, msg string) {
 	c.enqueue(newFrame(errorFrame(id, channel, code, msg)))
 }
 
-// enqueue queues f for the writer. It never blocks: when the queue is full
+// enqueue sends f: straight to the socket when nothing is queued, else
+// through the queue and the writer. It never blocks: when the queue is full
 // the queue is dropped and the writer closes the connection with
 // CloseSlowConsumer once its current write ends.
 func (c *conn) enqueue(f *frame) { c.push(f, false) }
@@ -402,7 +402,7 @@ func (c *conn) writeDirectLocked(b []byte) int {
 	c.dbuf = b
 	err := c.raw.Write(c.direct)
 	n := c.dn
-	c.dbuf, c.dn, c.derr = nil, 0, nil
+	c.dbuf, c.dn = nil, 0
 	if err != nil || n < 0 {
 		return 0
 	}
