@@ -130,8 +130,10 @@ func newConn(h *Hub, ws *websocket.Conn) *conn {
 		if rc, err := sc.SyscallConn(); err == nil {
 			c.raw = rc
 			c.direct = func(fd uintptr) bool {
-				c.dn, _ = syscall.Write(int(fd), c.dbuf) // -1 on an error: EAGAIN or a failed socket
-				return true                              // never wait for the socket: the writer does
+				// -1 on an error: EAGAIN or a failed socket.
+				c.dn, _ = syscall.Write(int(fd), c.dbuf)
+				// Never wait for the socket: the writer does.
+				return true
 			}
 		}
 	}
