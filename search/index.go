@@ -604,7 +604,7 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 	// (phrases on labels and heads did not move the relevance set, and
 	// positions are a good part of the cost of indexing a term)
 	// the long text and the labels without the characters inside words:
-	// a third of the terms (single-character queries still find names
+	// 40-60% of the terms (single-character queries still find names
 	// and heads, and characters the segmenter leaves alone; without them
 	// in heads the single-character queries fell from 0.98 to 0.75)
 	longText := text
