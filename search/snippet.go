@@ -40,26 +40,31 @@ func snippetBytes(text string, nds []needle, n int) string {
 	// f on, the text position is f + d
 	type shift struct{ f, d int }
 	var shifts []shift
-	delta := 0
-	for i, r := range text {
+	delta, copied := 0, 0 // text[copied:] is not in fb yet
+	for i := 0; i < len(text); {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
 		f := foldRune(r)
 		if f == r {
-			if fb != nil {
-				fb = append(fb, text[i:i+utf8.RuneLen(r)]...)
-			}
+			i += size
 			continue
 		}
 		if fb == nil {
-			fb = append(make([]byte, 0, len(text)), text[:i]...)
+			fb = make([]byte, 0, len(text))
 		}
+		fb = append(fb, text[copied:i]...)
 		fb = utf8.AppendRune(fb, f)
-		if d := utf8.RuneLen(r) - utf8.RuneLen(f); d != 0 {
+		i += size
+		copied = i
+		if d := size - utf8.RuneLen(f); d != 0 {
 			delta += d
 			shifts = append(shifts, shift{len(fb), delta})
 		}
 	}
 	if fb != nil {
-		fs = string(fb)
+		fs = string(append(fb, text[copied:]...))
 	}
 	orig := func(p int) int {
 		k := sort.Search(len(shifts), func(i int) bool { return shifts[i].f > p })
