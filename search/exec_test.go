@@ -10,7 +10,6 @@ import (
 
 	"makerlink"
 	"makerlink/search"
-	"makerlink/seed"
 )
 
 // TestExecMatchesBleve checks that the query executor finds, counts,
@@ -19,41 +18,8 @@ import (
 // viewers who see different documents, over the relevance set's queries
 // with and without filters and on later pages.
 func TestExecMatchesBleve(t *testing.T) {
-	ps := seed.Generate(seed.Options{Seed: 1}).Profiles
-	idx, err := search.Open(t.TempDir(), search.Options{NoCache: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	b := idx.NewBatch()
-	for i, p := range ps {
-		if err := b.Put(p); err != nil {
-			t.Fatal(err)
-		}
-		if b.Len() >= 40 || i == len(ps)-1 {
-			if err := b.Commit(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	for i, p := range ps {
-		switch i % 7 {
-		case 0:
-			if err := idx.Delete(p.Kind(), p.Base().ID); err != nil {
-				t.Fatal(err)
-			}
-		case 3:
-			if err := idx.Index(p); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	idx, viewers := churnedIndex(t)
 	t.Logf("%d segments", search.SegmentCountForTest(idx))
-	viewers := map[string]*makerlink.User{
-		"anonymous": nil,
-		"investor":  {ID: "u-inv", Roles: []makerlink.Role{makerlink.RoleInvestor}},
-		"owner":     {ID: ps[1].Base().OwnerID, Roles: []makerlink.Role{makerlink.RoleFounder}},
-	}
 	var queries []search.Query
 	for _, rq := range relevanceSet {
 		queries = append(queries, search.Query{Q: rq.q})

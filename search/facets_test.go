@@ -7,7 +7,6 @@ import (
 
 	"makerlink"
 	"makerlink/search"
-	"makerlink/seed"
 )
 
 // TestFacetCountsMatchBleve checks that the facet counts read from the
@@ -15,44 +14,7 @@ import (
 // many segments with updated and deleted documents, for viewers who see
 // different documents.
 func TestFacetCountsMatchBleve(t *testing.T) {
-	ps := seed.Generate(seed.Options{Seed: 1}).Profiles
-	idx, err := search.Open(t.TempDir(), search.Options{NoCache: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	b := idx.NewBatch()
-	for i, p := range ps {
-		if err := b.Put(p); err != nil {
-			t.Fatal(err)
-		}
-		if b.Len() >= 40 || i == len(ps)-1 {
-			if err := b.Commit(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	// updates and deletes leave deleted documents in old segments
-	for i, p := range ps {
-		switch i % 7 {
-		case 0:
-			if err := idx.Delete(p.Kind(), p.Base().ID); err != nil {
-				t.Fatal(err)
-			}
-		case 3:
-			if err := idx.Index(p); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if n := search.SegmentCountForTest(idx); n >= 0 && n < 2 {
-		t.Logf("only %d segment(s): the test is weaker", n)
-	}
-	viewers := map[string]*makerlink.User{
-		"anonymous": nil,
-		"investor":  {ID: "u-inv", Roles: []makerlink.Role{makerlink.RoleInvestor}},
-		"owner":     {ID: ps[1].Base().OwnerID, Roles: []makerlink.Role{makerlink.RoleFounder}},
-	}
+	idx, viewers := churnedIndex(t)
 	queries := []search.Query{
 		{Q: "银川"},
 		{Q: "枸杞"},
