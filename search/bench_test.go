@@ -258,12 +258,8 @@ func BenchmarkQuery(b *testing.B) {
 				mu.Unlock()
 			})
 			b.StopTimer()
-			b.ReportMetric(float64((cpuTime()-c0).Microseconds())/float64(b.N), "cpu-µs/op")
-			slices.Sort(lat)
-			if len(lat) > 0 {
-				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-			}
+			reportCPU(b, cpuTime()-c0)
+			reportLatency(b, lat)
 		})
 	}
 	// cold: the term tables (exec.go) are dropped before every query, so
@@ -284,10 +280,8 @@ func BenchmarkQuery(b *testing.B) {
 			cpu += cpuTime() - c0
 		}
 		b.StopTimer()
-		b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
-		slices.Sort(lat)
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		reportCPU(b, cpu)
+		reportLatency(b, lat)
 	})
 	// mix: 16 clients cycling through many different queries (uncached)
 	b.Run("mix", func(b *testing.B) {
@@ -319,12 +313,8 @@ func BenchmarkQuery(b *testing.B) {
 			mu.Unlock()
 		})
 		b.StopTimer()
-		b.ReportMetric(float64((cpuTime()-c0).Microseconds())/float64(b.N), "cpu-µs/op")
-		slices.Sort(lat)
-		if len(lat) > 0 {
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-		}
+		reportCPU(b, cpuTime()-c0)
+		reportLatency(b, lat)
 	})
 	if n, size := search.TermTablesForTest(); n > 0 {
 		b.Logf("term tables: %d, %.1f MB", n, float64(size)/(1<<20))
@@ -348,12 +338,24 @@ func BenchmarkQuery(b *testing.B) {
 			lat = append(lat, local...)
 			mu.Unlock()
 		})
-		slices.Sort(lat)
-		if len(lat) > 0 {
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-		}
+		reportLatency(b, lat)
 	})
+}
+
+// reportCPU reports the process CPU time per operation.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
+}
+
+// reportLatency reports the median and 99th percentile of the measured
+// latencies; it sorts lat.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	if len(lat) == 0 {
+		return
+	}
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 }
 
 // benchMix is a varied set of queries: words in both languages, pinyin,
