@@ -235,31 +235,9 @@ func BenchmarkQuery(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			search.SetCacheForTest(idx, strings.HasPrefix(c.name, "cached/"))
 			defer search.SetCacheForTest(idx, false)
-			var mu sync.Mutex
-			lat := make([]time.Duration, 0, b.N)
-			b.SetParallelism(8) // 16 clients on 2 cores
-			b.ResetTimer()
-			c0 := cpuTime()
-			b.RunParallel(func(pb *testing.PB) {
-				q := c.q
-				q.Viewer = anon
-				local := make([]time.Duration, 0, 64)
-				for pb.Next() {
-					t := time.Now()
-					queue()
-					if _, err := idx.Search(context.Background(), q); err != nil {
-						b.Error(err)
-						return
-					}
-					local = append(local, time.Since(t))
-				}
-				mu.Lock()
-				lat = append(lat, local...)
-				mu.Unlock()
-			})
-			b.StopTimer()
-			reportCPU(b, cpuTime()-c0)
-			reportLatency(b, lat)
+			q := c.q
+			q.Viewer = anon
+			runClients(b, idx, func() search.Query { return q })
 		})
 	}
 	// cold: the term tables (exec.go) are dropped before every query, so
@@ -289,32 +267,12 @@ func BenchmarkQuery(b *testing.B) {
 		mix := benchMix()
 		var mu sync.Mutex
 		var next int
-		lat := make([]time.Duration, 0, b.N)
-		b.SetParallelism(8)
-		b.ResetTimer()
-		c0 := cpuTime()
-		b.RunParallel(func(pb *testing.PB) {
-			var local []time.Duration
-			for pb.Next() {
-				mu.Lock()
-				q := mix[next%len(mix)]
-				next++
-				mu.Unlock()
-				t := time.Now()
-				queue()
-				if _, err := idx.Search(context.Background(), q); err != nil {
-					b.Error(err)
-					return
-				}
-				local = append(local, time.Since(t))
-			}
+		runClients(b, idx, func() search.Query {
 			mu.Lock()
-			lat = append(lat, local...)
-			mu.Unlock()
+			defer mu.Unlock()
+			next++
+			return mix[(next-1)%len(mix)]
 		})
-		b.StopTimer()
-		reportCPU(b, cpuTime()-c0)
-		reportLatency(b, lat)
 	})
 	if n, size := search.TermTablesForTest(); n > 0 {
 		b.Logf("term tables: %d, %.1f MB", n, float64(size)/(1<<20))
@@ -340,6 +298,36 @@ func BenchmarkQuery(b *testing.B) {
 		})
 		reportLatency(b, lat)
 	})
+}
+
+// runClients runs b.N searches from 16 concurrent clients (8 per core on
+// 2 cores), each taking its next query from next (which must be safe for
+// concurrent use), and reports CPU per search and latency percentiles.
+func runClients(b *testing.B, idx *search.Index, next func() search.Query) {
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, b.N)
+	b.SetParallelism(8)
+	b.ResetTimer()
+	c0 := cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		local := make([]time.Duration, 0, 64)
+		for pb.Next() {
+			q := next()
+			t := time.Now()
+			queue()
+			if _, err := idx.Search(context.Background(), q); err != nil {
+				b.Error(err)
+				return
+			}
+			local = append(local, time.Since(t))
+		}
+		mu.Lock()
+		lat = append(lat, local...)
+		mu.Unlock()
+	})
+	b.StopTimer()
+	reportCPU(b, cpuTime()-c0)
+	reportLatency(b, lat)
 }
 
 // reportCPU reports the process CPU time per operation.
