@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
 
-	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -298,9 +298,7 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 			}
 			l.tabs[i] = t
 			df += uint64(len(t.docs))
-			if d := s.Deleted(); d != nil && len(t.docs) > 0 {
-				df -= d.AndCardinality(t.bm)
-			}
+			df -= t.deleted(s.Deleted())
 		}
 		if bm25 {
 			card, err := snap.FieldCardinality(l.field)
@@ -342,23 +340,25 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 	top := make([]execHit, 0, k+1)
 	for si, s := range segs {
 		seg := s.Segment()
-		hits, _ := root.match(si, uint32(seg.Count()))
-		if hits == nil || hits.IsEmpty() {
+		count := seg.Count()
+		if count == 0 {
 			continue
 		}
+		hits := sc.hitSet(words(count))
+		root.match(si, sc, hits, count)
 		if d := s.Deleted(); d != nil && !d.IsEmpty() {
-			hits = roaring.AndNot(hits, d)
+			it := d.Iterator()
+			for it.HasNext() {
+				if x := it.Next(); int(x>>6) < len(hits) {
+					hits[x>>6] &^= 1 << (x & 63)
+				}
+			}
 		}
-		n := hits.GetCardinality()
-		if n == 0 {
+		cands := sc.candidates()
+		if len(cands) == 0 {
 			continue
 		}
-		res.total += n
-		if cap(sc.cands) < int(n) {
-			sc.cands = make([]uint32, n)
-		}
-		cands := sc.cands[:n]
-		hits.ToExistingArray(&cands)
+		res.total += uint64(len(cands))
 
 		if wantFacets {
 			if !countFacets(seg, hits, cands, res.counts) {
@@ -371,11 +371,8 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 		if ctx.Err() != nil {
 			return nil, true, ctx.Err()
 		}
-		sc.reset(int(seg.Count()))
-		for i, d := range cands {
-			sc.pos[d] = int32(i)
-		}
-		scores, matched := scoreRoot.scores(si, cands, sc, true)
+		sc.nv = 0
+		scores, matched := scoreRoot.scores(si, sc, true)
 		for i, d := range cands {
 			if matched[i] == 0 {
 				continue // cannot be: cands match the root
@@ -464,65 +461,149 @@ func siftDown(top []execHit, i int) {
 	}
 }
 
-// match returns the documents of segment si that match n; owned reports
-// whether the bitmap is new (not a term table's, which must not change).
-func (n *pnode) match(si int, count uint32) (bm *roaring.Bitmap, owned bool) {
+// match sets out (a bitset of the count documents of segment si, any
+// content on entry) to the documents that match n, deleted ones included.
+func (n *pnode) match(si int, sc *scratch, out []uint64, count uint64) {
 	switch n.op {
 	case pTerm:
-		return n.tabs[si].bm, false
+		t := n.tabs[si]
+		if t.words != nil {
+			copy(out, t.words)
+			return
+		}
+		clear(out)
+		setDocs(out, t.docs)
 	case pBool:
-		return n.kids[0].match(si, count)
+		n.kids[0].match(si, sc, out, count)
 	case pAll:
-		b := roaring.New()
-		b.AddRange(0, uint64(count))
-		return b, true
+		for i := range out {
+			out[i] = ^uint64(0)
+		}
+		if r := count % 64; r != 0 {
+			out[len(out)-1] = 1<<r - 1
+		}
 	case pConj:
-		bs := make([]*roaring.Bitmap, len(n.kids))
+		// the rarest term first, then the others into it
+		first := 0
 		for i, k := range n.kids {
-			bs[i], _ = k.match(si, count)
-			if bs[i].IsEmpty() {
-				return bs[i], false
+			if k.op == pTerm && (n.kids[first].op != pTerm || len(k.tabs[si].docs) < len(n.kids[first].tabs[si].docs)) {
+				first = i
 			}
 		}
-		if len(bs) == 1 {
-			return bs[0], false
+		n.kids[first].match(si, sc, out, count)
+		for i, k := range n.kids {
+			if i == first {
+				continue
+			}
+			if k.op == pTerm && k.tabs[si].words != nil {
+				if !and(out, k.tabs[si].words) {
+					return // empty
+				}
+				continue
+			}
+			tmp := sc.push(len(out))
+			k.match(si, sc, tmp, count)
+			empty := !and(out, tmp)
+			sc.pop()
+			if empty {
+				return
+			}
 		}
-		slices.SortFunc(bs, func(a, b *roaring.Bitmap) int { // smallest first
-			return int(a.GetCardinality()) - int(b.GetCardinality())
-		})
-		return roaring.FastAnd(bs...), true
 	default: // pDisj
-		bs := make([]*roaring.Bitmap, len(n.kids))
-		for i, k := range n.kids {
-			bs[i], _ = k.match(si, count)
-		}
 		if n.min <= 1 {
-			if len(bs) == 1 {
-				return bs[0], false
-			}
-			return roaring.FastOr(bs...), true
-		}
-		// at least min of the children
-		out := roaring.New()
-		for _, d := range roaring.FastOr(bs...).ToArray() {
-			c := 0
-			for _, b := range bs {
-				if b.Contains(d) {
-					c++
+			clear(out)
+			for _, k := range n.kids {
+				switch {
+				case k.op == pTerm && k.tabs[si].words != nil:
+					or(out, k.tabs[si].words)
+				case k.op == pTerm:
+					setDocs(out, k.tabs[si].docs)
+				default:
+					tmp := sc.push(len(out))
+					k.match(si, sc, tmp, count)
+					or(out, tmp)
+					sc.pop()
 				}
 			}
-			if c >= n.min {
-				out.Add(d)
+			return
+		}
+		// at least min of the children
+		kids := make([][]uint64, len(n.kids))
+		for i, k := range n.kids {
+			if k.op == pTerm && k.tabs[si].words != nil {
+				kids[i] = k.tabs[si].words
+				continue
+			}
+			kids[i] = sc.push(len(out))
+			k.match(si, sc, kids[i], count)
+		}
+		for wi := range out {
+			var any uint64
+			for _, b := range kids {
+				any |= b[wi]
+			}
+			var w uint64
+			for m := any; m != 0; m &= m - 1 {
+				bit := m & -m
+				c := 0
+				for _, b := range kids {
+					if b[wi]&bit != 0 {
+						c++
+					}
+				}
+				if c >= n.min {
+					w |= bit
+				}
+			}
+			out[wi] = w
+		}
+		for _, k := range n.kids {
+			if k.op != pTerm || k.tabs[si].words == nil {
+				sc.pop()
 			}
 		}
-		return out, true
 	}
 }
 
-// scratch holds the buffers of the scorer, reused between searches.
+// setDocs adds the documents docs to the bitset out.
+func setDocs(out []uint64, docs []uint32) {
+	for _, d := range docs {
+		if int(d>>6) >= len(out) {
+			return // cannot be: documents are numbered below the count
+		}
+		out[d>>6] |= 1 << (d & 63)
+	}
+}
+
+// and sets a to a AND b and reports whether a has any document left.
+func and(a, b []uint64) bool {
+	b = b[:len(a)]
+	var any uint64
+	for i := range a {
+		a[i] &= b[i]
+		any |= a[i]
+	}
+	return any != 0
+}
+
+// or sets a to a OR b.
+func or(a, b []uint64) {
+	b = b[:len(a)]
+	for i := range a {
+		a[i] |= b[i]
+	}
+}
+
+// scratch holds the buffers of one search, reused between searches: the
+// hits of the segment being scored (as a bitset, with the rank of each
+// word: the number of hits in the words before it), the candidates (the
+// hits as a list), the bitsets of the match step and the score vectors.
 type scratch struct {
-	pos   []int32 // pos[d] is the index of candidate d (garbage for others)
+	hits  []uint64
+	rank  []uint32
 	cands []uint32
+	sets  [][]uint64 // a stack
+	nsets int
 	fs    [][]float64
 	cs    [][]int32
 	nv    int
@@ -530,14 +611,52 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 
-// reset prepares sc for a segment of count documents.
-func (sc *scratch) reset(count int) {
-	if cap(sc.pos) < count {
-		sc.pos = make([]int32, count)
+// hitSet returns the bitset of the hits for a segment of nw words.
+func (sc *scratch) hitSet(nw int) []uint64 {
+	if cap(sc.hits) < nw {
+		sc.hits, sc.rank = make([]uint64, nw), make([]uint32, nw)
 	}
-	sc.pos = sc.pos[:count]
-	sc.nv = 0
+	sc.hits, sc.rank = sc.hits[:nw], sc.rank[:nw]
+	return sc.hits
 }
+
+// candidates lists the hits of the bitset of hitSet in ascending order
+// and sets the rank of its words.
+func (sc *scratch) candidates() []uint32 {
+	n := 0
+	for i, w := range sc.hits {
+		sc.rank[i] = uint32(n)
+		n += bits.OnesCount64(w)
+	}
+	if cap(sc.cands) < n {
+		sc.cands = make([]uint32, 0, n+n/4)
+	}
+	c := sc.cands[:0]
+	for i, w := range sc.hits {
+		for ; w != 0; w &= w - 1 {
+			c = append(c, uint32(i<<6+bits.TrailingZeros64(w)))
+		}
+	}
+	sc.cands = c
+	return c
+}
+
+// push returns a bitset of nw words (any content) from the stack.
+func (sc *scratch) push(nw int) []uint64 {
+	if sc.nsets == len(sc.sets) {
+		sc.sets = append(sc.sets, nil)
+	}
+	b := sc.sets[sc.nsets]
+	if cap(b) < nw {
+		b = make([]uint64, nw)
+		sc.sets[sc.nsets] = b
+	}
+	sc.nsets++
+	return b[:nw]
+}
+
+// pop gives back the last bitset of push.
+func (sc *scratch) pop() { sc.nsets-- }
 
 // vec returns zeroed score and match vectors of length n.
 func (sc *scratch) vec(n int) ([]float64, []int32) {
@@ -558,19 +677,19 @@ func (sc *scratch) vec(n int) ([]float64, []int32) {
 	return f, c
 }
 
-// scores returns the score of every candidate (ascending documents of
-// segment si) under the conjunction or disjunction n, as Bleve computes
-// it, and whether it matches n (1) or not (0). Known says that every
-// candidate matches n (the root and the conjunctions under it), so
+// scores returns the score of every candidate (sc.cands: the hits of the
+// root in segment si) under the conjunction or disjunction n, as Bleve
+// computes it, and whether it matches n (1) or not (0). Known says that
+// every candidate matches n (the root and the conjunctions under it), so
 // filters there need no look-up. The sums run over the children in
 // order, as Bleve's scorers add them.
-func (n *pnode) scores(si int, cands []uint32, sc *scratch, known bool) ([]float64, []int32) {
+func (n *pnode) scores(si int, sc *scratch, known bool) ([]float64, []int32) {
 	if n.op == pBool {
 		// Bleve's Boolean searcher: the must score plus the should score
 		// where should matches
-		s, c := (&pnode{op: pConj, kids: n.kids[:1]}).scores(si, cands, sc, known)
+		s, c := (&pnode{op: pConj, kids: n.kids[:1]}).scores(si, sc, known)
 		if len(n.kids) > 1 {
-			ks, kc := n.kids[1].scores(si, cands, sc, false)
+			ks, kc := n.kids[1].scores(si, sc, false)
 			for i, m := range kc {
 				if m != 0 && c[i] != 0 {
 					s[i] += ks[i]
@@ -579,14 +698,14 @@ func (n *pnode) scores(si int, cands []uint32, sc *scratch, known bool) ([]float
 		}
 		return s, c
 	}
-	s, c := sc.vec(len(cands))
+	s, c := sc.vec(len(sc.cands))
 	kidsKnown := known && n.op == pConj
 	for _, k := range n.kids {
 		switch {
 		case kidsKnown && k.zero:
 			// filters every candidate passes: they score nothing
 		case k.op == pTerm:
-			k.accumulate(si, cands, sc.pos, s, c)
+			k.accumulate(si, sc, s, c)
 		case k.op == pAll:
 			v := 1.0
 			if k.qw != 1.0 {
@@ -597,7 +716,7 @@ func (n *pnode) scores(si int, cands []uint32, sc *scratch, known bool) ([]float
 				c[i]++
 			}
 		default:
-			ks, kc := k.scores(si, cands, sc, kidsKnown)
+			ks, kc := k.scores(si, sc, kidsKnown)
 			for i, m := range kc {
 				if m != 0 {
 					s[i] += ks[i]
@@ -630,50 +749,71 @@ func (n *pnode) scores(si int, cands []uint32, sc *scratch, known bool) ([]float
 }
 
 // accumulate adds the score of the term leaf l to s and counts a match in
-// c for the candidates that contain the term.
-func (l *pnode) accumulate(si int, cands []uint32, pos []int32, s []float64, c []int32) {
+// c for the candidates (sc.cands) that contain the term.
+func (l *pnode) accumulate(si int, sc *scratch, s []float64, c []int32) {
 	t := l.tabs[si]
 	if len(t.docs) == 0 {
 		return
 	}
+	cands := sc.cands
 	// BM25 weights computed ahead (other models: per posting)
 	var w []float64
 	if l.boost != 0 && t.freq != nil && l.avg > 0 {
 		w = t.weights(l.avg)
 	}
-	score := func(j int) float64 {
+	idf, qw := l.idf, l.qw
+	add := func(i, j int) {
 		if w == nil {
-			return l.termScore(t, j)
+			s[i] += l.termScore(t, j)
+		} else if v := idf * w[j]; qw != 1.0 {
+			s[i] += v * qw
+		} else {
+			s[i] += v
 		}
-		v := l.idf * w[j]
-		if l.qw != 1.0 {
-			v *= l.qw
-		}
-		return v
+		c[i]++
 	}
-	if len(t.docs) <= 4*len(cands) {
-		// walk the postings, look the candidates up
-		n := uint32(len(cands))
+	switch {
+	case t.words != nil && 4*len(cands) < len(t.words):
+		// a dense term, few candidates: look each one up in the bitset
+		for i, d := range cands {
+			tw := t.words[d>>6]
+			if bit := uint64(1) << (d & 63); tw&bit != 0 {
+				add(i, int(t.rank[d>>6])+bits.OnesCount64(tw&(bit-1)))
+			}
+		}
+	case t.words != nil:
+		// a dense term: the words both have documents in
+		hits, rank := sc.hits, sc.rank
+		tws := t.words[:len(hits)]
+		for wi, hw := range hits {
+			tw := tws[wi]
+			for m := hw & tw; m != 0; m &= m - 1 {
+				below := m&-m - 1
+				add(int(rank[wi])+bits.OnesCount64(hw&below), int(t.rank[wi])+bits.OnesCount64(tw&below))
+			}
+		}
+	case len(t.docs) <= 4*len(cands):
+		// walk the postings, look the candidates up in the hits
+		hits, rank := sc.hits, sc.rank
 		for j, d := range t.docs {
-			if int(d) >= len(pos) {
+			if int(d>>6) >= len(hits) {
 				break
 			}
-			if p := uint32(pos[d]); p < n && cands[p] == d {
-				s[p] += score(j)
-				c[p]++
+			hw := hits[d>>6]
+			if bit := uint64(1) << (d & 63); hw&bit != 0 {
+				add(int(rank[d>>6])+bits.OnesCount64(hw&(bit-1)), j)
 			}
 		}
-		return
-	}
-	// far more postings than candidates: leap through the postings
-	cur := 0
-	for i, d := range cands {
-		if cur = seek(t.docs, cur, d); cur == len(t.docs) {
-			return
-		}
-		if t.docs[cur] == d {
-			s[i] += score(cur)
-			c[i]++
+	default:
+		// far more postings than candidates: leap through the postings
+		cur := 0
+		for i, d := range cands {
+			if cur = seek(t.docs, cur, d); cur == len(t.docs) {
+				return
+			}
+			if t.docs[cur] == d {
+				add(i, cur)
+			}
 		}
 	}
 }
@@ -736,16 +876,22 @@ var (
 )
 
 // countFacets adds the facet values of the documents docs of seg (hits,
-// as a bitmap) to counts; false when the segment's facets cannot be read.
-func countFacets(seg segment.Segment, hits *roaring.Bitmap, docs []uint32, counts map[string]int) bool {
+// also as a bitset) to counts; false when the segment's facets cannot be
+// read.
+func countFacets(seg segment.Segment, hits []uint64, docs []uint32, counts map[string]int) bool {
 	t := segFacetCache.get(seg)
 	if t == nil {
 		return false
 	}
 	if len(docs) >= facetBitmapsAbove && facetBitmapsDensity*len(docs) >= len(t.start) {
-		for i, bm := range t.bitmaps() {
-			if k := hits.AndCardinality(bm); k > 0 {
-				counts[t.terms[i]] += int(k)
+		for i, bm := range t.bitsets() {
+			k := 0
+			bm = bm[:min(len(bm), len(hits))]
+			for wi, w := range bm {
+				k += bits.OnesCount64(w & hits[wi])
+			}
+			if k > 0 {
+				counts[t.terms[i]] += k
 			}
 		}
 		return true

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
@@ -30,21 +29,22 @@ type segFacets struct {
 	codes []uint16
 
 	bmOnce sync.Once
-	bms    []*roaring.Bitmap // the documents of each term, built on first use
+	bms    [][]uint64 // the documents of each term as bitsets, built on first use
 }
 
-// bitmaps returns the documents of each facet term of the segment.
-func (t *segFacets) bitmaps() []*roaring.Bitmap {
+// bitsets returns the documents of each facet term of the segment as
+// bitsets of the segment (bit d%64 of word d/64).
+func (t *segFacets) bitsets() [][]uint64 {
 	t.bmOnce.Do(func() {
-		docs := make([][]uint32, len(t.terms))
+		nw := words(uint64(max(0, len(t.start)-1)))
+		t.bms = make([][]uint64, len(t.terms))
+		for i := range t.bms {
+			t.bms[i] = make([]uint64, nw)
+		}
 		for d := 0; d+1 < len(t.start); d++ {
 			for _, c := range t.codes[t.start[d]:t.start[d+1]] {
-				docs[c] = append(docs[c], uint32(d))
+				t.bms[c][d>>6] |= 1 << (d & 63)
 			}
-		}
-		t.bms = make([]*roaring.Bitmap, len(t.terms))
-		for i, ds := range docs {
-			t.bms[i] = roaring.BitmapOf(ds...)
 		}
 	})
 	return t.bms

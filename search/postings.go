@@ -3,6 +3,8 @@ package search
 import (
 	"container/list"
 	"math"
+	"math/bits"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -24,17 +26,83 @@ import (
 // termTable is the postings of a term in one segment, deleted documents
 // included (deletions change per snapshot and are applied per search).
 type termTable struct {
-	docs []uint32        // local document numbers, ascending
-	freq []uint32        // term frequency per document (nil: bitmap only)
-	norm []float32       // Bleve's norm per document (nil: bitmap only)
-	bm   *roaring.Bitmap // the same documents
-	wts  atomic.Pointer[termWeights]
+	docs []uint32  // local document numbers, ascending
+	freq []uint32  // term frequency per document (nil: documents only)
+	norm []float32 // Bleve's norm per document (nil: documents only)
+	// For a term in at least one document in denseEvery of the segment,
+	// the same documents as a bitset of the segment (bit d%64 of word
+	// d/64), and per word the number of documents in the words before it:
+	// the posting of document d is docs[rank[d/64] + the bits of its word
+	// below d].
+	words []uint64
+	rank  []uint32
+	wts   atomic.Pointer[termWeights]
 }
 
+// denseEvery: a term in at least one document in denseEvery of a segment
+// gets a bitset (it then costs at most 3 bytes more per posting).
+const denseEvery = 16
+
 func (t *termTable) bytes() int {
-	n := 4*len(t.docs) + 4*len(t.freq) + 4*len(t.norm) + int(t.bm.GetSizeInBytes()) + 64
+	n := 4*len(t.docs) + 4*len(t.freq) + 4*len(t.norm) + 8*len(t.words) + 4*len(t.rank) + 64
 	if t.freq != nil {
 		n += 8 * len(t.docs) // weights
+	}
+	return n
+}
+
+// finish builds the bitset of a dense term of a segment of count
+// documents.
+func (t *termTable) finish(count uint64) {
+	if count == 0 || uint64(len(t.docs))*denseEvery < count {
+		return
+	}
+	if len(t.docs) > 0 && uint64(t.docs[len(t.docs)-1]) >= count {
+		return // cannot be: documents are numbered below the count
+	}
+	t.words = make([]uint64, words(count))
+	for _, d := range t.docs {
+		t.words[d>>6] |= 1 << (d & 63)
+	}
+	t.rank = make([]uint32, len(t.words))
+	var r uint32
+	for i, w := range t.words {
+		t.rank[i] = r
+		r += uint32(bits.OnesCount64(w))
+	}
+}
+
+// words is the length of a bitset of count documents.
+func words(count uint64) int { return int((count + 63) / 64) }
+
+// contains reports whether document d has the term.
+func (t *termTable) contains(d uint32) bool {
+	if t.words != nil {
+		return int(d>>6) < len(t.words) && t.words[d>>6]&(1<<(d&63)) != 0
+	}
+	_, ok := slices.BinarySearch(t.docs, d)
+	return ok
+}
+
+// deleted returns how many documents of t are in del.
+func (t *termTable) deleted(del *roaring.Bitmap) uint64 {
+	if del == nil || len(t.docs) == 0 {
+		return 0
+	}
+	var n uint64
+	if del.GetCardinality() < uint64(len(t.docs)) {
+		it := del.Iterator()
+		for it.HasNext() {
+			if d := it.Next(); t.contains(d) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, d := range t.docs {
+		if del.Contains(d) {
+			n++
+		}
 	}
 	return n
 }
@@ -219,7 +287,7 @@ func readTermTable(seg segment.Segment, field, term string, scored bool) (*termT
 			} else if bm := o.ActualBitmap(); bm != nil {
 				t.docs = bm.ToArray()
 			}
-			t.bm = roaring.BitmapOf(t.docs...)
+			t.finish(seg.Count())
 			return t, nil
 		}
 	}
@@ -237,7 +305,6 @@ func readTermTable(seg segment.Segment, field, term string, scored bool) (*termT
 			t.norm = append(t.norm, float32(p.Norm()))
 		}
 	}
-	t.bm = roaring.New()
-	t.bm.AddMany(t.docs)
+	t.finish(seg.Count())
 	return t, nil
 }
