@@ -49,6 +49,14 @@ type Config struct {
 	DialConcurrency int           // concurrent dials (default 50)
 	Settle          time.Duration // wait for stragglers after the last publish (default 2 s)
 	Storm           bool          // after the stream: close every client and resume all at once
+	// Clients is how the clients read: [ClientsRaw] (the default on
+	// Linux) or [ClientsGoroutine].
+	ClientMode string
+	// ReadThreads is the number of epoll readers of [ClientsRaw] (default 1).
+	ReadThreads int
+	// Sockopt, when set, is applied to each raw client's socket after the
+	// handshake (experiments with TCP options).
+	Sockopt func(fd int) error
 	Log             func(format string, args ...any)
 }
 
@@ -77,7 +85,29 @@ func (c *Config) defaults() {
 	if c.Log == nil {
 		c.Log = func(string, ...any) {}
 	}
+	if c.ClientMode == "" {
+		c.ClientMode = ClientsGoroutine
+		if rawSupported {
+			c.ClientMode = ClientsRaw
+		}
+	}
+	if c.ReadThreads <= 0 {
+		c.ReadThreads = 1
+	}
 }
+
+// Ways the load tool's clients read ([Config.ClientMode]).
+const (
+	// ClientsRaw: each client is a websocket on a raw socket: Go's net
+	// package dials and upgrades it, then a few epoll readers (Linux only)
+	// read many ready sockets per wait, one non-blocking read each, and
+	// parse the frames. No goroutine per connection, no wake-up per
+	// message; a dropped client redials and resumes with since.
+	ClientsRaw = "raw"
+	// ClientsGoroutine: each client is a realtime/client.Client, with its
+	// reader goroutine (the library users get).
+	ClientsGoroutine = "client"
+)
 
 // Report is the outcome of [Run].
 type Report struct {
@@ -151,7 +181,8 @@ type payload struct {
 
 // member is one client's tally, touched by its reader goroutine only.
 type member struct {
-	c        *client.Client
+	c        *client.Client // ClientsGoroutine, and after a storm
+	raw      bool           // connected by the raw pool
 	base     int64 // the seq when it subscribed
 	last     int64
 	unique   int64
@@ -176,6 +207,17 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	members := make([]*member, cfg.Clients)
+	var pool *rawPool
+	switch cfg.ClientMode {
+	case ClientsRaw:
+		if pool, err = newRawPool(cfg.ReadThreads, cfg.Clients, cfg.URL, cfg.Channel, hist, &streaming, &drops, cfg.Sockopt); err != nil {
+			return rep, err
+		}
+		defer pool.close()
+	case ClientsGoroutine:
+	default:
+		return rep, fmt.Errorf("loadtest: client mode %q: want %s or %s", cfg.ClientMode, ClientsRaw, ClientsGoroutine)
+	}
 	start := time.Now()
 	sem := make(chan struct{}, cfg.DialConcurrency)
 	var wg sync.WaitGroup
@@ -186,6 +228,24 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		members[i] = m
 		sem <- struct{}{}
 		wg.Add(1)
+		if pool != nil {
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+				defer cancel()
+				if err := pool.dial(dctx, i, m, -1); err != nil {
+					dialErrs.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				m.raw = true
+			}()
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
@@ -229,14 +289,16 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	rep.DialErrors = int(dialErrs.Load())
 	var live []*member
 	for _, m := range members {
-		if m != nil && m.c != nil {
+		if m != nil && (m.c != nil || m.raw) {
 			live = append(live, m)
 		}
 	}
 	rep.Connected = len(live)
 	defer func() {
 		for _, m := range live {
-			_ = m.c.Close()
+			if m.c != nil {
+				_ = m.c.Close()
+			}
 		}
 	}()
 	cfg.Log("connected %d/%d clients in %s", rep.Connected, rep.Clients, rep.ConnectTime.Round(time.Millisecond))
@@ -356,6 +418,9 @@ loop:
 	rep.P50, rep.P90, rep.P99, rep.Max = hist.quantile(0.50), hist.quantile(0.90), hist.quantile(0.99), hist.max()
 
 	if cfg.Storm {
+		if pool != nil {
+			pool.close() // closes every raw client; the storm redials with realtime/client
+		}
 		if err := storm(ctx, cfg, live, &rep); err != nil {
 			return rep, err
 		}
@@ -365,24 +430,33 @@ loop:
 
 // receive tallies a message on the client's reader goroutine.
 func (m *member) receive(msg client.Message, h *histogram, streaming *atomic.Bool) {
+	m.receiveAt(msg.Seq, msg.Data, 0, h, streaming)
+}
+
+// receiveAt tallies message seq with data, received at now (Unix ns; 0:
+// read the clock). One goroutine at a time calls it for a member.
+func (m *member) receiveAt(seq int64, data []byte, now int64, h *histogram, streaming *atomic.Bool) {
 	atomic.AddInt64(&m.received, 1)
 	last := atomic.LoadInt64(&m.last)
 	switch {
-	case msg.Seq == last:
+	case seq == last:
 		atomic.AddInt64(&m.dups, 1)
 		return
-	case msg.Seq < last:
+	case seq < last:
 		atomic.AddInt64(&m.ooo, 1)
 		return
 	}
-	atomic.StoreInt64(&m.last, msg.Seq)
+	atomic.StoreInt64(&m.last, seq)
 	// unique counts the seqs after base: a gap (seq > last+1) ends up lost.
 	atomic.AddInt64(&m.unique, 1)
 	if !streaming.Load() {
 		return
 	}
-	if t := publishTime(msg.Data); t > 0 {
-		h.add(time.Duration(time.Now().UnixNano() - t))
+	if t := publishTime(data); t > 0 {
+		if now == 0 {
+			now = time.Now().UnixNano()
+		}
+		h.add(time.Duration(now - t))
 	}
 }
 
@@ -410,7 +484,9 @@ func publishTime(data []byte) int64 {
 // storm closes every client and resumes them all at once with since.
 func storm(ctx context.Context, cfg Config, live []*member, rep *Report) error {
 	for _, m := range live {
-		_ = m.c.Close()
+		if m.c != nil {
+			_ = m.c.Close()
+		}
 	}
 	cfg.Log("storm: %d clients reconnecting", len(live))
 	start := time.Now()

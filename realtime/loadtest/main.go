@@ -97,6 +97,8 @@ func mainRoom(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&cfg.Settle, "settle", 2*time.Second, "after the stream, wait this long at most for the last message to reach every client (what has not arrived then counts as lost)")
 	fs.BoolVar(&cfg.Storm, "storm", false, "reconnect storm after the stream")
 	fs.StringVar(&cfg.Channel, "channel", "event:loadtest", "channel")
+	fs.StringVar(&cfg.ClientMode, "clients-read", "", "how the clients read: raw (epoll readers over raw sockets; the default on Linux) or client (a realtime/client with its goroutine per connection)")
+	fs.IntVar(&cfg.ReadThreads, "readers", 1, "raw clients: epoll reader goroutines")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -1,0 +1,247 @@
+//go:build linux
+
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// rawSupported reports whether [ClientsRaw] works on this OS.
+const rawSupported = true
+
+// rawPool reads the raw clients' sockets with epoll instead of a goroutine
+// per connection: after the handshake (with Go's net package) each socket's
+// descriptor is taken out of Go's poller and added to one of the pool's
+// epoll sets, and one goroutine per set waits on it and reads every ready
+// socket with one non-blocking read. The sets are level-triggered: a socket
+// with more than a read's worth of data is reported again by the next wait.
+// Each socket belongs to one set, so its frames are parsed in order by one
+// goroutine.
+type rawPool struct {
+	url, channel string
+	h            *histogram
+	streaming    *atomic.Bool
+	drops        *atomic.Int64
+	sockopt      func(fd int) error
+
+	epfds []int
+	conns []atomic.Pointer[rawConn] // by member index
+	ctx   context.Context           // canceled by close: stops redials
+	stop  context.CancelFunc
+	wg    sync.WaitGroup // the readers and the redials
+}
+
+// rawConn is one raw client's socket.
+type rawConn struct {
+	fd      int
+	i       int // the member's index
+	m       *member
+	partial []byte // the start of a frame not yet complete
+}
+
+func newRawPool(threads, clients int, url, channel string, h *histogram, streaming *atomic.Bool, drops *atomic.Int64, sockopt func(int) error) (*rawPool, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &rawPool{url: url, channel: channel, h: h, streaming: streaming, drops: drops, sockopt: sockopt,
+		conns: make([]atomic.Pointer[rawConn], clients), ctx: ctx, stop: cancel}
+	for range threads {
+		fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+		if err != nil {
+			p.close()
+			return nil, fmt.Errorf("loadtest: epoll_create1: %w", err)
+		}
+		p.epfds = append(p.epfds, fd)
+	}
+	for _, fd := range p.epfds {
+		p.wg.Add(1)
+		go p.readLoop(fd)
+	}
+	return p, nil
+}
+
+// dial connects member i, subscribes it (after since when since >= 0) and
+// hands its socket to an epoll set.
+func (p *rawPool) dial(ctx context.Context, i int, m *member, since int64) error {
+	nc, buf, err := handshake(ctx, p.url, p.channel, since)
+	if err != nil {
+		return err
+	}
+	f, rest, err := readSubscribed(nc, buf)
+	if err != nil {
+		nc.Close()
+		return err
+	}
+	// Take the socket from Go: a duplicate of its descriptor (same socket,
+	// still non-blocking) outlives the net.Conn, whose Close removes the
+	// original from Go's poller.
+	fd := -1
+	sc, err := nc.(syscall.Conn).SyscallConn()
+	if err == nil {
+		cerr := sc.Control(func(s uintptr) { fd, err = syscall.Dup(int(s)) })
+		if err == nil {
+			err = cerr
+		}
+	}
+	nc.Close()
+	if err != nil {
+		return fmt.Errorf("loadtest: taking the socket: %w", err)
+	}
+	syscall.CloseOnExec(fd)
+	if p.sockopt != nil {
+		if err := p.sockopt(fd); err != nil {
+			syscall.Close(fd)
+			return fmt.Errorf("loadtest: socket options: %w", err)
+		}
+	}
+	switch {
+	case since < 0:
+		m.base = f.Seq
+		atomic.StoreInt64(&m.last, f.Seq)
+	case !f.Recovered:
+		// The history is gone: what was missed counts as lost.
+		atomic.StoreInt64(&m.last, f.Seq)
+	}
+	rc := &rawConn{fd: fd, i: i, m: m}
+	// The frames that came with the reply (a resume's replay).
+	rest, ok := rc.consume(rest, time.Now().UnixNano(), p)
+	if !ok {
+		syscall.Close(fd)
+		return errors.New("loadtest: the server closed the connection after subscribing")
+	}
+	rc.partial = append([]byte(nil), rest...)
+	p.conns[i].Store(rc)
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(i)}
+	if err := syscall.EpollCtl(p.epfds[i%len(p.epfds)], syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		p.conns[i].Store(nil)
+		syscall.Close(fd)
+		return fmt.Errorf("loadtest: epoll_ctl: %w", err)
+	}
+	return nil
+}
+
+// readLoop reads the sockets of one epoll set as they become ready.
+func (p *rawPool) readLoop(epfd int) {
+	defer p.wg.Done()
+	events := make([]syscall.EpollEvent, 512)
+	buf := make([]byte, 64<<10)
+	for p.ctx.Err() == nil {
+		n, err := syscall.EpollWait(epfd, events, 100)
+		if err != nil {
+			if err == syscall.EINTR {
+				continue
+			}
+			return
+		}
+		for _, ev := range events[:n] {
+			if rc := p.conns[ev.Fd].Load(); rc != nil {
+				p.read(epfd, rc, buf)
+			}
+		}
+	}
+}
+
+// read makes one read from rc's socket and handles the complete frames.
+func (p *rawPool) read(epfd int, rc *rawConn, buf []byte) {
+	if len(rc.partial)+4096 > len(buf) {
+		buf = make([]byte, 2*len(rc.partial)+4096) // a rare large frame
+	}
+	k := copy(buf, rc.partial)
+	n, err := syscall.Read(rc.fd, buf[k:])
+	if err == syscall.EAGAIN || err == syscall.EINTR {
+		return
+	}
+	if n <= 0 {
+		p.drop(epfd, rc)
+		return
+	}
+	rest, ok := rc.consume(buf[:k+n], time.Now().UnixNano(), p)
+	if !ok {
+		p.drop(epfd, rc)
+		return
+	}
+	rc.partial = append(rc.partial[:0], rest...)
+}
+
+// consume handles the complete frames at the start of b, received at now,
+// and returns the rest; !ok when the connection must end (a close frame
+// or a protocol error).
+func (rc *rawConn) consume(b []byte, now int64, p *rawPool) (rest []byte, ok bool) {
+	for {
+		op, payload, r, complete, err := nextFrame(b)
+		if err != nil {
+			return nil, false
+		}
+		if !complete {
+			return b, true
+		}
+		b = r
+		switch op {
+		case opText:
+			if seq, data, ok := parseMessage(payload); ok {
+				rc.m.receiveAt(seq, data, now, p.h, p.streaming)
+			}
+			// Other frames (a reset's subscribed, errors) change nothing
+			// the tally needs.
+		case opPing:
+			_, _ = syscall.Write(rc.fd, clientFrame(opPong, payload))
+		case opClose:
+			return nil, false
+		}
+	}
+}
+
+// drop ends rc's connection (the server closed it or broke the protocol)
+// and, unless the pool is closing, redials with since in the background.
+func (p *rawPool) drop(epfd int, rc *rawConn) {
+	_ = syscall.EpollCtl(epfd, syscall.EPOLL_CTL_DEL, rc.fd, nil)
+	p.conns[rc.i].Store(nil)
+	syscall.Close(rc.fd)
+	if p.ctx.Err() != nil {
+		return
+	}
+	p.drops.Add(1)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		backoff := 50 * time.Millisecond
+		for p.ctx.Err() == nil {
+			time.Sleep(backoff/2 + rand.N(backoff))
+			backoff = min(2*backoff, 3*time.Second)
+			ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+			err := p.dial(ctx, rc.i, rc.m, atomic.LoadInt64(&rc.m.last))
+			cancel()
+			if err == nil {
+				return
+			}
+		}
+	}()
+}
+
+// closeMember closes member i's connection with a close frame.
+func (p *rawPool) closeMember(i int) {
+	rc := p.conns[i].Swap(nil)
+	if rc == nil {
+		return
+	}
+	_ = syscall.EpollCtl(p.epfds[i%len(p.epfds)], syscall.EPOLL_CTL_DEL, rc.fd, nil)
+	_, _ = syscall.Write(rc.fd, closeFrame)
+	syscall.Close(rc.fd)
+}
+
+// close stops the readers and the redials and closes every connection.
+func (p *rawPool) close() {
+	p.stop()
+	p.wg.Wait()
+	for i := range p.conns {
+		p.closeMember(i)
+	}
+	for _, fd := range p.epfds {
+		syscall.Close(fd)
+	}
+}
