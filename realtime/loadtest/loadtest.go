@@ -57,7 +57,7 @@ type Config struct {
 	// Sockopt, when set, is applied to each raw client's socket after the
 	// handshake (experiments with TCP options).
 	Sockopt func(fd int) error
-	Log             func(format string, args ...any)
+	Log     func(format string, args ...any)
 }
 
 func (c *Config) defaults() {
@@ -183,7 +183,7 @@ type payload struct {
 type member struct {
 	c        *client.Client // ClientsGoroutine, and after a storm
 	raw      bool           // connected by the raw pool
-	base     int64 // the seq when it subscribed
+	base     int64          // the seq when it subscribed
 	last     int64
 	unique   int64
 	received int64
