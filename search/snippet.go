@@ -18,22 +18,44 @@ func Snippet(text string, parts []analysis.QueryPart, n int) string {
 	return snippet(text, snippetNeedles(parts), n)
 }
 
+// snippetPrefix is how much of a text a snippet folds and searches first
+// (bytes): most texts match early, and a match there with the excerpt
+// inside it needs no look at the rest.
+var snippetPrefix = 512
+
 // snippet is [Snippet] with the needles of the parts found already.
 func snippet(text string, nds []needle, n int) string {
 	if text == "" {
 		return ""
 	}
+	if len(text) > snippetPrefix {
+		cut := snippetPrefix
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		if utf8.ValidString(text[:cut]) {
+			if s, ok := snippetBytes(text, cut, nds, n); ok {
+				return s
+			}
+		}
+	}
 	if !utf8.ValidString(text) {
 		text = string([]rune(text)) // each invalid byte becomes U+FFFD
 	}
-	return snippetBytes(text, nds, n)
+	s, _ := snippetBytes(text, len(text), nds, n)
+	return s
 }
 
-// snippetBytes is [snippet] on the bytes of the text, without decoding it
-// into runes: it searches a folded copy of the text (the text itself when
-// folding changes nothing) and maps positions back where folding changed
-// a rune's length. The text must be valid UTF-8.
-func snippetBytes(text string, nds []needle, n int) string {
+// snippetBytes is [snippet] on the bytes of text[:lim], without decoding
+// them into runes: it searches a folded copy of them (the text itself
+// when folding changes nothing) and maps positions back where folding
+// changed a rune's length. Text[:lim] must be valid UTF-8 and lim a rune
+// boundary. When lim is short of the text's end, ok reports whether the
+// snippet is the one of the whole text: a match of a needle placed it,
+// and no match before it or part of the excerpt can lie past lim.
+func snippetBytes(text string, lim int, nds []needle, n int) (_ string, ok bool) {
+	whole := lim == len(text)
+	text = text[:lim]
 	fs := text // the folded text
 	var fb []byte
 	// where folded positions stop being text positions: from folded byte
@@ -42,8 +64,22 @@ func snippetBytes(text string, nds []needle, n int) string {
 	var shifts []shift
 	delta, copied := 0, 0 // text[copied:] is not in fb yet
 	for i := 0; i < len(text); {
-		r, size := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
+		c := text[i]
+		var r rune
+		var size int
+		switch {
+		case c < utf8.RuneSelf:
+			if c >= 0x20 && c != 0x7f && (c < 'A' || c > 'Z') {
+				i++
+				continue // folds to itself
+			}
+			r, size = rune(c), 1
+		case 0xe5 <= c && c <= 0xe9 || c == 0xe4 && i+1 < len(text) && text[i+1] >= 0xb8:
+			// U+4E00–U+9FFF, CJK unified ideographs: no case (valid UTF-8:
+			// three bytes)
+			i += 3
+			continue
+		default:
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
 		f := foldRune(r)
@@ -85,6 +121,15 @@ func snippetBytes(text string, nds []needle, n int) string {
 			first = m[0][0]
 		}
 	}
+	if !whole {
+		longest := 0
+		for _, nd := range nds {
+			longest = max(longest, len(nd.str))
+		}
+		if first < 0 || first+longest > len(fs) {
+			return "", false // a match may lie further on
+		}
+	}
 	// the excerpt: n/6 runes before the first match, n runes long
 	start := 0
 	if first >= 0 {
@@ -98,6 +143,9 @@ func snippetBytes(text string, nds []needle, n int) string {
 	for ; runes < n && end < len(fs); runes++ {
 		_, sz := utf8.DecodeRuneInString(fs[end:])
 		end += sz
+	}
+	if !whole && (runes < n || end >= len(fs)) {
+		return "", false // the excerpt reaches past lim
 	}
 	if runes < n { // the text ends first: the last n runes
 		end, start = len(fs), len(fs)
@@ -134,7 +182,7 @@ func snippetBytes(text string, nds []needle, n int) string {
 	if end < len(fs) {
 		b.WriteString("…")
 	}
-	return b.String()
+	return b.String(), true
 }
 
 // findBytes returns the byte intervals where nd occurs in the UTF-8 text s,

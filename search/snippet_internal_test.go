@@ -100,6 +100,7 @@ func TestSnippetRandomTexts(t *testing.T) {
 	sameLength := []rune("aAbBeEnNrgy 新能源枸杞宁夏\n\t，。·-_0ıΣσÅ<>&\"'")
 	queries := []string{"new energy", "枸杞", "ai", "AI", "宁夏 energy", "b", "σ", "ab", "能源"}
 	rng := rand.New(rand.NewPCG(1, 2))
+	defer func(p int) { snippetPrefix = p }(snippetPrefix)
 	for i := 0; i < 3000; i++ {
 		// odd texts only with runes whose folding keeps their length
 		abc := alphabet
@@ -117,8 +118,13 @@ func TestSnippetRandomTexts(t *testing.T) {
 		q := queries[i%len(queries)]
 		parts := analysis.ParseQuery(q, analysis.ModeWords)
 		n := []int{120, 10, 1000}[i%3]
-		if got, want := Snippet(text, parts, n), snippetSlow(text, parts, n); got != want {
-			t.Fatalf("Snippet(%q, %q, %d):\n got %q\nwant %q", text, q, n, got, want)
+		want := snippetSlow(text, parts, n)
+		// the start of the text first (snippetPrefix), or all of it
+		for _, prefix := range []int{1024, 200, 41, 5} {
+			snippetPrefix = prefix
+			if got := Snippet(text, parts, n); got != want {
+				t.Fatalf("Snippet(%q, %q, %d) with prefix %d:\n got %q\nwant %q", text, q, n, prefix, got, want)
+			}
 		}
 	}
 }
