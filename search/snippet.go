@@ -3,7 +3,9 @@ package search
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"makerlink/analysis"
 )
@@ -46,6 +48,18 @@ func snippet(text string, nds []needle, n int) string {
 	return s
 }
 
+// shift says that from folded byte f on, the text position is f + d
+// (folding changed the length of runes before f).
+type shift struct{ f, d int }
+
+// snipBuf holds the buffers of one snippet, reused between snippets.
+type snipBuf struct {
+	folded []byte
+	shifts []shift
+}
+
+var snipPool = sync.Pool{New: func() any { return &snipBuf{} }}
+
 // snippetBytes is [snippet] on the bytes of text[:lim], without decoding
 // them into runes: it searches a folded copy of them (the text itself
 // when folding changes nothing) and maps positions back where folding
@@ -57,11 +71,11 @@ func snippetBytes(text string, lim int, nds []needle, n int) (_ string, ok bool)
 	whole := lim == len(text)
 	text = text[:lim]
 	fs := text // the folded text
-	var fb []byte
-	// where folded positions stop being text positions: from folded byte
-	// f on, the text position is f + d
-	type shift struct{ f, d int }
-	var shifts []shift
+	sb := snipPool.Get().(*snipBuf)
+	defer snipPool.Put(sb)
+	fb := sb.folded[:0]
+	folded := false
+	shifts := sb.shifts[:0]
 	delta, copied := 0, 0 // text[copied:] is not in fb yet
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -87,9 +101,7 @@ func snippetBytes(text string, lim int, nds []needle, n int) (_ string, ok bool)
 			i += size
 			continue
 		}
-		if fb == nil {
-			fb = make([]byte, 0, len(text))
-		}
+		folded = true
 		fb = append(fb, text[copied:i]...)
 		fb = utf8.AppendRune(fb, f)
 		i += size
@@ -99,9 +111,11 @@ func snippetBytes(text string, lim int, nds []needle, n int) (_ string, ok bool)
 			shifts = append(shifts, shift{len(fb), delta})
 		}
 	}
-	if fb != nil {
-		fs = string(append(fb, text[copied:]...))
+	if folded {
+		fb = append(fb, text[copied:]...)
+		fs = unsafe.String(unsafe.SliceData(fb), len(fb)) // fb is not changed while fs is in use
 	}
+	sb.folded, sb.shifts = fb, shifts
 	orig := func(p int) int {
 		k := sort.Search(len(shifts), func(i int) bool { return shifts[i].f > p })
 		if k == 0 {
