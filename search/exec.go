@@ -361,7 +361,7 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 		res.total += uint64(len(cands))
 
 		if wantFacets {
-			if !countFacets(seg, hits, cands, res.counts) {
+			if !countFacets(seg, sc, res.counts) {
 				return nil, false, nil // the facet field cannot be read this way
 			}
 		}
@@ -586,6 +586,31 @@ func and(a, b []uint64) bool {
 	return any != 0
 }
 
+// andCount returns the number of bits a and b have both; nz lists the
+// words of a that are not 0.
+func andCount(a, b []uint64, nz []int32) int {
+	if 2*len(nz) < len(a) {
+		k := 0
+		for _, i := range nz {
+			k += bits.OnesCount64(a[i] & b[i])
+		}
+		return k
+	}
+	b = b[:len(a)]
+	var k0, k1, k2, k3 int
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		k0 += bits.OnesCount64(a[i] & b[i])
+		k1 += bits.OnesCount64(a[i+1] & b[i+1])
+		k2 += bits.OnesCount64(a[i+2] & b[i+2])
+		k3 += bits.OnesCount64(a[i+3] & b[i+3])
+	}
+	for ; i < len(a); i++ {
+		k0 += bits.OnesCount64(a[i] & b[i])
+	}
+	return k0 + k1 + k2 + k3
+}
+
 // or sets a to a OR b.
 func or(a, b []uint64) {
 	b = b[:len(a)]
@@ -601,7 +626,9 @@ func or(a, b []uint64) {
 type scratch struct {
 	hits  []uint64
 	rank  []uint32
+	nz    []int32 // the words of hits that are not 0
 	cands []uint32
+	fc    []int // facet counts
 	sets  [][]uint64 // a stack
 	nsets int
 	fs    [][]float64
@@ -624,17 +651,21 @@ func (sc *scratch) hitSet(nw int) []uint64 {
 // and sets the rank of its words.
 func (sc *scratch) candidates() []uint32 {
 	n := 0
+	sc.nz = sc.nz[:0]
 	for i, w := range sc.hits {
 		sc.rank[i] = uint32(n)
-		n += bits.OnesCount64(w)
+		if w != 0 {
+			n += bits.OnesCount64(w)
+			sc.nz = append(sc.nz, int32(i))
+		}
 	}
 	if cap(sc.cands) < n {
 		sc.cands = make([]uint32, 0, n+n/4)
 	}
 	c := sc.cands[:0]
-	for i, w := range sc.hits {
-		for ; w != 0; w &= w - 1 {
-			c = append(c, uint32(i<<6+bits.TrailingZeros64(w)))
+	for _, i := range sc.nz {
+		for w := sc.hits[i]; w != 0; w &= w - 1 {
+			c = append(c, uint32(int(i)<<6+bits.TrailingZeros64(w)))
 		}
 	}
 	sc.cands = c
@@ -866,37 +897,44 @@ func seek(docs []uint32, i int, d uint32) int {
 	return lo + 1 + j
 }
 
-// Facets of many hits are counted by intersecting the hits with a bitmap
-// per facet value rather than by looking up the values of every hit: from
-// facetBitmapsAbove hits that are at least 1/facetBitmapsDensity of the
-// segment (dense hits are bitmap containers: the intersections are cheap).
+// Facets of many hits are counted by intersecting the hits with a bitset
+// per facet value rather than by looking up the values of every hit: when
+// the words of the hits that have any (nz) times the facet values cost
+// less than the hits, a hit costing as much as facetBitmapsDensity words
+// (from facetBitmapsAbove hits).
 var (
-	facetBitmapsAbove   = 8192
-	facetBitmapsDensity = 8
+	facetBitmapsAbove   = 0
+	facetBitmapsDensity = 24
 )
 
-// countFacets adds the facet values of the documents docs of seg (hits,
-// also as a bitset) to counts; false when the segment's facets cannot be
-// read.
-func countFacets(seg segment.Segment, hits []uint64, docs []uint32, counts map[string]int) bool {
+// countFacets adds the facet values of the hits of seg (sc.cands, also
+// as the bitset sc.hits) to counts; false when the segment's facets
+// cannot be read.
+func countFacets(seg segment.Segment, sc *scratch, counts map[string]int) bool {
 	t := segFacetCache.get(seg)
 	if t == nil {
 		return false
 	}
-	if len(docs) >= facetBitmapsAbove && facetBitmapsDensity*len(docs) >= len(t.start) {
+	hits, nz, docs := sc.hits, sc.nz, sc.cands
+	if cap(sc.fc) < len(t.terms) {
+		sc.fc = make([]int, len(t.terms))
+	}
+	c := sc.fc[:len(t.terms)]
+	clear(c)
+	if nt := len(t.terms); len(docs) >= facetBitmapsAbove && facetBitmapsDensity*len(docs) >= nt*len(nz) {
 		for i, bm := range t.bitsets() {
-			k := 0
-			bm = bm[:min(len(bm), len(hits))]
-			for wi, w := range bm {
-				k += bits.OnesCount64(w & hits[wi])
+			if len(bm) < len(hits) {
+				return false // cannot be: the table has every document of the segment
 			}
+			c[i] = andCount(hits, bm, nz)
+		}
+		for i, k := range c {
 			if k > 0 {
 				counts[t.terms[i]] += k
 			}
 		}
 		return true
 	}
-	c := make([]int, len(t.terms))
 	for _, d := range docs {
 		if int(d)+1 >= len(t.start) {
 			return false

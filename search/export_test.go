@@ -36,7 +36,7 @@ func BleveRunsForTest() int64 { return bleveRuns.Load() }
 func SetFacetBitmapsForTest(on bool, restore bool) {
 	switch {
 	case restore:
-		facetBitmapsAbove, facetBitmapsDensity = 8192, 8
+		facetBitmapsAbove, facetBitmapsDensity = 0, 24
 	case on:
 		facetBitmapsAbove, facetBitmapsDensity = 0, 1<<30
 	default:
