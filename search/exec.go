@@ -628,7 +628,7 @@ type scratch struct {
 	rank  []uint32
 	nz    []int32 // the words of hits that are not 0
 	cands []uint32
-	fc    []int // facet counts
+	fc    []int      // facet counts
 	sets  [][]uint64 // a stack
 	nsets int
 	fs    [][]float64
