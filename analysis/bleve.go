@@ -48,8 +48,12 @@ func init() {
 type textAnalyzer struct{ mode Mode }
 
 func (a textAnalyzer) Analyze(in []byte) blevea.TokenStream {
-	toks := Analyze(string(in), a.mode)
-	// one allocation for the tokens and one for their bytes
+	return tokenStream(Analyze(string(in), a.mode))
+}
+
+// tokenStream puts terms in Bleve's form, with one allocation for the
+// tokens and one for their bytes.
+func tokenStream(toks []Token) blevea.TokenStream {
 	n := 0
 	for _, t := range toks {
 		n += len(t.Term)
@@ -73,27 +77,60 @@ func (a textAnalyzer) Analyze(in []byte) blevea.TokenStream {
 type latinAnalyzer struct{}
 
 func (latinAnalyzer) Analyze(in []byte) blevea.TokenStream {
-	s := Normalize(string(in))
-	var out blevea.TokenStream
-	for _, r := range splitRuns(s) {
-		if r.Han || stopWords[r.Text] {
-			continue
-		}
-		out = append(out, &blevea.Token{Term: []byte(r.Text), Start: r.Start, End: r.End, Position: len(out) + 1, Type: blevea.AlphaNumeric})
-	}
-	return out
+	return tokenStream(LatinTokens(string(in)))
 }
 
 type keywordsAnalyzer struct{}
 
 func (keywordsAnalyzer) Analyze(in []byte) blevea.TokenStream {
-	s := Normalize(string(in))
-	var out blevea.TokenStream
+	return tokenStream(KeywordTokens(string(in)))
+}
+
+// LatinTokens returns the terms of [AnalyzerLatin]: the non-Han words of
+// s normalized but not stemmed, without stop words; Han text is skipped.
+func LatinTokens(s string) []Token {
+	s = Normalize(s)
+	var out []Token
+	for _, r := range splitRuns(s) {
+		if r.Han || stopWords[r.Text] {
+			continue
+		}
+		out = append(out, Token{Term: r.Text, Pos: len(out) + 1, Start: r.Start, End: r.End, Type: TypeLatin})
+	}
+	return out
+}
+
+// KeywordTokens returns the terms of [AnalyzerKeywords]: s normalized
+// and split on white space.
+func KeywordTokens(s string) []Token {
+	s = Normalize(s)
+	var out []Token
 	pos := 0
 	for _, f := range strings.Fields(s) {
 		start := strings.Index(s[pos:], f) + pos
 		pos = start + len(f)
-		out = append(out, &blevea.Token{Term: []byte(f), Start: start, End: pos, Position: len(out) + 1, Type: blevea.AlphaNumeric})
+		out = append(out, Token{Term: f, Pos: len(out) + 1, Start: start, End: pos, Type: TypeLatin})
 	}
 	return out
+}
+
+// TokensFor returns the terms that the analyzer registered under name
+// gives for s, without going through Bleve's token streams; ok is false
+// for analyzers of other packages.
+func TokensFor(name, s string) (toks []Token, ok bool) {
+	switch name {
+	case AnalyzerText:
+		return Analyze(s, DefaultMode), true
+	case AnalyzerTextWords:
+		return Analyze(s, ModeWords), true
+	case AnalyzerTextBigrams:
+		return Analyze(s, ModeBigrams), true
+	case AnalyzerTextWordsOnly:
+		return Analyze(s, ModeWordsOnly), true
+	case AnalyzerLatin:
+		return LatinTokens(s), true
+	case AnalyzerKeywords:
+		return KeywordTokens(s), true
+	}
+	return nil, false
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -406,7 +407,7 @@ type Batch struct {
 type batchOp struct {
 	id  string
 	p   makerlink.Profile
-	doc *document
+	doc *bdoc.Document // the analysed document of p
 }
 
 // NewBatch starts an empty batch.
@@ -448,7 +449,7 @@ func (b *Batch) commitTo(bi bleve.Index) error {
 	if b.hasQ {
 		internal = map[string][]byte{string(keySeq): []byte(strconv.FormatInt(b.seq, 10))}
 	}
-	err := applyOps(bi, b.ops, internal)
+	err := applyOps(bi, planFor(b.x.opts.Mode), b.ops, internal)
 	b.x.invalidate() // even a failed batch may have changed something
 	if err != nil {
 		return err
@@ -474,10 +475,10 @@ var (
 // batch. The documents of large batches are built on every core. (Bleve
 // builds the segment of a batch on one core; splitting a batch into
 // concurrent parts cost more CPU in merges than it saved.)
-func applyOps(bi bleve.Index, ops []batchOp, internal map[string][]byte) error {
+func applyOps(bi bleve.Index, plan fieldPlan, ops []batchOp, internal map[string][]byte) error {
 	if len(ops) >= parallelMin {
 		defer bulkGC()()
-		buildDocuments(ops)
+		buildDocuments(ops, plan)
 	}
 	bb := bi.NewBatch()
 	for i := range ops {
@@ -487,9 +488,9 @@ func applyOps(bi bleve.Index, ops []batchOp, internal map[string][]byte) error {
 			continue
 		}
 		if op.doc == nil {
-			op.doc = newDocument(op.p)
+			op.doc = newDocument(op.p).bleveDocument(op.id, plan)
 		}
-		if err := bb.Index(op.id, op.doc); err != nil {
+		if err := bb.IndexAdvanced(op.doc); err != nil {
 			return fmt.Errorf("search: index %s: %w", op.id, err)
 		}
 	}
@@ -502,9 +503,9 @@ func applyOps(bi bleve.Index, ops []batchOp, internal map[string][]byte) error {
 	return nil
 }
 
-// buildDocuments builds the documents of the profiles of ops on every
-// core.
-func buildDocuments(ops []batchOp) {
+// buildDocuments builds and analyses the documents of the profiles of
+// ops on every core.
+func buildDocuments(ops []batchOp, plan fieldPlan) {
 	workers := runtime.GOMAXPROCS(0)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -518,7 +519,7 @@ func buildDocuments(ops []batchOp) {
 					return
 				}
 				if ops[i].p != nil && ops[i].doc == nil {
-					ops[i].doc = newDocument(ops[i].p)
+					ops[i].doc = newDocument(ops[i].p).bleveDocument(ops[i].id, plan)
 				}
 			}
 		}()

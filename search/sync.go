@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -117,28 +118,21 @@ func (s *Syncer) Kick() {
 }
 
 // Init fills the index from the store when it is fresh (see
-// [Index.Fresh]); otherwise it only loads the feed position.
+// [Index.Fresh]): it builds a new generation with the offline builder and
+// swaps it in, as [Syncer.Reindex] does. Otherwise it only loads the feed
+// position.
 func (s *Syncer) Init(ctx context.Context) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if !s.idx.Fresh() {
+		defer s.mu.Unlock()
 		return s.loadCursor()
 	}
-	bi, release, err := s.idx.current()
-	if err != nil {
-		return err
-	}
+	s.mu.Unlock()
 	t := time.Now()
-	n, seq, err := fill(ctx, s.store, bi)
-	release()
+	n, seq, err := s.rebuild(ctx)
 	if err != nil {
 		return err
 	}
-	s.idx.mu.Lock()
-	s.idx.fresh = false
-	s.idx.invalidate()
-	s.idx.mu.Unlock()
-	s.resetCursor(seq)
 	s.log.Info("search: index built from the database", "profiles", n, "seq", seq, "took", time.Since(t).Round(time.Millisecond))
 	return nil
 }
@@ -194,7 +188,7 @@ func (s *Syncer) syncLocked(ctx context.Context, bi bleve.Index) (int, error) {
 			}
 		}
 		if len(todo) > 0 {
-			n, err := apply(ctx, s.store, bi, todo)
+			n, err := apply(ctx, s.store, bi, planFor(s.idx.opts.Mode), todo)
 			s.idx.invalidate()
 			total += n
 			if err != nil {
@@ -264,7 +258,7 @@ func (s *Syncer) Position() int64 {
 }
 
 // apply indexes the current state of the profiles named by changes.
-func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, cs []makerlink.ProfileChange) (int, error) {
+func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, plan fieldPlan, cs []makerlink.ProfileChange) (int, error) {
 	type key struct {
 		k  makerlink.Kind
 		id string
@@ -296,7 +290,7 @@ func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, cs []
 		}
 		ops = append(ops, batchOp{id: id, p: p})
 	}
-	if err := applyOps(bi, ops, nil); err != nil {
+	if err := applyOps(bi, plan, ops, nil); err != nil {
 		return 0, fmt.Errorf("search: apply changes: %w", err)
 	}
 	return len(order), nil
@@ -305,107 +299,180 @@ func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, cs []
 // systemViewer sees every profile.
 var systemViewer = &makerlink.User{ID: "system:search", Roles: []makerlink.Role{makerlink.RoleAdmin}}
 
-// compactAfter is the number of profiles from which a full build of the
-// index is compacted into one segment.
-const compactAfter = 5000
+// buildBatch is the number of profiles per segment of a full build: the
+// builder merges its segments once at the end.
+const buildBatch = 5000
 
-// fill indexes every profile of the store into bi and records the feed
-// position it is complete up to. It reads the head of the feed first, so
-// changes made while it lists profiles are applied again by the syncer.
-// Reading the database overlaps with indexing: a goroutine lists,
-// decodes and builds the documents of the next batch while Bleve indexes
-// the previous one (its segment is built on one core).
-func fill(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index) (int, int64, error) {
+// buildIndex writes an index of every profile of st into the new
+// directory path (see [buildFrom]). A goroutine lists the database and
+// builds and analyses the documents of the next batch on every core while
+// the builder writes the segment of the previous one. The index records
+// the feed position it is complete up to (read before listing, so changes
+// made meanwhile are applied again by the syncer), which buildIndex
+// returns.
+func buildIndex(ctx context.Context, st makerlink.ProfileStore, path string, mode TextMode) (int, int64, error) {
 	head, err := makerlink.FeedHead(ctx, st)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer bulkGC()()
-	// large batches: fewer, larger segments to merge (a full build is
-	// compacted into one segment at the end anyway)
-	const batchDocs = 5000
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	batches := make(chan []batchOp, 1)
-	var readErr error
-	go func() {
-		defer close(batches)
-		ops := make([]batchOp, 0, batchDocs)
+	plan := planFor(mode)
+	n, err := buildFrom(ctx, path, mode, head, func(ctx context.Context, emit func([]batchOp) bool) error {
+		ops := make([]batchOp, 0, buildBatch)
 		cursor := ""
 		for {
 			recs, next, err := st.FindProfiles(ctx, makerlink.ProfileFilter{Viewer: systemViewer, Limit: 100, Cursor: cursor})
 			if err != nil {
-				readErr = fmt.Errorf("search: list profiles: %w", err)
-				return
+				return fmt.Errorf("search: list profiles: %w", err)
 			}
 			for _, rec := range recs {
 				p, err := rec.Decode()
 				if err != nil {
-					readErr = err
-					return
+					return err
 				}
 				ops = append(ops, batchOp{id: docID(rec.Kind, rec.ID), p: p})
 			}
-			if len(ops) >= batchDocs || (next == "" && len(ops) > 0) {
-				buildDocuments(ops)
-				select {
-				case batches <- ops:
-				case <-ctx.Done():
-					readErr = ctx.Err()
-					return
+			if len(ops) >= buildBatch || (next == "" && len(ops) > 0) {
+				buildDocuments(ops, plan)
+				if !emit(ops) {
+					return ctx.Err()
 				}
-				ops = make([]batchOp, 0, batchDocs)
+				ops = make([]batchOp, 0, buildBatch)
 			}
 			if next == "" {
-				return
+				return nil
 			}
 			cursor = next
 		}
-	}()
-	n := 0
-	for ops := range batches {
-		if err := applyOps(bi, ops, nil); err != nil {
-			cancel()
-			for range batches { // let the reader finish
-			}
-			return n, 0, fmt.Errorf("search: build index: %w", err)
-		}
-		n += len(ops)
-	}
-	if readErr != nil {
-		return n, 0, readErr
-	}
-	if err := ctx.Err(); err != nil {
+	})
+	if err != nil {
 		return n, 0, err
-	}
-	if err := applyOps(bi, nil, map[string][]byte{string(keySeq): []byte(strconv.FormatInt(head, 10))}); err != nil {
-		return n, 0, fmt.Errorf("search: build index: %w", err)
-	}
-	if n >= compactAfter {
-		// a bulk build leaves many segments, which every query term
-		// visits; one segment answers several times faster
-		if err := compact(ctx, bi); err != nil {
-			return n, 0, err
-		}
 	}
 	return n, head, nil
 }
+
+// buildFrom writes a new index into directory path with Bleve's offline
+// builder, from the batches of built documents that list emits (it runs
+// in its own goroutine; emit reports false when the build is abandoned).
+// The builder writes segments of buildBatch documents straight to disk,
+// without the persister and merger of a live index, and merges them once
+// into a single segment at the end (a live index merges as it goes, then
+// needs a forced merge). The index records the feed position seq.
+func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list func(ctx context.Context, emit func([]batchOp) bool) error) (int, error) {
+	m := newMapping(mode)
+	internal := map[string][]byte{
+		string(keyVersion): []byte(strconv.Itoa(MappingVersion)),
+		string(keyMode):    []byte(mode.String()),
+		string(keySeq):     []byte(strconv.FormatInt(seq, 10)),
+	}
+	defer bulkGC()()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []batchOp, 1)
+	var listErr error
+	go func() {
+		defer close(batches)
+		listErr = list(ctx, func(ops []batchOp) bool {
+			select {
+			case batches <- ops:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	drain := func() {
+		cancel()
+		for range batches { // let the lister finish
+		}
+	}
+	var b *offlineBuilder
+	var err error
+	n := 0
+	for ops := range batches {
+		if b == nil {
+			if b, err = newOfflineBuilder(path, m, internal); err != nil {
+				drain()
+				return 0, err
+			}
+		}
+		if err := b.add(ops); err != nil {
+			drain()
+			return n, err
+		}
+		n += len(ops)
+	}
+	if listErr == nil {
+		listErr = ctx.Err()
+	}
+	if listErr != nil {
+		return n, listErr
+	}
+	if b == nil {
+		// nothing to build: an empty live index (the builder needs a
+		// segment)
+		bi, err := newBleve(path, m)
+		if err != nil {
+			return 0, fmt.Errorf("search: create index: %w", err)
+		}
+		bb := bi.NewBatch()
+		for k, v := range internal {
+			bb.SetInternal([]byte(k), v)
+		}
+		if err := bi.Batch(bb); err != nil {
+			bi.Close()
+			return 0, fmt.Errorf("search: create index: %w", err)
+		}
+		return 0, closeBleve(bi)
+	}
+	return n, b.finish()
+}
+
+// rebuild builds a new generation from the store, catches it up with the
+// feed and swaps it in. When another process made a generation current
+// meanwhile ([Rebuild]), its generation is adopted and this one dropped.
+func (s *Syncer) rebuild(ctx context.Context) (int, int64, error) {
+	cur, err := readCurrent(s.idx.dir)
+	if err != nil {
+		return 0, 0, err
+	}
+	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
+	path := filepath.Join(s.idx.dir, "build-"+stamp)
+	n, seq, err := buildIndex(ctx, s.store, path, s.idx.opts.Mode)
+	if err != nil {
+		os.RemoveAll(path)
+		return n, 0, err
+	}
+	gen := "gen-" + stamp
+	if err := os.Rename(path, filepath.Join(s.idx.dir, gen)); err != nil {
+		os.RemoveAll(path)
+		return n, 0, fmt.Errorf("search: built index: %w", err)
+	}
+	bi, err := openBleve(filepath.Join(s.idx.dir, gen))
+	if err != nil {
+		os.RemoveAll(filepath.Join(s.idx.dir, gen))
+		return n, 0, fmt.Errorf("search: open built index: %w", err)
+	}
+	err = s.swap(ctx, gen, bi, seq, cur)
+	if errors.Is(err, errSuperseded) {
+		s.log.Info("search: another process rebuilt the index meanwhile: adopting it", "dropped", gen)
+		return n, seq, s.adopt(ctx)
+	}
+	if err != nil {
+		return n, 0, err
+	}
+	return n, seq, nil
+}
+
+// errSuperseded is returned by swap when another process made another
+// generation current meanwhile.
+var errSuperseded = errors.New("search: another generation became current")
 
 // Reindex builds a new generation of the index from the store while the
 // live one keeps answering, catches it up with the feed and swaps it in.
 func (s *Syncer) Reindex(ctx context.Context) error {
 	t := time.Now()
-	gen, bi, err := s.idx.newGeneration()
+	n, seq, err := s.rebuild(ctx)
 	if err != nil {
-		return err
-	}
-	n, seq, err := fill(ctx, s.store, bi)
-	if err != nil {
-		bi.Close()
-		os.RemoveAll(filepath.Join(s.idx.dir, gen))
-		return err
-	}
-	if err := s.swap(ctx, gen, bi, seq); err != nil {
 		return err
 	}
 	s.log.Info("search: reindexed", "profiles", n, "seq", seq, "took", time.Since(t).Round(time.Millisecond))
@@ -413,10 +480,19 @@ func (s *Syncer) Reindex(ctx context.Context) error {
 }
 
 // swap catches bi (generation gen, complete up to seq) up with the feed,
-// makes it the live index and removes the old one.
-func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64) error {
+// makes it the live index and removes the old one. Unless expect is "",
+// it gives up with errSuperseded (dropping gen) when CURRENT no longer
+// names expect.
+func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64, expect string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if expect != "" {
+		if cur, err := readCurrent(s.idx.dir); err == nil && cur != expect {
+			bi.Close()
+			os.RemoveAll(filepath.Join(s.idx.dir, gen))
+			return errSuperseded
+		}
+	}
 	s.resetCursor(seq)
 	if _, err := s.syncLocked(ctx, bi); err != nil {
 		bi.Close()
@@ -471,7 +547,7 @@ func (s *Syncer) adopt(ctx context.Context) error {
 		return err
 	}
 	s.log.Info("search: adopting rebuilt index", "gen", gen, "seq", seq)
-	return s.swap(ctx, gen, bi, seq)
+	return s.swap(ctx, gen, bi, seq, "")
 }
 
 // Rebuild builds a new generation of the index in dir from the store and
@@ -485,30 +561,12 @@ func Rebuild(ctx context.Context, dir string, st makerlink.ProfileStore, opts Op
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, fmt.Errorf("search: create index directory: %w", err)
 	}
-	x := &Index{dir: dir, opts: opts, log: opts.Logger}
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
 	build := filepath.Join(dir, "build-"+stamp)
-	bi, err := newBleve(build, newMapping(opts.Mode))
+	n, _, err := buildIndex(ctx, st, build, opts.Mode)
 	if err != nil {
-		return 0, fmt.Errorf("search: create index: %w", err)
-	}
-	cleanup := func() { bi.Close(); os.RemoveAll(build) }
-	if err := bi.SetInternal(keyVersion, []byte(strconv.Itoa(MappingVersion))); err != nil {
-		cleanup()
-		return 0, fmt.Errorf("search: create index: %w", err)
-	}
-	if err := bi.SetInternal(keyMode, []byte(x.opts.Mode.String())); err != nil {
-		cleanup()
-		return 0, fmt.Errorf("search: create index: %w", err)
-	}
-	n, _, err := fill(ctx, st, bi)
-	if err != nil {
-		cleanup()
-		return n, err
-	}
-	if err := closeBleve(bi); err != nil {
 		os.RemoveAll(build)
-		return n, fmt.Errorf("search: close rebuilt index: %w", err)
+		return n, err
 	}
 	gen := "gen-" + stamp
 	if err := os.Rename(build, filepath.Join(dir, gen)); err != nil {

@@ -1,0 +1,39 @@
+package search
+
+import (
+	"context"
+	"path/filepath"
+
+	"makerlink"
+)
+
+// BuildForTest builds an index of ps in directory dir the way a full
+// build does (offline builder, batches of buildBatch documents built on
+// every core while the previous segment is written), but from ps instead
+// of a database, and opens it.
+func BuildForTest(dir string, ps []makerlink.Profile) (*Index, error) {
+	const gen = "gen-1"
+	plan := planFor(TextWords)
+	_, err := buildFrom(context.Background(), filepath.Join(dir, gen), TextWords, 0, func(ctx context.Context, emit func([]batchOp) bool) error {
+		for len(ps) > 0 {
+			k := min(buildBatch, len(ps))
+			ops := make([]batchOp, k)
+			for i, p := range ps[:k] {
+				ops[i] = batchOp{id: docID(p.Kind(), p.Base().ID), p: p}
+			}
+			ps = ps[k:]
+			buildDocuments(ops, plan)
+			if !emit(ops) {
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := writeCurrent(dir, gen); err != nil {
+		return nil, err
+	}
+	return Open(dir, Options{})
+}

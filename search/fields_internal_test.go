@@ -1,0 +1,109 @@
+package search
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"testing"
+
+	bdoc "github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"makerlink"
+	"makerlink/seed"
+)
+
+// fieldSummary is what the segment builder reads from the fields of one
+// name of a document.
+type fieldSummary struct {
+	Opts   index.FieldIndexingOptions
+	Typ    byte
+	Length int
+	Plain  uint64
+	Stored []string
+	Terms  map[string]string // term -> frequency and locations
+}
+
+func summarize(doc *bdoc.Document) map[string]*fieldSummary {
+	out := map[string]*fieldSummary{}
+	doc.VisitFields(func(f index.Field) {
+		if f.Options().IsIndexed() {
+			f.Analyze()
+		}
+		s := out[f.Name()]
+		if s == nil {
+			s = &fieldSummary{Opts: f.Options(), Typ: f.EncodedFieldType(), Terms: map[string]string{}}
+			out[f.Name()] = s
+		}
+		s.Length += f.AnalyzedLength()
+		s.Plain += f.NumPlainTextBytes()
+		if f.Options().IsStored() {
+			s.Stored = append(s.Stored, string(f.Value()))
+		}
+		for term, tf := range f.AnalyzedTokenFrequencies() {
+			if string(tf.Term) != term {
+				panic(fmt.Sprintf("field %s: term %q under key %q", f.Name(), tf.Term, term))
+			}
+			var locs []string
+			for _, l := range tf.Locations {
+				locs = append(locs, fmt.Sprintf("%d:%d-%d%v", l.Position, l.Start, l.End, l.ArrayPositions))
+			}
+			sort.Strings(locs)
+			prev := s.Terms[term]
+			s.Terms[term] = fmt.Sprintf("%s|%d %v", prev, tf.Frequency(), locs)
+		}
+	})
+	// several values of one field: frequencies add up
+	return out
+}
+
+// TestPreanalysedMatchesMapping checks that the documents the index
+// analyses itself give the segment builder the same fields, lengths,
+// terms, frequencies, positions and stored values as Bleve's mapping and
+// analyzers give for the same profile, in every text mode.
+func TestPreanalysedMatchesMapping(t *testing.T) {
+	meta := func(id, owner string) makerlink.Meta { return makerlink.Meta{ID: id, OwnerID: owner, Version: 1} }
+	ps := append(seed.Generate(seed.Options{Seed: 1}).Profiles,
+		&makerlink.Startup{Meta: meta("empty", ""), Name: "X"},
+		&makerlink.Mentor{Meta: meta("m-empty", "u1"), Name: "  ", Bio: "\u3000"},
+		&makerlink.Space{Meta: meta("s-mixed", "u2"), Name: "ＡＢＣ孵化器 Lab 2.0", Description: "the and 的 了 robotics robot", Services: []string{"", "注册 registration"}},
+	)
+	for _, mode := range []TextMode{TextWords, TextBigrams, TextStockCJK} {
+		im := newMapping(mode).(*mapping.IndexMappingImpl)
+		plan := planFor(mode)
+		for _, p := range ps {
+			id := docID(p.Kind(), p.Base().ID)
+			d := newDocument(p)
+			want := bdoc.NewDocument(id)
+			if err := im.MapDocument(want, d); err != nil {
+				t.Fatal(err)
+			}
+			got := d.bleveDocument(id, plan)
+			if !got.Indexed() {
+				t.Fatalf("%s: document not marked indexed", id)
+			}
+			ws, gs := summarize(want), summarize(got)
+			if reflect.DeepEqual(ws, gs) {
+				continue
+			}
+			for name := range fieldPlanNames(ws, gs) {
+				if !reflect.DeepEqual(ws[name], gs[name]) {
+					t.Errorf("mode %v, %s, field %s:\n mapping %+v\n    ours %+v", mode, id, name, ws[name], gs[name])
+				}
+			}
+			t.FailNow()
+		}
+	}
+}
+
+func fieldPlanNames(a, b map[string]*fieldSummary) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
