@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // rawSupported reports whether [ClientsRaw] works on this OS.
@@ -20,10 +22,15 @@ const rawSupported = true
 // per connection: after the handshake (with Go's net package) each socket's
 // descriptor is taken out of Go's poller and added to one of the pool's
 // epoll sets, and one goroutine per set waits on it and reads every ready
-// socket with one non-blocking read. The sets are level-triggered: a socket
-// with more than a read's worth of data is reported again by the next wait.
-// Each socket belongs to one set, so its frames are parsed in order by one
-// goroutine.
+// socket with one non-blocking read. The sets are edge-triggered: a read
+// that fills the buffer may have left data behind, so that socket is read
+// again after the others of the batch, until a read comes back short (the
+// kernel had no more); new data after that raises a new event. So a
+// message costs one read, never a read that returns EAGAIN, and epoll does
+// not poll the socket again. Each socket belongs to one set, so its frames
+// are parsed in order by one goroutine. Reads are raw system calls (a
+// non-blocking read never waits), so the Go runtime does not hand the
+// reader's processor over on each one.
 type rawPool struct {
 	url, channel string
 	h            *histogram
@@ -32,9 +39,11 @@ type rawPool struct {
 	sockopt      func(fd int) error
 
 	epfds []int
+	files []*os.File                // epfds, in Go's poller
 	conns []atomic.Pointer[rawConn] // by member index
 	ctx   context.Context           // canceled by close: stops redials
 	stop  context.CancelFunc
+	mu    sync.Mutex     // close closes files only between two adds to a set
 	wg    sync.WaitGroup // the readers and the redials
 }
 
@@ -52,15 +61,24 @@ func newRawPool(threads, clients int, url, channel string, h *histogram, streami
 		conns: make([]atomic.Pointer[rawConn], clients), ctx: ctx, stop: cancel}
 	for range threads {
 		fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+		if err == nil {
+			err = syscall.SetNonblock(fd, true)
+		}
 		if err != nil {
 			p.close()
 			return nil, fmt.Errorf("loadtest: epoll_create1: %w", err)
 		}
 		p.epfds = append(p.epfds, fd)
+		p.files = append(p.files, os.NewFile(uintptr(fd), "epoll"))
 	}
-	for _, fd := range p.epfds {
+	for i, f := range p.files {
+		sc, err := f.SyscallConn()
+		if err != nil {
+			p.close()
+			return nil, fmt.Errorf("loadtest: epoll set: %w", err)
+		}
 		p.wg.Add(1)
-		go p.readLoop(fd)
+		go p.readLoop(p.epfds[i], sc)
 	}
 	return p, nil
 }
@@ -116,8 +134,14 @@ func (p *rawPool) dial(ctx context.Context, i int, m *member, since int64) error
 	}
 	rc.partial = append([]byte(nil), rest...)
 	p.conns[i].Store(rc)
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(i)}
-	if err := syscall.EpollCtl(p.epfds[i%len(p.epfds)], syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET, Fd: int32(i)}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	err = p.ctx.Err()
+	if err == nil {
+		err = syscall.EpollCtl(p.epfds[i%len(p.epfds)], syscall.EPOLL_CTL_ADD, fd, &ev)
+	}
+	if err != nil {
 		p.conns[i].Store(nil)
 		syscall.Close(fd)
 		return fmt.Errorf("loadtest: epoll_ctl: %w", err)
@@ -125,47 +149,84 @@ func (p *rawPool) dial(ctx context.Context, i int, m *member, since int64) error
 	return nil
 }
 
-// readLoop reads the sockets of one epoll set as they become ready.
-func (p *rawPool) readLoop(epfd int) {
+// readLoop reads the sockets of one epoll set as they become ready. The
+// set itself waits in Go's poller (an epoll set is readable while it has
+// ready sockets): the loop never blocks a thread in epoll_wait, and the Go
+// runtime sees an idle processor, not one in a system call, between bursts.
+func (p *rawPool) readLoop(epfd int, set syscall.RawConn) {
 	defer p.wg.Done()
 	events := make([]syscall.EpollEvent, 512)
-	buf := make([]byte, 64<<10)
-	for p.ctx.Err() == nil {
-		n, err := syscall.EpollWait(epfd, events, 100)
-		if err != nil {
-			if err == syscall.EINTR {
-				continue
-			}
-			return
+	buf := make([]byte, readSize)
+	var more, again []*rawConn // sockets whose last read filled the buffer
+	batch := func(fd uintptr) bool {
+		n := rawEpollWait(fd, events)
+		if n <= 0 && len(more) == 0 {
+			return false // nothing ready: wait for the set's next event
 		}
-		for _, ev := range events[:n] {
-			if rc := p.conns[ev.Fd].Load(); rc != nil {
-				p.read(epfd, rc, buf)
+		again = again[:0]
+		for _, ev := range events[:max(n, 0)] {
+			if rc := p.conns[ev.Fd].Load(); rc != nil && p.read(epfd, rc, buf) {
+				again = append(again, rc)
 			}
+		}
+		for _, rc := range more {
+			if p.conns[rc.i].Load() == rc && p.read(epfd, rc, buf) {
+				again = append(again, rc)
+			}
+		}
+		more, again = again, more
+		return true
+	}
+	for p.ctx.Err() == nil {
+		if err := set.Read(batch); err != nil {
+			return // the set was closed
 		}
 	}
 }
 
-// read makes one read from rc's socket and handles the complete frames.
-func (p *rawPool) read(epfd int, rc *rawConn, buf []byte) {
-	if len(rc.partial)+4096 > len(buf) {
-		buf = make([]byte, 2*len(rc.partial)+4096) // a rare large frame
+// rawEpollWait returns the events ready in the set epfd without waiting
+// (-1 on an error).
+func rawEpollWait(epfd uintptr, events []syscall.EpollEvent) int {
+	n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, epfd, uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
+	if errno != 0 {
+		return -1
+	}
+	return int(n)
+}
+
+// readSize is the most a raw client reads at once: several frames when it
+// is behind.
+const readSize = 16 << 10
+
+// read makes one read from rc's socket and handles the complete frames. It
+// reports whether the read filled the buffer (the socket may hold more).
+func (p *rawPool) read(epfd int, rc *rawConn, buf []byte) (full bool) {
+	if len(rc.partial) > len(buf)/2 {
+		buf = make([]byte, 2*len(rc.partial)+readSize) // a rare large frame
 	}
 	k := copy(buf, rc.partial)
-	n, err := syscall.Read(rc.fd, buf[k:])
-	if err == syscall.EAGAIN || err == syscall.EINTR {
-		return
+	n, errno := rawRead(rc.fd, buf[k:])
+	if errno == syscall.EAGAIN || errno == syscall.EINTR {
+		return false
 	}
 	if n <= 0 {
 		p.drop(epfd, rc)
-		return
+		return false
 	}
 	rest, ok := rc.consume(buf[:k+n], time.Now().UnixNano(), p)
 	if !ok {
 		p.drop(epfd, rc)
-		return
+		return false
 	}
 	rc.partial = append(rc.partial[:0], rest...)
+	return k+n == len(buf)
+}
+
+// rawRead reads from the non-blocking fd without telling the Go scheduler
+// (it never waits).
+func rawRead(fd int, b []byte) (int, syscall.Errno) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+	return int(n), errno
 }
 
 // consume handles the complete frames at the start of b, received at now,
@@ -229,7 +290,6 @@ func (p *rawPool) closeMember(i int) {
 	if rc == nil {
 		return
 	}
-	_ = syscall.EpollCtl(p.epfds[i%len(p.epfds)], syscall.EPOLL_CTL_DEL, rc.fd, nil)
 	_, _ = syscall.Write(rc.fd, closeFrame)
 	syscall.Close(rc.fd)
 }
@@ -237,11 +297,17 @@ func (p *rawPool) closeMember(i int) {
 // close stops the readers and the redials and closes every connection.
 func (p *rawPool) close() {
 	p.stop()
+	p.mu.Lock()
+	for _, f := range p.files {
+		f.Close() // wakes its reader
+	}
+	p.files = nil
+	p.mu.Unlock()
 	p.wg.Wait()
 	for i := range p.conns {
 		p.closeMember(i)
 	}
-	for _, fd := range p.epfds {
-		syscall.Close(fd)
-	}
 }
+
+// epollET is EPOLLET as the uint32 of an epoll event's mask.
+const epollET = 1 << 31
