@@ -387,8 +387,17 @@ func execute(ctx context.Context, bi bleve.Index, root *pnode, offset, limit int
 	if wantFacets {
 		segFacetCache.prune(segs)
 	}
-	if len(segs) > 0 {
-		segTermCache.pruneSometimes(segs)
+	if len(segs) > 0 && segTermCache.pruneSometimes(segs) {
+		// new segments: warm the frequent terms of the large ones
+		if todo := segTermCache.claimWarm(segs); len(todo) > 0 {
+			if wr, err := adv.Reader(); err == nil {
+				if ws, ok := wr.(*scorch.IndexSnapshot); ok {
+					go segTermCache.warm(ws, todo, bm25)
+				} else {
+					wr.Close()
+				}
+			}
+		}
 	}
 
 	// best first, then the page

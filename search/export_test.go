@@ -1,5 +1,12 @@
 package search
 
+import (
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
 // SetCacheForTest turns the result cache of x on or off (benchmarks
 // measure both).
 func SetCacheForTest(x *Index, on bool) {
@@ -50,4 +57,38 @@ func TermTablesForTest() (n, bytes int) {
 	segTermCache.mu.Lock()
 	defer segTermCache.mu.Unlock()
 	return segTermCache.ll.Len(), segTermCache.size
+}
+
+// WarmTermTablesForTest decodes the tables of the frequent terms of every
+// segment of x, as the first search meeting them does in the background,
+// and waits for it.
+func WarmTermTablesForTest(x *Index) error {
+	bi, release, err := x.current()
+	if err != nil {
+		return err
+	}
+	defer release()
+	adv, err := bi.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		r.Close()
+		return nil
+	}
+	var segs []segment.Segment
+	for _, s := range snap.Segments() {
+		segs = append(segs, s.Segment())
+	}
+	bm25 := false
+	if im, ok := bi.Mapping().(*mapping.IndexMappingImpl); ok {
+		bm25 = im.ScoringModel == index.BM25Scoring
+	}
+	segTermCache.warm(snap, segs, bm25)
+	return nil
 }
