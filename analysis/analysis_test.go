@@ -251,3 +251,22 @@ func TestAnalyzeWordsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestKeywordTokensMatchFields checks KeywordTokens, which skips
+// normalizing text that is already normalized, against normalizing and
+// splitting with strings.Fields.
+func TestKeywordTokensMatchFields(t *testing.T) {
+	for _, s := range []string{"", " ", "ningxia nx  yinchuan", "宁 宁夏 宁夏大", "Ningxia NX", "ａｂｃ x", "a\u00a0b", "a\u3000b", "a\tb\n c ", "x\x00y", "\xff\xfeab", "İstanbul ı", "ǅ ǆ"} {
+		n := analysis.Normalize(s)
+		want := strings.Fields(n)
+		got := analysis.KeywordTokens(s)
+		if len(got) != len(want) {
+			t.Fatalf("KeywordTokens(%q) = %v, want terms %q", s, got, want)
+		}
+		for i, tk := range got {
+			if tk.Term != want[i] || n[tk.Start:tk.End] != tk.Term || tk.Pos != i+1 {
+				t.Fatalf("KeywordTokens(%q)[%d] = %+v, want %q", s, i, tk, want[i])
+			}
+		}
+	}
+}

@@ -3,6 +3,8 @@ package analysis
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	blevea "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -103,15 +105,49 @@ func LatinTokens(s string) []Token {
 // KeywordTokens returns the terms of [AnalyzerKeywords]: s normalized
 // and split on white space.
 func KeywordTokens(s string) []Token {
-	s = Normalize(s)
-	var out []Token
-	pos := 0
-	for _, f := range strings.Fields(s) {
-		start := strings.Index(s[pos:], f) + pos
-		pos = start + len(f)
-		out = append(out, Token{Term: f, Pos: len(out) + 1, Start: start, End: pos, Type: TypeLatin})
+	if !normalizedWords(s) {
+		s = Normalize(s)
+	}
+	out := make([]Token, 0, strings.Count(s, " ")+1)
+	start := -1
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				out = append(out, Token{Term: s[start:i], Pos: len(out) + 1, Start: start, End: i, Type: TypeLatin})
+				start = -1
+			}
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, Token{Term: s[start:], Pos: len(out) + 1, Start: start, End: len(s), Type: TypeLatin})
 	}
 	return out
+}
+
+// normalizedWords reports whether [Normalize] leaves s as it is and its
+// only white space is the ASCII space (pre-computed terms such as pinyin
+// and name prefixes, joined by spaces, are).
+func normalizedWords(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' || c == 0x7f || ('A' <= c && c <= 'Z') {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 || fold(r) != r || unicode.IsSpace(r) {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // TokensFor returns the terms that the analyzer registered under name
