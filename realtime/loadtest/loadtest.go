@@ -54,10 +54,7 @@ type Config struct {
 	ClientMode string
 	// ReadThreads is the number of epoll readers of [ClientsRaw] (default 1).
 	ReadThreads int
-	// Sockopt, when set, is applied to each raw client's socket after the
-	// handshake (experiments with TCP options).
-	Sockopt func(fd int) error
-	Log     func(format string, args ...any)
+	Log         func(format string, args ...any)
 }
 
 func (c *Config) defaults() {
@@ -210,7 +207,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	var pool *rawPool
 	switch cfg.ClientMode {
 	case ClientsRaw:
-		if pool, err = newRawPool(cfg.ReadThreads, cfg.Clients, cfg.URL, cfg.Channel, hist, &streaming, &drops, cfg.Sockopt); err != nil {
+		if pool, err = newRawPool(cfg.ReadThreads, cfg.Clients, cfg.URL, cfg.Channel, hist, &streaming, &drops); err != nil {
 			return rep, err
 		}
 		defer pool.close()

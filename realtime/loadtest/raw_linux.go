@@ -36,7 +36,6 @@ type rawPool struct {
 	h            *histogram
 	streaming    *atomic.Bool
 	drops        *atomic.Int64
-	sockopt      func(fd int) error
 
 	epfds []int
 	files []*os.File                // epfds, in Go's poller
@@ -55,9 +54,9 @@ type rawConn struct {
 	partial []byte // the start of a frame not yet complete
 }
 
-func newRawPool(threads, clients int, url, channel string, h *histogram, streaming *atomic.Bool, drops *atomic.Int64, sockopt func(int) error) (*rawPool, error) {
+func newRawPool(threads, clients int, url, channel string, h *histogram, streaming *atomic.Bool, drops *atomic.Int64) (*rawPool, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &rawPool{url: url, channel: channel, h: h, streaming: streaming, drops: drops, sockopt: sockopt,
+	p := &rawPool{url: url, channel: channel, h: h, streaming: streaming, drops: drops,
 		conns: make([]atomic.Pointer[rawConn], clients), ctx: ctx, stop: cancel}
 	for range threads {
 		fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
@@ -111,12 +110,6 @@ func (p *rawPool) dial(ctx context.Context, i int, m *member, since int64) error
 		return fmt.Errorf("loadtest: taking the socket: %w", err)
 	}
 	syscall.CloseOnExec(fd)
-	if p.sockopt != nil {
-		if err := p.sockopt(fd); err != nil {
-			syscall.Close(fd)
-			return fmt.Errorf("loadtest: socket options: %w", err)
-		}
-	}
 	switch {
 	case since < 0:
 		m.base = f.Seq

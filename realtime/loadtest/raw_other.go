@@ -15,7 +15,7 @@ const rawSupported = false
 // [ClientsGoroutine].
 type rawPool struct{}
 
-func newRawPool(int, int, string, string, *histogram, *atomic.Bool, *atomic.Int64, func(int) error) (*rawPool, error) {
+func newRawPool(int, int, string, string, *histogram, *atomic.Bool, *atomic.Int64) (*rawPool, error) {
 	return nil, errors.New("loadtest: raw clients need Linux (epoll)")
 }
 
