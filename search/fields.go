@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -158,6 +159,66 @@ func (plan fieldPlan) addValues(doc *bdoc.Document, name string, values ...strin
 	doc.AddField(f)
 }
 
+// addParts adds a text field whose value is text, the parts of common
+// and own joined by " \n " (and maybe more white space), analysed part
+// by part: our analyzers never make a term across white space, so the
+// terms and their number are those of text, and the terms of common
+// parts, which repeat across documents (labels), come from a memo. Only
+// positions and offsets differ, which fields without term vectors do not
+// keep; other fields are analysed whole.
+func (plan fieldPlan) addParts(doc *bdoc.Document, name, text string, common, own []string) {
+	spec := plan[name]
+	if spec == nil {
+		panic("search: field " + name + " is not in the mapping")
+	}
+	if spec.bleve != nil || spec.analyzer == keywordAnalyzer || spec.opts.IncludeTermVectors() || spec.opts.IsStored() || !spec.opts.IsIndexed() {
+		plan.addValues(doc, name, text)
+		return
+	}
+	var toks []analysis.Token
+	for _, part := range common {
+		toks = append(toks, partTokens(spec.analyzer, part)...)
+	}
+	for _, part := range own {
+		t, _ := analysis.TokensFor(spec.analyzer, part)
+		toks = append(toks, t...)
+	}
+	doc.AddField(&preField{name: name, opts: spec.opts, plain: uint64(len(text)), length: len(toks), freqs: frequencies(toks, spec.opts)})
+}
+
+// partMemo holds the terms of common parts by analyzer and text (shared:
+// never change them).
+var partMemo = struct {
+	sync.RWMutex
+	m map[string]map[string][]analysis.Token
+	n int
+}{m: map[string]map[string][]analysis.Token{}}
+
+// partMemoMax bounds partMemo (it starts again empty when full).
+const partMemoMax = 1 << 12
+
+func partTokens(analyzer, part string) []analysis.Token {
+	partMemo.RLock()
+	t, ok := partMemo.m[analyzer][part]
+	partMemo.RUnlock()
+	if ok {
+		return t
+	}
+	t, _ = analysis.TokensFor(analyzer, part)
+	partMemo.Lock()
+	if partMemo.n >= partMemoMax {
+		clear(partMemo.m)
+		partMemo.n = 0
+	}
+	if partMemo.m[analyzer] == nil {
+		partMemo.m[analyzer] = map[string][]analysis.Token{}
+	}
+	partMemo.m[analyzer][strings.Clone(part)] = t
+	partMemo.n++
+	partMemo.Unlock()
+	return t
+}
+
 // frequencies counts terms as Bleve's analysis.TokenFrequency does, with
 // a few allocations per field rather than one per term.
 func frequencies(toks []analysis.Token, opts index.FieldIndexingOptions) index.TokenFrequencies {
@@ -202,12 +263,12 @@ func (d *document) bleveDocument(id string, plan fieldPlan) *bdoc.Document {
 	plan.addText(doc, fTitle, d.Title)
 	plan.addText(doc, fSnip, d.Snip)
 	plan.addText(doc, fName, d.Name)
-	plan.addText(doc, fLabels, d.Labels)
+	plan.addParts(doc, fLabels, d.Labels, d.labelParts, nil)
 	plan.addText(doc, fHead, d.Head)
 	plan.addText(doc, fText, d.Text)
 	plan.addText(doc, fPinyin, d.Pinyin)
 	plan.addText(doc, fPinyinO, d.PinyinO)
-	plan.addText(doc, fLatin, d.Latin)
+	plan.addParts(doc, fLatin, d.Latin, d.labelParts, d.latinParts)
 	plan.addText(doc, fLatinN, d.LatinN)
 	plan.addText(doc, fSuggest, d.Suggest)
 	plan.addText(doc, fSugWord, d.SugWord)

@@ -651,6 +651,11 @@ type document struct {
 	Suggest string   `json:"sg"`
 	SugWord string   `json:"sgw"`
 	SugPy   string   `json:"sgp"`
+
+	// the non-empty parts of Labels and Latin, which are those parts
+	// joined by " \n ": labels repeat across documents, so their terms
+	// are analysed once (see [fieldPlan.addParts])
+	labelParts, latinParts []string
 }
 
 // Limits on what one document contributes, in runes.
@@ -730,7 +735,8 @@ func newDocument(p makerlink.Profile) *document {
 		text = append(text, v.Description, v.District)
 		pyOther = append(pyOther, v.District)
 	}
-	d.Labels = joinNonEmpty(labels, " \n ")
+	d.labelParts = nonEmpty(labels)
+	d.Labels = strings.Join(d.labelParts, " \n ")
 	d.Head = joinNonEmpty(head, " \n ")
 	d.Text = joinNonEmpty(text, " \n ")
 	d.Snip = truncateRunes(joinNonEmpty(snip, " · "), maxSnipSource)
@@ -742,6 +748,7 @@ func newDocument(p makerlink.Profile) *document {
 	}
 	d.PinyinO = strings.Join(py, " ")
 	d.Latin = d.Labels + " \n " + d.Head + " \n " + d.PinyinO
+	d.latinParts = nonEmpty([]string{d.Head, d.PinyinO})
 	d.LatinN = t.Name + " \n " + d.Pinyin
 	d.Suggest, d.SugWord, d.SugPy = suggestTerms(t.Name, namePy)
 	return d
@@ -813,14 +820,17 @@ func joinSet(set map[string]bool) string {
 	return strings.Join(out, " ")
 }
 
-func joinNonEmpty(ss []string, sep string) string {
+func joinNonEmpty(ss []string, sep string) string { return strings.Join(nonEmpty(ss), sep) }
+
+// nonEmpty returns the strings of ss that are not blank, trimmed.
+func nonEmpty(ss []string) []string {
 	out := ss[:0:0]
 	for _, s := range ss {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
 	}
-	return strings.Join(out, sep)
+	return out
 }
 
 func truncateRunes(s string, n int) string {
