@@ -54,7 +54,10 @@ type Config struct {
 	ClientMode string
 	// ReadThreads is the number of epoll readers of [ClientsRaw] (default 1).
 	ReadThreads int
-	Log         func(format string, args ...any)
+	// PollInterval, when > 0, makes the readers of [ClientsRaw] poll
+	// their epoll sets this often instead of waiting on them.
+	PollInterval time.Duration
+	Log          func(format string, args ...any)
 }
 
 func (c *Config) defaults() {
@@ -207,7 +210,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	var pool *rawPool
 	switch cfg.ClientMode {
 	case ClientsRaw:
-		if pool, err = newRawPool(cfg.ReadThreads, cfg.Clients, cfg.URL, cfg.Channel, hist, &streaming, &drops); err != nil {
+		if pool, err = newRawPool(cfg.ReadThreads, cfg.Clients, cfg.URL, cfg.Channel, cfg.PollInterval, hist, &streaming, &drops); err != nil {
 			return rep, err
 		}
 		defer pool.close()

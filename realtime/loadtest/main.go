@@ -99,6 +99,7 @@ func mainRoom(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.Channel, "channel", "event:loadtest", "channel")
 	fs.StringVar(&cfg.ClientMode, "clients-read", "", "how the clients read: raw (epoll readers over raw sockets; the default on Linux) or client (a realtime/client with its goroutine per connection)")
 	fs.IntVar(&cfg.ReadThreads, "readers", 1, "raw clients: epoll reader goroutines")
+	fs.DurationVar(&cfg.PollInterval, "poll", 0, "raw clients: poll the epoll sets this often instead of waiting on them (0: wait)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err

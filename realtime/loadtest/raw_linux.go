@@ -36,6 +36,7 @@ type rawPool struct {
 	h            *histogram
 	streaming    *atomic.Bool
 	drops        *atomic.Int64
+	interval     time.Duration // > 0: poll the sets this often instead of waiting
 
 	epfds []int
 	files []*os.File                // epfds, in Go's poller
@@ -54,9 +55,9 @@ type rawConn struct {
 	partial []byte // the start of a frame not yet complete
 }
 
-func newRawPool(threads, clients int, url, channel string, h *histogram, streaming *atomic.Bool, drops *atomic.Int64) (*rawPool, error) {
+func newRawPool(threads, clients int, url, channel string, interval time.Duration, h *histogram, streaming *atomic.Bool, drops *atomic.Int64) (*rawPool, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &rawPool{url: url, channel: channel, h: h, streaming: streaming, drops: drops,
+	p := &rawPool{url: url, channel: channel, h: h, streaming: streaming, drops: drops, interval: interval,
 		conns: make([]atomic.Pointer[rawConn], clients), ctx: ctx, stop: cancel}
 	for range threads {
 		fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
@@ -68,7 +69,16 @@ func newRawPool(threads, clients int, url, channel string, h *histogram, streami
 			return nil, fmt.Errorf("loadtest: epoll_create1: %w", err)
 		}
 		p.epfds = append(p.epfds, fd)
-		p.files = append(p.files, os.NewFile(uintptr(fd), "epoll"))
+		if interval <= 0 {
+			p.files = append(p.files, os.NewFile(uintptr(fd), "epoll"))
+		}
+	}
+	if interval > 0 {
+		for _, fd := range p.epfds {
+			p.wg.Add(1)
+			go p.pollLoop(fd)
+		}
+		return p, nil
 	}
 	for i, f := range p.files {
 		sc, err := f.SyscallConn()
@@ -148,33 +158,68 @@ func (p *rawPool) dial(ctx context.Context, i int, m *member, since int64) error
 // runtime sees an idle processor, not one in a system call, between bursts.
 func (p *rawPool) readLoop(epfd int, set syscall.RawConn) {
 	defer p.wg.Done()
-	events := make([]syscall.EpollEvent, 512)
-	buf := make([]byte, readSize)
-	var more, again []*rawConn // sockets whose last read filled the buffer
-	batch := func(fd uintptr) bool {
-		n := rawEpollWait(fd, events)
-		if n <= 0 && len(more) == 0 {
-			return false // nothing ready: wait for the set's next event
-		}
-		again = again[:0]
-		for _, ev := range events[:max(n, 0)] {
-			if rc := p.conns[ev.Fd].Load(); rc != nil && p.read(epfd, rc, buf) {
-				again = append(again, rc)
-			}
-		}
-		for _, rc := range more {
-			if p.conns[rc.i].Load() == rc && p.read(epfd, rc, buf) {
-				again = append(again, rc)
-			}
-		}
-		more, again = again, more
-		return true
+	r := newSetReader(p, epfd)
+	batch := func(uintptr) bool {
+		n := r.batch()
+		// Nothing ready: wait for the set's next event.
+		return n > 0 || len(r.more) > 0
 	}
 	for p.ctx.Err() == nil {
 		if err := set.Read(batch); err != nil {
 			return // the set was closed
 		}
 	}
+}
+
+// pollLoop reads the sockets of one epoll set without ever waiting on it:
+// it takes what is ready, and sleeps p.interval once the set is drained.
+// No thread waits on the set, so the server's writes never wake one up
+// (each wake-up is an inter-processor interrupt in a VM, charged to the
+// writer); the price is up to p.interval of latency.
+func (p *rawPool) pollLoop(epfd int) {
+	defer p.wg.Done()
+	r := newSetReader(p, epfd)
+	for p.ctx.Err() == nil {
+		if n := r.batch(); n < len(r.events) && len(r.more) == 0 {
+			time.Sleep(p.interval)
+		}
+	}
+}
+
+// setReader is the state of the goroutine reading one epoll set.
+type setReader struct {
+	p           *rawPool
+	epfd        int
+	events      []syscall.EpollEvent
+	buf         []byte
+	more, again []*rawConn // sockets whose last read filled the buffer
+}
+
+func newSetReader(p *rawPool, epfd int) *setReader {
+	return &setReader{p: p, epfd: epfd, events: make([]syscall.EpollEvent, 512), buf: make([]byte, readSize)}
+}
+
+// batch reads the sockets that are ready, and those whose last read filled
+// the buffer; it returns how many events the set had.
+func (r *setReader) batch() int {
+	p := r.p
+	n := max(rawEpollWait(uintptr(r.epfd), r.events), 0)
+	if n == 0 && len(r.more) == 0 {
+		return 0
+	}
+	r.again = r.again[:0]
+	for _, ev := range r.events[:n] {
+		if rc := p.conns[ev.Fd].Load(); rc != nil && p.read(r.epfd, rc, r.buf) {
+			r.again = append(r.again, rc)
+		}
+	}
+	for _, rc := range r.more {
+		if p.conns[rc.i].Load() == rc && p.read(r.epfd, rc, r.buf) {
+			r.again = append(r.again, rc)
+		}
+	}
+	r.more, r.again = r.again, r.more
+	return n
 }
 
 // rawEpollWait returns the events ready in the set epfd without waiting
@@ -299,6 +344,11 @@ func (p *rawPool) close() {
 	p.wg.Wait()
 	for i := range p.conns {
 		p.closeMember(i)
+	}
+	if p.interval > 0 {
+		for _, fd := range p.epfds {
+			syscall.Close(fd)
+		}
 	}
 }
 

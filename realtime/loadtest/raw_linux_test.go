@@ -36,7 +36,7 @@ func TestRawClientResumes(t *testing.T) {
 	var drops atomic.Int64
 	streaming.Store(true)
 	h := newHistogram()
-	pool, err := newRawPool(1, 1, "ws://"+ln.Addr().String()+"/ws", channel, h, &streaming, &drops)
+	pool, err := newRawPool(1, 1, "ws://"+ln.Addr().String()+"/ws", channel, 0, h, &streaming, &drops)
 	if err != nil {
 		t.Fatal(err)
 	}

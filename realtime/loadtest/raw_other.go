@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 )
 
 // rawSupported reports whether [ClientsRaw] works on this OS.
@@ -15,7 +16,7 @@ const rawSupported = false
 // [ClientsGoroutine].
 type rawPool struct{}
 
-func newRawPool(int, int, string, string, *histogram, *atomic.Bool, *atomic.Int64) (*rawPool, error) {
+func newRawPool(int, int, string, string, time.Duration, *histogram, *atomic.Bool, *atomic.Int64) (*rawPool, error) {
 	return nil, errors.New("loadtest: raw clients need Linux (epoll)")
 }
 
