@@ -35,10 +35,8 @@ func snippet(text string, nds []needle, n int) string {
 		for cut > 0 && !utf8.RuneStart(text[cut]) {
 			cut--
 		}
-		if utf8.ValidString(text[:cut]) {
-			if s, ok := snippetBytes(text, cut, nds, n); ok {
-				return s
-			}
+		if s, ok := snippetBytes(text, cut, nds, n); ok {
+			return s
 		}
 	}
 	if !utf8.ValidString(text) {
@@ -64,9 +62,10 @@ var snipPool = sync.Pool{New: func() any { return &snipBuf{} }}
 // them into runes: it searches a folded copy of them (the text itself
 // when folding changes nothing) and maps positions back where folding
 // changed a rune's length. Text[:lim] must be valid UTF-8 and lim a rune
-// boundary. When lim is short of the text's end, ok reports whether the
-// snippet is the one of the whole text: a match of a needle placed it,
-// and no match before it or part of the excerpt can lie past lim.
+// boundary. When lim is short of the text's end, text[:lim] need not be
+// valid, and ok reports whether it was and the snippet is the one of the
+// whole text: a match of a needle placed it, and no match before it or
+// part of the excerpt can lie past lim.
 func snippetBytes(text string, lim int, nds []needle, n int) (_ string, ok bool) {
 	whole := lim == len(text)
 	text = text[:lim]
@@ -88,13 +87,16 @@ func snippetBytes(text string, lim int, nds []needle, n int) (_ string, ok bool)
 				continue // folds to itself
 			}
 			r, size = rune(c), 1
-		case 0xe5 <= c && c <= 0xe9 || c == 0xe4 && i+1 < len(text) && text[i+1] >= 0xb8:
-			// U+4E00–U+9FFF, CJK unified ideographs: no case (valid UTF-8:
-			// three bytes)
+		case (0xe5 <= c && c <= 0xe9 || c == 0xe4 && i+1 < len(text) && text[i+1] >= 0xb8) &&
+			i+2 < len(text) && text[i+1]&0xc0 == 0x80 && text[i+2]&0xc0 == 0x80:
+			// U+4E00–U+9FFF, CJK unified ideographs: no case
 			i += 3
 			continue
 		default:
 			r, size = utf8.DecodeRuneInString(text[i:])
+			if r == utf8.RuneError && size == 1 {
+				return "", false // not valid UTF-8 (only when lim < len(text))
+			}
 		}
 		f := foldRune(r)
 		if f == r {
@@ -149,14 +151,12 @@ func snippetBytes(text string, lim int, nds []needle, n int) (_ string, ok bool)
 	if first >= 0 {
 		start = first
 		for k := 0; k < n/6 && start > 0; k++ {
-			_, sz := utf8.DecodeLastRuneInString(fs[:start])
-			start -= sz
+			start = runeBefore(fs, start)
 		}
 	}
 	end, runes := start, 0
 	for ; runes < n && end < len(fs); runes++ {
-		_, sz := utf8.DecodeRuneInString(fs[end:])
-		end += sz
+		end += runeLen(fs[end])
 	}
 	if !whole && (runes < n || end >= len(fs)) {
 		return "", false // the excerpt reaches past lim
@@ -164,8 +164,7 @@ func snippetBytes(text string, lim int, nds []needle, n int) (_ string, ok bool)
 	if runes < n { // the text ends first: the last n runes
 		end, start = len(fs), len(fs)
 		for k := 0; k < n && start > 0; k++ {
-			_, sz := utf8.DecodeLastRuneInString(fs[:start])
-			start -= sz
+			start = runeBefore(fs, start)
 		}
 	}
 	var marks [][2]int
@@ -197,6 +196,30 @@ func snippetBytes(text string, lim int, nds []needle, n int) (_ string, ok bool)
 		b.WriteString("…")
 	}
 	return b.String(), true
+}
+
+// runeLen returns the length of the rune that starts with byte c in valid
+// UTF-8.
+func runeLen(c byte) int {
+	switch {
+	case c < 0x80:
+		return 1
+	case c < 0xe0:
+		return 2
+	case c < 0xf0:
+		return 3
+	}
+	return 4
+}
+
+// runeBefore returns the start of the rune that ends at i > 0 in the
+// valid UTF-8 text s.
+func runeBefore(s string, i int) int {
+	i--
+	for i > 0 && s[i]&0xc0 == 0x80 {
+		i--
+	}
+	return i
 }
 
 // findBytes returns the byte intervals where nd occurs in the UTF-8 text s,
