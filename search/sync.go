@@ -300,8 +300,9 @@ func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, plan 
 var systemViewer = &makerlink.User{ID: "system:search", Roles: []makerlink.Role{makerlink.RoleAdmin}}
 
 // buildBatch is the number of profiles per segment of a full build: the
-// builder merges its segments once at the end.
-const buildBatch = 5000
+// builder merges its segments once at the end. (Segments of 2,500 cost
+// 4-7% less CPU than 5,000 in A/B, 1,000 the same, 10,000 more.)
+const buildBatch = 2500
 
 // buildIndex writes an index of every profile of st into the new
 // directory path (see [buildFrom]). A goroutine lists the database and
