@@ -16,8 +16,15 @@ import (
 )
 
 // A raw client whose connection ends redials, resumes with since and ends
-// up with every message once, large frames included.
+// up with every message once, large frames included, whether its reader
+// waits on its epoll set or polls it.
 func TestRawClientResumes(t *testing.T) {
+	for _, interval := range []time.Duration{0, time.Millisecond} {
+		t.Run("poll="+interval.String(), func(t *testing.T) { testRawClientResumes(t, interval) })
+	}
+}
+
+func testRawClientResumes(t *testing.T, interval time.Duration) {
 	b := realtime.NewMemory(realtime.BrokerConfig{})
 	t.Cleanup(func() { _ = b.Close() })
 	hub := realtime.NewHub(b, realtime.Config{Logger: slog.New(slog.DiscardHandler)})
@@ -36,7 +43,7 @@ func TestRawClientResumes(t *testing.T) {
 	var drops atomic.Int64
 	streaming.Store(true)
 	h := newHistogram()
-	pool, err := newRawPool(1, 1, "ws://"+ln.Addr().String()+"/ws", channel, 0, h, &streaming, &drops)
+	pool, err := newRawPool(1, 1, "ws://"+ln.Addr().String()+"/ws", channel, interval, h, &streaming, &drops)
 	if err != nil {
 		t.Fatal(err)
 	}
