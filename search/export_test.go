@@ -61,7 +61,7 @@ func TermTablesForTest() (n, bytes int) {
 
 // WarmTermTablesForTest decodes the tables of the frequent terms of every
 // segment of x, as the first search meeting them does in the background,
-// and waits for it.
+// and waits for it (the first search then does not).
 func WarmTermTablesForTest(x *Index) error {
 	bi, release, err := x.current()
 	if err != nil {
@@ -81,6 +81,7 @@ func WarmTermTablesForTest(x *Index) error {
 		r.Close()
 		return nil
 	}
+	segTermCache.claimWarm(snap.Segments()) // no warm-up in the background
 	var segs []segment.Segment
 	for _, s := range snap.Segments() {
 		segs = append(segs, s.Segment())
