@@ -13,15 +13,21 @@ import (
 // fits the model on the training side and prints Recall@10, Recall@50 and
 // MRR for all pairs, new pairs, and new pairs of startups with and without
 // history, next to the popularity and category-popularity baselines it
-// computes in the same run. With -tune it first fits the weights on the
-// inner split of the training side (train < 2010-10-01).
+// computes in the same run. With -learn (maximum likelihood, [Learn]) or
+// -tune (coordinate ascent on Recall@50, [Tune]) it first fits the weights
+// on yearly splits of the evaluated split's training side ([Folds]): with
+// -inner, on the years before 2010-10-01, so the inner figures are then
+// out of sample.
 func RunEval(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("rank-eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("data", "../shared/data/crunchbase2013", "folder with startups.csv, investors.csv, train_investments.csv")
 	inner := fs.Bool("inner", false, "evaluate on the inner split (train < 2010-10-01) instead of the README split")
 	protocol := fs.String("protocol", PerRound, "per-round (each pair at its round: its type and the earlier investments known) or per-startup (the README's: one ranking per startup at the cutoff)")
-	tune := fs.Bool("tune", false, "first fit the weights on the inner split (training side only), then evaluate with them")
+	tune := fs.Bool("tune", false, "first fit the weights by coordinate ascent on Recall@50 of yearly splits of the training side (see -folds), then evaluate with them")
+	learn := fs.Bool("learn", false, "first fit the weights by maximum likelihood (softmax over the investors) on the yearly splits; with -tune, coordinate ascent starts there")
+	nfolds := fs.Int("folds", 0, "yearly splits of the training side -tune and -learn fit on, the most recent first (0: every year from 2007-10)")
+	iters := fs.Int("iters", 150, "gradient steps of -learn")
 	passes := fs.Int("passes", 3, "coordinate-ascent passes of -tune")
 	knobList := fs.String("knobs", "", "comma-separated weights -tune fits (e.g. WSize,Seg[*].Size; \"*\" ends a prefix); empty: all")
 	p := DefaultParams
@@ -46,16 +52,32 @@ func RunEval(args []string, stdout, stderr io.Writer) error {
 	if *inner {
 		sp = InnerSplit
 	}
-	if *tune {
-		fmt.Fprintf(stdout, "tuning on the inner split (train < %s, tune < %s), protocol %s\n", InnerSplit.Cutoff.Format(time.DateOnly), InnerSplit.End.Format(time.DateOnly), *protocol)
-		var only []string
-		if *knobList != "" {
-			only = strings.Split(*knobList, ",")
+	if *learn || *tune {
+		folds := Folds(sp)
+		if *nfolds > 0 && *nfolds < len(folds) {
+			folds = folds[len(folds)-*nfolds:]
 		}
-		if p, _, err = Tune(ds, InnerSplit, *protocol, p, *passes, only, stdout); err != nil {
-			return err
+		if len(folds) == 0 {
+			return fmt.Errorf("rank-eval: no training years before %s to fit the weights on", sp.Cutoff.Format(time.DateOnly))
 		}
-		fmt.Fprintf(stdout, "tuned params: %s\n", FormatParams(p))
+		fmt.Fprintf(stdout, "fitting the weights on %d yearly splits of the training side (validation %s .. %s), protocol %s\n",
+			len(folds), folds[0].Cutoff.Format(time.DateOnly), folds[len(folds)-1].End.Format(time.DateOnly), *protocol)
+		if *learn {
+			if p, err = Learn(ds, folds, p, *iters, nil); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "learned params: %s\n", FormatParams(p))
+		}
+		if *tune {
+			var only []string
+			if *knobList != "" {
+				only = strings.Split(*knobList, ",")
+			}
+			if p, _, err = Tune(ds, folds, *protocol, p, *passes, only, stdout); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "tuned params: %s\n", FormatParams(p))
+		}
 	}
 	t0 := time.Now()
 	m, err := Fit(ds, sp.Cutoff, p)

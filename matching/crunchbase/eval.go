@@ -18,8 +18,20 @@ type Split struct {
 // READMESplit is the split suggested by the data's README.
 var READMESplit = Split{date(2011, 10, 1), date(2012, 10, 1)}
 
-// InnerSplit is the split of the training side used to fit weights.
+// InnerSplit is the split of the training side used to choose and fit
+// changes: its validation year is the last year before [READMESplit]'s cutoff.
 var InnerSplit = Split{date(2010, 10, 1), date(2011, 10, 1)}
+
+// Folds returns the yearly splits of the training side of sp that weights
+// are fitted on: validation years starting each October from 2007 (the
+// first year with about 4,000 investments) up to sp's cutoff.
+func Folds(sp Split) []Split {
+	var out []Split
+	for c := date(2007, 10, 1); !c.AddDate(1, 0, 0).After(sp.Cutoff); c = c.AddDate(1, 0, 0) {
+		out = append(out, Split{c, c.AddDate(1, 0, 0)})
+	}
+	return out
+}
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
@@ -180,6 +192,30 @@ type Report struct {
 	All, New, NewHist, NewNoHist Metrics
 }
 
+// pool adds the pairs of r to x (metrics of several splits pooled).
+func (x *Report) pool(r Report) {
+	for _, m := range []struct{ dst, src *Metrics }{{&x.All, &r.All}, {&x.New, &r.New}, {&x.NewHist, &r.NewHist}, {&x.NewNoHist, &r.NewNoHist}} {
+		d, s := m.dst, m.src
+		if d.startupsSeen == nil {
+			d.startupsSeen = map[string]bool{}
+		}
+		for k := range s.startupsSeen {
+			d.startupsSeen[k] = true // startups of different splits are counted once
+		}
+		d.Pairs += s.Pairs
+		d.hit10 += s.hit10
+		d.hit50 += s.hit50
+		d.rr += s.rr
+	}
+}
+
+func (x *Report) finish() {
+	x.All.finish()
+	x.New.finish()
+	x.NewHist.finish()
+	x.NewNoHist.finish()
+}
+
 // rankOf returns the 1-based rank of row t under scores s with tie order.
 func rankOf[T cmp.Ordered](s []T, t int, tie func(a, b int) bool) int {
 	st := s[t]
@@ -212,10 +248,7 @@ func evaluate[T cmp.Ordered](name string, es evalSet, score func(q *evalQuery) [
 			}
 		}
 	}
-	rep.All.finish()
-	rep.New.finish()
-	rep.NewHist.finish()
-	rep.NewNoHist.finish()
+	rep.finish()
 	return rep
 }
 

@@ -104,3 +104,66 @@ func TestSizeBucket(t *testing.T) {
 		}
 	}
 }
+
+// TestFolds: the weights are fitted on yearly splits of the training side
+// only: every fold validates before the split's cutoff.
+func TestFolds(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sp   Split
+		want int
+	}{{"README", READMESplit, 4}, {"inner", InnerSplit, 3}, {"too early", Split{date(2008, 1, 1), date(2009, 1, 1)}, 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := Folds(tc.sp)
+			if len(fs) != tc.want {
+				t.Fatalf("Folds(%v) = %v, want %d folds", tc.sp, fs, tc.want)
+			}
+			for i, f := range fs {
+				if f.End.After(tc.sp.Cutoff) || !f.Cutoff.Before(f.End) {
+					t.Errorf("fold %d %v is not a year before the cutoff %v", i, f, tc.sp.Cutoff)
+				}
+				if i > 0 && !f.Cutoff.Equal(fs[i-1].End) {
+					t.Errorf("fold %d starts at %v, the previous ends at %v", i, f.Cutoff, fs[i-1].End)
+				}
+			}
+		})
+	}
+}
+
+// TestLearn: maximum likelihood on the fixture's split lowers the loss of
+// its new pairs, gives the same weights on every run, and keeps the
+// popularity weight as the scale.
+func TestLearn(t *testing.T) {
+	ds := fixtureDataset(t)
+	folds := []Split{{date(2011, 10, 1), date(2012, 10, 1)}}
+	qs, err := learnQueries(ds, folds[0], DefaultParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) == 0 {
+		t.Fatal("no rankings with new pairs in the fixture's split")
+	}
+	loss := func(p Params) float64 {
+		return softmaxLoss(qs, thetaOf(p), make([]float64, numTheta))
+	}
+	a, err := Learn(ds, folds, DefaultParams, 50, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Learn(ds, folds, DefaultParams, 50, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Errorf("two runs learned different weights:\n%+v\n%+v", a, b)
+	}
+	if a.WPopularity != 1 {
+		t.Errorf("popularity weight %v, want 1", a.WPopularity)
+	}
+	if la, l0 := loss(a), loss(DefaultParams); !(la < l0) {
+		t.Errorf("loss after learning %.4f, before %.4f", la, l0)
+	}
+	if _, err := Learn(ds, []Split{{date(2001, 1, 1), date(2002, 1, 1)}}, DefaultParams, 5, nil); err == nil {
+		t.Error("Learn on a split without rankings succeeded")
+	}
+}

@@ -40,21 +40,35 @@ func knobs(p *Params) []struct {
 // little of Recall@10 and MRR to break ties between flat settings.
 func objective(r Report) float64 { return r.New.R50 + 0.1*r.New.R10 + 0.1*r.New.MRR }
 
-// Tune fits the weights of p by coordinate ascent on a split (use
-// [InnerSplit]: the training side only), with the popularity weight fixed
-// at 1 as the scale. The hyperparameters (half-lives, smoothing) are kept;
-// only the query weights change, so the model is fitted once. only, when
-// not empty, names the weights to fit (as printed, e.g. "WSize" or
-// "Seg[0].Size"; a name ending in "*" is a prefix); the others stay.
-func Tune(ds *Dataset, sp Split, protocol string, p Params, passes int, only []string, log io.Writer) (Params, Report, error) {
-	m, err := Fit(ds, sp.Cutoff, p)
-	if err != nil {
-		return p, Report{}, err
+// Tune fits the weights of p by coordinate ascent on the pooled
+// validation pairs of one or more date splits of the training side (see
+// [Folds]), with the popularity weight fixed at 1 as the scale. The
+// hyperparameters (half-lives, smoothing) are kept; only the query weights
+// change, so each fold's model is fitted once. only, when not empty, names
+// the weights to fit (as printed, e.g. "WSize" or "Seg[0].Size"; a name
+// ending in "*" is a prefix); the others stay.
+func Tune(ds *Dataset, folds []Split, protocol string, p Params, passes int, only []string, log io.Writer) (Params, Report, error) {
+	type fold struct {
+		m  *Model
+		es evalSet
 	}
-	es := buildEvalSet(ds, sp, m, protocol)
+	var fs []fold
+	for _, sp := range folds {
+		m, err := Fit(ds, sp.Cutoff, p)
+		if err != nil {
+			return p, Report{}, err
+		}
+		fs = append(fs, fold{m, buildEvalSet(ds, sp, m, protocol)})
+	}
 	eval := func(q Params) Report {
-		m.P = q
-		return modelReport("tuned", m, es, true, false)
+		var all Report
+		for _, f := range fs {
+			f.m.P = q
+			all.pool(modelReport("tuned", f.m, f.es, true, false))
+		}
+		all.Name = "tuned"
+		all.finish()
+		return all
 	}
 	best := eval(p)
 	fmt.Fprintf(log, "start: new R@50 %.4f R@10 %.4f MRR %.4f\n", best.New.R50, best.New.R10, best.New.MRR)
@@ -83,7 +97,6 @@ func Tune(ds *Dataset, sp Split, protocol string, p Params, passes int, only []s
 			break
 		}
 	}
-	m.P = p
 	return p, best, nil
 }
 
