@@ -317,5 +317,8 @@ func Learn(ds *Dataset, folds []Split, p Params, iters int, logf func(it int, lo
 			th[i] -= lr * mh / (math.Sqrt(vh) + 1e-8)
 		}
 	}
+	if !(th[thPop] > 0) {
+		return p, fmt.Errorf("learn: the popularity weight came out %v; too few rankings to fit on?", th[thPop])
+	}
 	return paramsOf(p, th), nil
 }
