@@ -259,21 +259,7 @@ func BenchmarkQuery(b *testing.B) {
 	b.Run("cold/two-word-faceted", func(b *testing.B) {
 		search.SetCacheForTest(idx, false)
 		q := search.Query{Q: "new energy", Kinds: []string{"startup"}, Cities: []string{"银川"}}
-		lat := make([]time.Duration, 0, b.N)
-		b.ResetTimer()
-		var cpu time.Duration
-		for i := 0; i < b.N; i++ {
-			search.ClearTermTablesForTest()
-			c0, t := cpuTime(), time.Now()
-			if _, err := idx.Search(context.Background(), q); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t))
-			cpu += cpuTime() - c0
-		}
-		b.StopTimer()
-		reportCPU(b, cpu)
-		reportLatency(b, lat)
+		oneClient(b, idx, q, search.ClearTermTablesForTest)
 	})
 	// warmed: as cold, but the tables of the segments' frequent terms
 	// were decoded before each query, as after opening or building an
@@ -282,26 +268,15 @@ func BenchmarkQuery(b *testing.B) {
 	b.Run("warmed/two-word-faceted", func(b *testing.B) {
 		search.SetCacheForTest(idx, false)
 		q := search.Query{Q: "new energy", Kinds: []string{"startup"}, Cities: []string{"银川"}}
-		lat := make([]time.Duration, 0, b.N)
-		b.ResetTimer()
-		var cpu, warm time.Duration
-		for i := 0; i < b.N; i++ {
+		var warm time.Duration
+		oneClient(b, idx, q, func() {
 			search.ClearTermTablesForTest()
 			w0 := cpuTime()
 			if err := search.WarmTermTablesForTest(idx); err != nil {
 				b.Fatal(err)
 			}
-			c0, t := cpuTime(), time.Now()
-			warm += c0 - w0
-			if _, err := idx.Search(context.Background(), q); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t))
-			cpu += cpuTime() - c0
-		}
-		b.StopTimer()
-		reportCPU(b, cpu)
-		reportLatency(b, lat)
+			warm += cpuTime() - w0
+		})
 		b.ReportMetric(float64(warm.Microseconds())/1000/float64(b.N), "warm-cpu-ms")
 		n, size := search.TermTablesForTest()
 		b.ReportMetric(float64(n), "tables")
@@ -417,4 +392,25 @@ func benchMix() []search.Query {
 		}
 	}
 	return out
+}
+
+// oneClient runs q b.N times from one client, calling prepare before each
+// query outside the measured CPU and latency, and reports both.
+func oneClient(b *testing.B, idx *search.Index, q search.Query, prepare func()) {
+	b.Helper()
+	lat := make([]time.Duration, 0, b.N)
+	var cpu time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		prepare()
+		c0, t := cpuTime(), time.Now()
+		if _, err := idx.Search(context.Background(), q); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+		cpu += cpuTime() - c0
+	}
+	b.StopTimer()
+	reportCPU(b, cpu)
+	reportLatency(b, lat)
 }
