@@ -27,26 +27,19 @@ type Params struct {
 	GraphPrior       float64 // share of the smoothing prior taken from the investor's co-investors (0..1)
 	Regions          int     // regions with their own column; the rest share one
 
-	WPopularity         float64 // popularity prior: log(1 + recency-weighted investments)
-	WSector             float64 // category lift
-	WStage              float64 // round-type lift (when the round type is known)
-	WAge                float64 // lift of the company's age at the round
-	WFirst              float64 // lift of first rounds (no history) or follow-on rounds (history)
-	WLocation           float64 // region lift
-	WCatRound           float64 // category x round-type interaction
-	WRegRound           float64 // region x round-type interaction
-	WCatReg             float64 // category x region interaction
-	WCoinvest           float64 // co-investment with the startup's earlier backers
-	WFollow             float64 // investors who joined companies after the startup's backers
-	WRecent             float64 // short-term popularity: log(1 + investments weighted with RecentHalfLifeYears)
-	WSyndicate          float64 // co-investment with the SyndicateTop best-ranked investors (syndicates)
-	SyndicateTop        int
-	RecentHalfLifeYears float64
-	WCity               float64 // city lift (finer than the metro region)
-	Cities              int     // cities with their own column; the rest share one
-	WSize               float64 // lift of the round's size (raised_usd, log-scale buckets) when the ask is known
-	WTicket             float64 // log-density of the ask under the investor's log-normal of round sizes
-	TicketPrior         float64 // pseudo-investments of the ticket's prior (global mean and variance)
+	WPopularity float64 // popularity prior: log(1 + recency-weighted investments)
+	WSector     float64 // category lift
+	WStage      float64 // round-type lift (when the round type is known)
+	WAge        float64 // lift of the company's age at the round
+	WFirst      float64 // lift of first rounds (no history) or follow-on rounds (history)
+	WLocation   float64 // region lift
+	WCoinvest   float64 // co-investment with the startup's earlier backers
+	WFollow     float64 // investors who joined companies after the startup's backers
+	WCity       float64 // city lift (finer than the metro region)
+	Cities      int     // cities with their own column; the rest share one
+	WSize       float64 // lift of the round's size (raised_usd, log-scale buckets) when the ask is known
+	WTicket     float64 // log-density of the ask under the investor's log-normal of round sizes
+	TicketPrior float64 // pseudo-investments of the ticket's prior (global mean and variance)
 	// Seg scales the preference weights (sector, stage, age, first round,
 	// location, city, round size, ticket) by the stage of the round the
 	// startup raises: seed rounds are local and angel-led, late rounds
