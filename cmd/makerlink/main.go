@@ -89,13 +89,23 @@ func usage(w io.Writer) {
 }
 
 // newLogger returns a JSON slog logger at the level named by
-// MAKERLINK_LOG_LEVEL (debug, info, warn, error; default info).
+// MAKERLINK_LOG_LEVEL (debug, info, warn, error; default info). Durations
+// are written as text ("1.5s"), not as nanoseconds, whichever package logs
+// them.
 func newLogger(w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(envOr("MAKERLINK_LOG_LEVEL", "info"))); err != nil {
 		lvl = slog.LevelInfo
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lvl}))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lvl, ReplaceAttr: durationText}))
+}
+
+// durationText renders time.Duration attributes as their String form.
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 func envOr(key, def string) string {

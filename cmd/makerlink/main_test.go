@@ -234,3 +234,17 @@ func TestRankCommand(t *testing.T) {
 		t.Fatalf("malformed CSV: got %v, want an error naming the file and line", err)
 	}
 }
+
+// TestLoggerWritesDurationsAsText checks that operators reading the JSON
+// log see "1.5s", not 1500000000, for a duration from any package.
+func TestLoggerWritesDurationsAsText(t *testing.T) {
+	var buf bytes.Buffer
+	newLogger(&buf).Info("built", "took", 1500*time.Millisecond, "profiles", 3)
+	var rec map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+		t.Fatalf("log line %q: %v", buf.String(), err)
+	}
+	if rec["took"] != "1.5s" || rec["profiles"] != float64(3) {
+		t.Errorf("took = %#v, profiles = %#v; want \"1.5s\" and 3", rec["took"], rec["profiles"])
+	}
+}

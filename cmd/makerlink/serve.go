@@ -234,7 +234,7 @@ func (m *Main) openSearch(ctx context.Context) error {
 	if err := syncer.Init(ctx); err != nil {
 		return fmt.Errorf("build search index: %w", err)
 	}
-	m.Logger.Info("search index ready", "took", time.Since(start).Round(time.Millisecond).String())
+	m.Logger.Info("search index ready", "took", time.Since(start).Round(time.Millisecond))
 	m.background("search", syncer.Run)
 	return nil
 }
@@ -252,7 +252,7 @@ func (m *Main) openMatching(ctx context.Context) error {
 	if err := m.matches.Load(ctx); err != nil {
 		return fmt.Errorf("load matching engine: %w", err)
 	}
-	m.Logger.Info("matching engine ready", "took", time.Since(start).Round(time.Millisecond).String())
+	m.Logger.Info("matching engine ready", "took", time.Since(start).Round(time.Millisecond))
 	m.background("matching", m.matches.Run)
 	return nil
 }
@@ -293,7 +293,7 @@ func loadDemo(ctx context.Context, st makerlink.Store, o seed.Options, log *slog
 	if err := seed.Load(ctx, st, d, string(hash)); err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
-	log.Info("demo data loaded", "profiles", len(d.Profiles), "users", len(d.Users), "took", time.Since(start).Round(time.Millisecond).String())
+	log.Info("demo data loaded", "profiles", len(d.Profiles), "users", len(d.Users), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
