@@ -2,10 +2,14 @@ package realtime
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
+	"slices"
 	"sync"
 
-	"github.com/gofiber/contrib/websocket"
+	"github.com/fasthttp/websocket"
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 const (
@@ -24,7 +28,7 @@ func (h *Hub) Mount(r fiber.Router) {
 // unauthorized error frame, then close code 4001), where browsers can see
 // it.
 func (h *Hub) Upgrade(c *fiber.Ctx) error {
-	if !websocket.IsWebSocketUpgrade(c) {
+	if !websocket.FastHTTPIsWebSocketUpgrade(c.Context()) {
 		return fiber.ErrUpgradeRequired
 	}
 	if token := c.Query("token"); token != "" {
@@ -40,23 +44,56 @@ func (h *Hub) Upgrade(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-var writeBufferPool sync.Pool
-
 // Handler returns the websocket handler; put [Hub.Upgrade] before it.
+//
+// It upgrades with fasthttp/websocket directly rather than through a
+// wrapper that copies the request's headers, query and cookies into maps
+// kept for the connection's life: an idle connection is what the hub holds
+// most of, so it keeps nothing of the request but what [Hub.Upgrade] put in
+// the locals. For the same reason the handler drops the request and
+// response buffers of the hijacked fasthttp context once the connection is
+// upgraded (fasthttp keeps that context until the connection ends).
 func (h *Hub) Handler() fiber.Handler {
-	return websocket.New(h.serve, websocket.Config{
-		Origins:         h.cfg.Origins,
+	origins := slices.Clone(h.cfg.Origins)
+	up := websocket.FastHTTPUpgrader{
 		ReadBufferSize:  1024,
 		WriteBufferSize: 4096,
 		WriteBufferPool: &writeBufferPool,
-	})
+		CheckOrigin: func(fctx *fasthttp.RequestCtx) bool {
+			return len(origins) == 0 || slices.Contains(origins, string(fctx.Request.Header.Peek("Origin")))
+		},
+	}
+	return func(c *fiber.Ctx) error {
+		userID, _ := c.Locals(localsUserID).(string)
+		authErr, _ := c.Locals(localsAuthErr).(error)
+		fctx := c.Context()
+		err := up.Upgrade(fctx, func(ws *websocket.Conn) {
+			// The upgrade response is written: the request and the
+			// response are not read again (fasthttp resets them when the
+			// connection ends, which works on empty ones).
+			fctx.Request = fasthttp.Request{}
+			fctx.Response = fasthttp.Response{}
+			fctx.ResetUserValues()
+			h.serve(ws, userID, authErr)
+		})
+		if err != nil {
+			return fiber.ErrUpgradeRequired
+		}
+		return nil
+	}
 }
 
-func (h *Hub) serve(wc *websocket.Conn) {
-	c := newConn(h, wc.Conn)
-	if id, ok := wc.Locals(localsUserID).(string); ok {
-		c.userID = id
-	}
-	authErr, _ := wc.Locals(localsAuthErr).(error)
+var writeBufferPool sync.Pool
+
+func (h *Hub) serve(ws *websocket.Conn, userID string, authErr error) {
+	defer func() {
+		// A panic here would end the process (this goroutine is
+		// fasthttp's hijack handler): log it and drop the connection.
+		if p := recover(); p != nil {
+			h.log.Error("websocket handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	c := newConn(h, ws)
+	c.userID = userID
 	c.run(authErr)
 }
