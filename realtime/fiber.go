@@ -56,7 +56,11 @@ func (h *Hub) Upgrade(c *fiber.Ctx) error {
 func (h *Hub) Handler() fiber.Handler {
 	origins := slices.Clone(h.cfg.Origins)
 	up := websocket.FastHTTPUpgrader{
-		ReadBufferSize:  1024,
+		// Reads come out of fasthttp's own 4 KiB buffer of the hijacked
+		// connection, not the socket: a second large buffer per
+		// connection would only copy more. It holds a control frame
+		// (125 bytes) and a frame header, as the library needs.
+		ReadBufferSize:  256,
 		WriteBufferSize: 4096,
 		WriteBufferPool: &writeBufferPool,
 		CheckOrigin: func(fctx *fasthttp.RequestCtx) bool {
