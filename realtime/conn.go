@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"reflect"
 	"sync"
 	"syscall"
 	"time"
@@ -88,7 +90,14 @@ type conn struct {
 	dbuf   []byte
 	dn     int
 
-	// Reader goroutine only.
+	// Reader goroutine only. bufs are the read buffers between the socket
+	// and the websocket reader; while they are empty the reader waits for
+	// the socket in waitIdle, on a short stack (nil: it waits in the
+	// websocket reader). readable is waitIdle's callback, peek its buffer.
+	bufs     []*bufio.Reader
+	readable func(fd uintptr) bool
+	peek     [1]byte
+
 	userID      string
 	rooms       map[string]*room
 	subLimit    bucket
@@ -135,31 +144,116 @@ func newConn(h *Hub, ws *websocket.Conn) *conn {
 				// Never wait for the socket: the writer does.
 				return true
 			}
+			if bufs, ok := readBuffers(ws, c.out); ok {
+				c.bufs = bufs
+				c.readable = func(fd uintptr) bool {
+					// Bytes (or EOF, or an error) to read: not EAGAIN.
+					_, _, err := syscall.Recvfrom(int(fd), c.peek[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+					return err != syscall.EAGAIN
+				}
+			}
 		}
 	}
 	return c
 }
 
+// readBuffers returns the bufio.Readers through which ws reads from the
+// socket out: its own, and fasthttp's of the hijacked connection. Neither
+// library exports them; without both (another library version) it reports
+// false and the reader never waits outside the websocket reader.
+func readBuffers(ws *websocket.Conn, out net.Conn) ([]*bufio.Reader, bool) {
+	own, ok := bufioField(ws, "br")
+	if !ok {
+		return nil, false
+	}
+	bufs := []*bufio.Reader{own}
+	nc := ws.NetConn()
+	if nc == out {
+		return bufs, true
+	}
+	if _, ok := nc.(interface{ UnsafeConn() net.Conn }); !ok {
+		return nil, false
+	}
+	if hj, ok := bufioField(nc, "r"); ok {
+		return append(bufs, hj), true
+	}
+	// fasthttp reads the socket itself when it had no reader to hand over.
+	if r := reflect.ValueOf(nc).Elem().FieldByName("r"); r.IsValid() && r.Kind() == reflect.Interface &&
+		!r.IsNil() && r.Elem().Kind() == reflect.Pointer && r.Elem().UnsafePointer() == reflect.ValueOf(out).UnsafePointer() {
+		return bufs, true
+	}
+	return nil, false
+}
+
+// bufioField returns the *bufio.Reader in field name of the struct p
+// points to, or in the interface that field holds.
+func bufioField(p any, name string) (*bufio.Reader, bool) {
+	v := reflect.ValueOf(p)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil, false
+	}
+	f := v.Elem().FieldByName(name)
+	if f.IsValid() && f.Kind() == reflect.Interface && !f.IsNil() {
+		f = f.Elem()
+	}
+	if !f.IsValid() || f.Type() != reflect.TypeFor[*bufio.Reader]() || f.IsNil() {
+		return nil, false
+	}
+	return (*bufio.Reader)(f.UnsafePointer()), true
+}
+
+// waitIdle waits until there is something to read. An idle connection
+// spends its life here, so it parks on a short stack, which Go's garbage
+// collector shrinks to 4 KiB (parked in the websocket reader it stays at
+// 8 KiB). It returns at once when bytes are buffered above the socket, and
+// fails like a read when the read deadline passes or the socket fails.
+func (c *conn) waitIdle() error {
+	if c.readable == nil {
+		return nil
+	}
+	for _, b := range c.bufs {
+		if b.Buffered() > 0 {
+			return nil
+		}
+	}
+	return c.raw.Read(c.readable)
+}
+
 // run serves the connection until it closes.
+// It is on the stack of an idle connection's goroutine, as is readLoop:
+// both keep their frames small and leave the work to other functions.
 func (c *conn) run(authErr error) {
 	if !c.hub.register(c) {
-		_ = c.ws.WriteControl(websocket.CloseMessage,
-			websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
+		c.goingAway()
 		return
 	}
 	defer c.cleanup()
 	if authErr != nil {
-		code, msg := errorCode(authErr)
-		c.enqueue(newFrame(errorFrame(nil, "", code, msg)))
-		if code == CodeUnauthorized {
-			c.closeWith(CloseUnauthorized, "unauthorized")
-		} else {
-			c.closeWith(CloseTryAgain, "try again later")
-		}
-		<-c.writerDone
+		c.refuse(authErr)
 		return
 	}
 	c.readLoop()
+}
+
+//go:noinline
+func (c *conn) goingAway() {
+	_ = c.ws.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
+}
+
+// refuse reports authErr, the failed authentication of the upgrade
+// request, and closes the connection.
+//
+//go:noinline
+func (c *conn) refuse(authErr error) {
+	code, msg := errorCode(authErr)
+	c.enqueue(newFrame(errorFrame(nil, "", code, msg)))
+	if code == CodeUnauthorized {
+		c.closeWith(CloseUnauthorized, "unauthorized")
+	} else {
+		c.closeWith(CloseTryAgain, "try again later")
+	}
+	<-c.writerDone
 }
 
 // cleanup runs when the reader ends (the client left, broke the protocol
@@ -181,6 +275,13 @@ func (c *conn) cleanup() {
 }
 
 func (c *conn) readLoop() {
+	c.setHandlers()
+	for c.waitIdle() == nil && c.readFrame() {
+	}
+}
+
+//go:noinline
+func (c *conn) setHandlers() {
 	c.ws.SetReadLimit(hardReadLimit)
 	_ = c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
 	c.ws.SetPongHandler(func(string) error {
@@ -197,34 +298,40 @@ func (c *conn) readLoop() {
 		c.peerClose = code
 		return nil
 	})
+}
+
+// readFrame reads and handles the next message; false when the
+// connection ends.
+//
+//go:noinline
+func (c *conn) readFrame() bool {
 	max := c.hub.cfg.MaxFrameBytes
-	for {
-		mt, r, err := c.ws.NextReader()
-		if err != nil {
-			return
-		}
-		_ = c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
-		data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
-		if err != nil {
-			return
-		}
-		if len(data) > max {
-			if _, err := io.Copy(io.Discard, r); err != nil {
-				return
-			}
-			c.sendError(nil, "", CodeTooLarge, fmt.Sprintf("Frames are limited to %d KiB; this one was discarded.", max>>10))
-			continue
-		}
-		if !c.frameLimit.allow(time.Now()) {
-			c.sendError(nil, "", CodeRateLimited, "Too many frames; slow down.")
-			continue
-		}
-		if mt != websocket.TextMessage {
-			c.sendError(nil, "", CodeBadFrame, "Send JSON in text frames.")
-			continue
-		}
-		c.handle(data)
+	mt, r, err := c.ws.NextReader()
+	if err != nil {
+		return false
 	}
+	_ = c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+	data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+	if err != nil {
+		return false
+	}
+	if len(data) > max {
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return false
+		}
+		c.sendError(nil, "", CodeTooLarge, fmt.Sprintf("Frames are limited to %d KiB; this one was discarded.", max>>10))
+		return true
+	}
+	if !c.frameLimit.allow(time.Now()) {
+		c.sendError(nil, "", CodeRateLimited, "Too many frames; slow down.")
+		return true
+	}
+	if mt != websocket.TextMessage {
+		c.sendError(nil, "", CodeBadFrame, "Send JSON in text frames.")
+		return true
+	}
+	c.handle(data)
+	return true
 }
 
 func (c *conn) handle(data []byte) {
