@@ -179,9 +179,15 @@ func softmaxLoss(qs []learnQuery, th, grad []float64) float64 {
 		}()
 	}
 	wg.Wait()
+	return sumWorkers(loss[:], g[:], grad)
+}
+
+// sumWorkers adds the workers' losses and writes the sum of their
+// gradients g into grad.
+func sumWorkers(loss []float64, g [][]float64, grad []float64) float64 {
 	clear(grad)
 	var l float64
-	for w := range workers {
+	for w := range loss {
 		l += loss[w]
 		for i := range grad {
 			grad[i] += g[w][i]

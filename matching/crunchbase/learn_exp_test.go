@@ -319,15 +319,7 @@ func xLoss2(qs []xq, th, grad []float64, ne int) float64 {
 		}()
 	}
 	wg.Wait()
-	clear(grad)
-	var l float64
-	for w := range workers {
-		l += loss[w]
-		for i := range grad {
-			grad[i] += g[w][i]
-		}
-	}
-	return l
+	return sumWorkers(loss[:], g[:], grad)
 }
 
 // xEval2 returns new-pair R@50, R@10, MRR with backers excluded and, for
