@@ -218,6 +218,39 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	default:
 		return rep, fmt.Errorf("loadtest: client mode %q: want %s or %s", cfg.ClientMode, ClientsRaw, ClientsGoroutine)
 	}
+	// dial connects and subscribes member i with the configured clients
+	dial := func(ctx context.Context, i int, m *member) error {
+		if pool != nil {
+			if err := pool.dial(ctx, i, m, -1); err != nil {
+				return err
+			}
+			m.raw = true
+			return nil
+		}
+		c, err := client.Dial(ctx, cfg.URL, client.Options{
+			Reconnect:  true,
+			Dialer:     dialer,
+			BorrowData: true, // receive only reads the publish time
+			OnMessage:  func(msg client.Message) { m.receive(msg, hist, &streaming) },
+			OnEvent: func(e client.Event) {
+				if e.Kind == client.EventDisconnected {
+					drops.Add(1)
+				}
+			},
+		})
+		if err != nil {
+			return err
+		}
+		sub, err := c.Subscribe(ctx, cfg.Channel)
+		if err != nil {
+			_ = c.Close()
+			return err
+		}
+		m.base = sub.Seq
+		atomic.StoreInt64(&m.last, sub.Seq)
+		m.c = c
+		return nil
+	}
 	start := time.Now()
 	sem := make(chan struct{}, cfg.DialConcurrency)
 	var wg sync.WaitGroup
@@ -228,57 +261,15 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		members[i] = m
 		sem <- struct{}{}
 		wg.Add(1)
-		if pool != nil {
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-				defer cancel()
-				if err := pool.dial(dctx, i, m, -1); err != nil {
-					dialErrs.Add(1)
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-				m.raw = true
-			}()
-			if ctx.Err() != nil {
-				break
-			}
-			continue
-		}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			opts := client.Options{
-				Reconnect:  true,
-				Dialer:     dialer,
-				BorrowData: true, // receive only reads the publish time
-				OnMessage:  func(msg client.Message) { m.receive(msg, hist, &streaming) },
-				OnEvent: func(e client.Event) {
-					if e.Kind == client.EventDisconnected {
-						drops.Add(1)
-					}
-				},
-			}
 			dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
-			c, err := client.Dial(dctx, cfg.URL, opts)
-			if err == nil {
-				var sub client.Subscribed
-				sub, err = c.Subscribe(dctx, cfg.Channel)
-				if err != nil {
-					_ = c.Close()
-				} else {
-					m.base = sub.Seq
-					atomic.StoreInt64(&m.last, sub.Seq)
-				}
-			}
-			if err != nil {
+			if err := dial(dctx, i, m); err != nil {
 				dialErrs.Add(1)
 				firstErr.CompareAndSwap(nil, err)
-				return
 			}
-			m.c = c
 		}()
 		if ctx.Err() != nil {
 			break
