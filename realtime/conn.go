@@ -11,6 +11,7 @@ import (
 	"net"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -89,6 +90,8 @@ type conn struct {
 	direct func(fd uintptr) bool
 	dbuf   []byte
 	dn     int
+
+	shutting atomic.Bool // set by shut (any goroutine): see extendRead
 
 	// Reader goroutine only. bufs are the read buffers between the socket
 	// and the websocket reader; while they are empty the reader waits for
@@ -283,16 +286,16 @@ func (c *conn) readLoop() {
 //go:noinline
 func (c *conn) setHandlers() {
 	c.ws.SetReadLimit(hardReadLimit)
-	_ = c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+	_ = c.extendRead()
 	c.ws.SetPongHandler(func(string) error {
-		return c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+		return c.extendRead()
 	})
 	// The library's own handlers would write the pong and the close echo
 	// from this goroutine, beside the direct writes: queue the pong
 	// instead, and let cleanup send the close frame.
 	c.ws.SetPingHandler(func(data string) error {
 		c.push(&frame{wire: wireFrame(opPong, []byte(data)), ping: true}, false)
-		return c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+		return c.extendRead()
 	})
 	c.ws.SetCloseHandler(func(code int, _ string) error {
 		c.peerClose = code
@@ -310,7 +313,7 @@ func (c *conn) readFrame() bool {
 	if err != nil {
 		return false
 	}
-	_ = c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+	_ = c.extendRead()
 	data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
 	if err != nil {
 		return false
@@ -631,8 +634,21 @@ func (c *conn) writeLoop() {
 // returns), so expired deadlines unblock the reader and the writer, and
 // the handler's return closes the socket.
 func (c *conn) shut() {
+	c.shutting.Store(true)
 	_ = c.ws.NetConn().SetDeadline(time.Now())
 	_ = c.ws.Close()
+}
+
+// extendRead moves the read deadline readTimeout ahead, unless the
+// connection is being shut: then the deadline stays expired, so a reader
+// that extends it while shut runs still stops (it would otherwise wait for
+// the client until the new deadline).
+func (c *conn) extendRead() error {
+	err := c.ws.SetReadDeadline(time.Now().Add(c.readTimeout))
+	if c.shutting.Load() {
+		return c.ws.SetReadDeadline(time.Now())
+	}
+	return err
 }
 
 // bucket is a token bucket.
