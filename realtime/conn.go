@@ -106,6 +106,7 @@ type conn struct {
 	subLimit    bucket
 	frameLimit  bucket
 	readTimeout time.Duration
+	pingSlot    int // in Hub.pings, guarded by Hub.mu
 
 	qmu           sync.Mutex
 	queue         []*frame

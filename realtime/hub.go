@@ -54,8 +54,9 @@ type Config struct {
 	FrameBurst int
 	// WriteTimeout bounds one write to a client (default 10 s).
 	WriteTimeout time.Duration
-	// PingInterval is how often the server pings idle clients (default
-	// 25 s); a client silent for 3 intervals is closed.
+	// PingInterval is how often the server pings each client (default
+	// 25 s; the pings of many connections are spread over the interval);
+	// a client silent for 3 intervals is closed.
 	PingInterval time.Duration
 	// OpTimeout bounds calls to the broker and the callbacks (default 5 s).
 	OpTimeout time.Duration
@@ -111,6 +112,8 @@ type Hub struct {
 	rooms   map[string]*room
 	closing map[string]chan struct{} // rooms whose broker unsubscribe runs
 	conns   map[*conn]struct{}
+	pings   *pingRing           // conns by the slot of the interval they are pinged in
+	pingGap time.Duration       // between two rounds of the pinger
 	dirty   map[string]struct{} // rooms whose presence count changed
 	closed  bool
 
@@ -161,6 +164,7 @@ func NewHub(b Broker, cfg Config) *Hub {
 		dirty:   make(map[string]struct{}),
 		stop:    make(chan struct{}),
 	}
+	h.pings, h.pingGap = newPingRing(cfg.PingInterval)
 	b.SetHandler(h)
 	h.wg.Add(2)
 	go h.pinger()
@@ -506,10 +510,11 @@ func (h *Hub) flushPresence(final bool) {
 	}
 }
 
-// pinger pings every connection each PingInterval.
+// pinger pings every connection once each PingInterval, one slot of the
+// ping ring at a time.
 func (h *Hub) pinger() {
 	defer h.wg.Done()
-	t := time.NewTicker(h.cfg.PingInterval)
+	t := time.NewTicker(h.pingGap)
 	defer t.Stop()
 	for {
 		select {
@@ -517,11 +522,11 @@ func (h *Hub) pinger() {
 			return
 		case <-t.C:
 		}
-		h.mu.RLock()
-		for c := range h.conns {
+		h.mu.Lock()
+		for c := range h.pings.round() {
 			c.enqueue(pingFrame)
 		}
-		h.mu.RUnlock()
+		h.mu.Unlock()
 	}
 }
 
@@ -532,6 +537,7 @@ func (h *Hub) register(c *conn) bool {
 		return false
 	}
 	h.conns[c] = struct{}{}
+	h.pings.add(c)
 	h.connsWG.Add(1)
 	metricConnections.Inc()
 	return true
@@ -541,6 +547,7 @@ func (h *Hub) unregister(c *conn) {
 	h.mu.Lock()
 	if _, ok := h.conns[c]; ok {
 		delete(h.conns, c)
+		h.pings.remove(c)
 		h.connsWG.Done()
 		metricConnections.Dec()
 	}
