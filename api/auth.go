@@ -350,12 +350,21 @@ func (s *Server) checkPassword(found bool, hash, pw string) bool {
 func (s *Server) logout(c *fiber.Ctx) error {
 	tok, _ := bearerToken(c.Get(fiber.HeaderAuthorization))
 	hash := hashToken(tok)
-	s.sessions.forget(hash)
+	s.forgetToken(hash)
 	if err := s.store.DeleteSession(c.UserContext(), hash); err != nil {
 		return err
 	}
-	s.sessions.forget(hash) // again: a request may have cached it meanwhile
+	s.forgetToken(hash) // again: a request may have cached it meanwhile
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// forgetToken drops a token from the session cache and the hub's token
+// cache.
+func (s *Server) forgetToken(hash string) {
+	s.sessions.forget(hash)
+	if s.tokens != nil {
+		s.tokens.forget(hash)
+	}
 }
 
 // me returns the caller and the profiles they own.

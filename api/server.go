@@ -59,6 +59,10 @@ type Config struct {
 	// Hub serves the websocket endpoint GET /ws on the same port. Nil:
 	// GET /ws answers 503.
 	Hub *realtime.Hub
+	// Tokens is the hub's token cache (its Authenticate is the hub's
+	// realtime.Config.Authenticate): a sign-out through this server
+	// forgets the token there too. May be nil.
+	Tokens *TokenCache
 	// Logger receives the access log (at Info) and errors. Nil discards.
 	// Run benchmarks with a handler at Warn: the access log then costs a
 	// single Enabled check per request.
@@ -114,6 +118,7 @@ type Server struct {
 	throttle *throttle
 	// sessions caches token look-ups for a second (sessions.go).
 	sessions *sessionCache
+	tokens   *TokenCache // the hub's, or nil
 
 	// conn serves introductions, the pipeline, mentoring and bookings.
 	conn *connections
@@ -167,6 +172,7 @@ func New(cfg Config) *Server {
 	}
 	s.throttle = newThrottle(cfg.Limits.withDefaults())
 	s.sessions = newSessionCache(sessionCacheTTL)
+	s.tokens = cfg.Tokens
 	s.conn = newConnections(cfg, s.log)
 	if s.events == nil {
 		if es, ok := cfg.Store.(makerlink.EventStore); ok {

@@ -8,62 +8,91 @@ import (
 	"makerlink"
 )
 
-// TokenCacheTTL is how long [TokenAuthenticator] trusts a token it has
-// checked: a reconnecting crowd signs in without a database query each,
-// and a revoked token stops working on new websocket connections within
-// this time.
+// TokenCacheTTL is how long a [TokenCache] trusts a token it has checked:
+// a reconnecting crowd signs in without a database query each. A token
+// signed out through the node that holds the cache stops opening websockets
+// at once (Config.Tokens); one revoked through another node, or expired in
+// the database, within this time.
 const TokenCacheTTL = 30 * time.Second
 
 // maxCachedTokens bounds the token cache; it is emptied when full.
 const maxCachedTokens = 200_000
 
-// TokenAuthenticator returns the token check of the realtime hub
-// (realtime.Config.Authenticate): the session tokens of POST /auth/login,
-// checked as on HTTP requests. now may be nil (time.Now).
-func TokenAuthenticator(users makerlink.UserStore, now func() time.Time) func(ctx context.Context, token string) (string, error) {
+// TokenCache checks the session tokens of POST /auth/login for the realtime
+// hub (realtime.Config.Authenticate: [TokenCache.Authenticate]) as HTTP
+// requests are checked, and remembers the answers for TokenCacheTTL. Give
+// the same cache to the API (Config.Tokens) so that a sign-out forgets the
+// token.
+type TokenCache struct {
+	users makerlink.UserStore
+	now   func() time.Time
+
+	mu      sync.Mutex
+	entries map[string]tokenEntry // by token hash
+}
+
+type tokenEntry struct {
+	userID  string
+	expires time.Time // the earlier of the cache TTL and the session's expiry
+}
+
+// NewTokenCache returns a token cache over users. now may be nil
+// (time.Now).
+func NewTokenCache(users makerlink.UserStore, now func() time.Time) *TokenCache {
 	if now == nil {
 		now = time.Now
 	}
-	type entry struct {
-		userID  string
-		expires time.Time // the earlier of the cache TTL and the session's expiry
+	return &TokenCache{users: users, now: now, entries: map[string]tokenEntry{}}
+}
+
+// TokenAuthenticator returns the Authenticate method of a new TokenCache,
+// for a hub whose tokens are never signed out through this process.
+func TokenAuthenticator(users makerlink.UserStore, now func() time.Time) func(ctx context.Context, token string) (string, error) {
+	return NewTokenCache(users, now).Authenticate
+}
+
+// Authenticate returns the id of the user signed in with token, or an
+// EUnauthorized error for a malformed, unknown, revoked or expired token.
+func (tc *TokenCache) Authenticate(ctx context.Context, token string) (string, error) {
+	if !validTokenShape(token) {
+		return "", errUnauthorized("The token is invalid; sign in again.")
 	}
-	var mu sync.Mutex
-	cache := map[string]entry{}
-	return func(ctx context.Context, token string) (string, error) {
-		if !validTokenShape(token) {
-			return "", errUnauthorized("The token is invalid; sign in again.")
-		}
-		hash := hashToken(token)
-		t := now()
-		mu.Lock()
-		e, ok := cache[hash]
-		mu.Unlock()
-		if ok && t.Before(e.expires) {
-			return e.userID, nil
-		}
-		sess, u, err := users.FindSession(ctx, hash)
-		if err != nil {
-			if makerlink.ErrorCode(err) == makerlink.ENotFound {
-				return "", errUnauthorized("The token is invalid or revoked; sign in again.")
-			}
-			return "", err
-		}
-		if !t.Before(sess.ExpiresAt) {
-			return "", errUnauthorized("The token has expired; sign in again.")
-		}
-		exp := t.Add(TokenCacheTTL)
-		if sess.ExpiresAt.Before(exp) {
-			exp = sess.ExpiresAt
-		}
-		mu.Lock()
-		if len(cache) >= maxCachedTokens {
-			clear(cache)
-		}
-		cache[hash] = entry{userID: u.ID, expires: exp}
-		mu.Unlock()
-		return u.ID, nil
+	hash := hashToken(token)
+	t := tc.now()
+	tc.mu.Lock()
+	e, ok := tc.entries[hash]
+	tc.mu.Unlock()
+	if ok && t.Before(e.expires) {
+		return e.userID, nil
 	}
+	sess, u, err := tc.users.FindSession(ctx, hash)
+	if err != nil {
+		if makerlink.ErrorCode(err) == makerlink.ENotFound {
+			return "", errUnauthorized("The token is invalid or revoked; sign in again.")
+		}
+		return "", err
+	}
+	if !t.Before(sess.ExpiresAt) {
+		return "", errUnauthorized("The token has expired; sign in again.")
+	}
+	exp := t.Add(TokenCacheTTL)
+	if sess.ExpiresAt.Before(exp) {
+		exp = sess.ExpiresAt
+	}
+	tc.mu.Lock()
+	if len(tc.entries) >= maxCachedTokens {
+		clear(tc.entries)
+	}
+	tc.entries[hash] = tokenEntry{userID: u.ID, expires: exp}
+	tc.mu.Unlock()
+	return u.ID, nil
+}
+
+// forget drops the token with this hash from the cache.
+func (tc *TokenCache) forget(hash string) {
+	tc.mu.Lock()
+	delete(tc.entries, hash)
+	tc.mu.Unlock()
 }
 
 // IssueSession stores a new session for an existing account and returns

@@ -18,6 +18,7 @@ import (
 type live struct {
 	broker realtime.Broker
 	hub    *realtime.Hub
+	tokens *api.TokenCache // the hub's; the API forgets signed-out tokens in it
 	events *events.Service
 }
 
@@ -34,8 +35,9 @@ func (m *Main) openLive(ctx context.Context) error {
 	} else {
 		m.live.broker = realtime.NewMemory(bcfg)
 	}
+	m.live.tokens = api.NewTokenCache(m.store, nil)
 	m.live.hub = realtime.NewHub(m.live.broker, realtime.Config{
-		Authenticate: api.TokenAuthenticator(m.store, nil),
+		Authenticate: m.live.tokens.Authenticate,
 		Authorize:    events.ChannelAuthorizer(m.store, m.store),
 		Logger:       m.Logger,
 	})

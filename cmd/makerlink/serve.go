@@ -160,7 +160,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.server = api.New(api.Config{Store: st, Search: m.index, Pages: pages, Logger: m.Logger, Ready: ready,
-		Events: m.live.events, Hub: m.live.hub, Matches: m.matches})
+		Events: m.live.events, Hub: m.live.hub, Tokens: m.live.tokens, Matches: m.matches})
 	// Expire unanswered intros (14 days) and mark booking no-shows (30 min).
 	m.background("connections", func(ctx context.Context) error {
 		m.server.RunSweeper(ctx, time.Minute)

@@ -77,15 +77,16 @@ func startServer(t *testing.T) *server {
 		t.Fatal(err)
 	}
 	// Live rooms in process, authenticated by session tokens.
+	tokens := api.NewTokenCache(st, nil)
 	hub := realtime.NewHub(realtime.NewMemory(realtime.BrokerConfig{}), realtime.Config{
-		Authenticate: api.TokenAuthenticator(st, nil),
+		Authenticate: tokens.Authenticate,
 		Authorize:    events.ChannelAuthorizer(st, st),
 	})
 	t.Cleanup(func() { hub.Close() })
 	// Matching follows the store's change feed, as in the service.
 	match := matching.NewService(matching.ServiceOptions{Store: st, Feedback: st, Interval: 100 * time.Millisecond})
 	// Wired as cmd/makerlink serve does: the API mounts the pages after its routes.
-	a := api.New(api.Config{Store: st, Search: idx, Matches: match, Pages: w, Hub: hub, PasswordCost: bcrypt.MinCost})
+	a := api.New(api.Config{Store: st, Search: idx, Matches: match, Pages: w, Hub: hub, Tokens: tokens, PasswordCost: bcrypt.MinCost})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
