@@ -113,6 +113,8 @@ type Index struct {
 	cache *resultCache  // nil when Options.NoCache
 	ver   atomic.Uint64 // bumped by every change to the live index
 
+	unlock func() // releases the directory's lock
+
 	bleveFacets bool // count facets with Bleve's facet builder (tests)
 	bleveExec   bool // run every query on Bleve's searchers (tests)
 }
@@ -126,11 +128,20 @@ func (x *Index) invalidate() {
 	}
 }
 
+// ErrLocked is returned by [Open] when another process (or another Index
+// of this one) has the index directory open.
+var ErrLocked = errors.New("search: the index directory is in use by another process (stop it, or give this one its own data directory)")
+
+// lockFile is the index directory's lock, taken by [Open] (not by
+// [Rebuild], which builds beside a running server).
+const lockFile = "LOCK"
+
 // Open opens the index in directory dir, creating it when needed. When the
 // index is missing, cannot be opened (a crash or a corrupt file) or was
 // built with another [MappingVersion] or text mode, Open moves to a new,
-// empty generation and [Index.Fresh] reports true.
-func Open(dir string, opts Options) (*Index, error) {
+// empty generation and [Index.Fresh] reports true. When another process
+// has the directory open, Open fails at once with [ErrLocked].
+func Open(dir string, opts Options) (_ *Index, err error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -140,7 +151,16 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("search: create index directory: %w", err)
 	}
-	x := &Index{dir: dir, opts: opts, log: opts.Logger}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			unlock()
+		}
+	}()
+	x := &Index{dir: dir, opts: opts, log: opts.Logger, unlock: unlock}
 	if !opts.NoCache {
 		x.cache = newResultCache(cacheSize)
 	}
@@ -324,6 +344,7 @@ func (x *Index) Close() error {
 	}
 	err := closeBleve(x.idx)
 	x.idx = nil
+	x.unlock()
 	return err
 }
 

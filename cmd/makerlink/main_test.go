@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"makerlink/search"
 	"makerlink/seed"
 	"makerlink/store/storetest"
 )
@@ -152,6 +154,20 @@ func TestServeDemoAndRestart(t *testing.T) {
 			_, b = call(t, "GET", base+"/api/v1/search?q=数字酒庄", "", nil)
 			if !strings.Contains(string(b), st.ID) {
 				t.Fatalf("search after restart lost the startup: %s", b)
+			}
+
+			// A second server on the same data directory stops at once with
+			// a clear error, and the running one keeps its index.
+			m3 := &Main{Config: cfg, Logger: slog.New(slog.DiscardHandler)}
+			m3.Config.Addr = "127.0.0.1:0"
+			err := m3.Open(t.Context())
+			_ = m3.Close()
+			if !errors.Is(err, search.ErrLocked) {
+				t.Fatalf("second server on one data directory: err = %v, want %v", err, search.ErrLocked)
+			}
+			_, b = call(t, "GET", base+"/api/v1/search?q=数字酒庄", "", nil)
+			if !strings.Contains(string(b), st.ID) {
+				t.Fatalf("search after a second server tried the directory: %s", b)
 			}
 		})
 	}
