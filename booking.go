@@ -288,6 +288,23 @@ func (b *Booking) Reject(now time.Time) error {
 	return nil
 }
 
+// PendingExpired reports whether b still waits for approval although its
+// start has passed at now: nobody answered in time.
+func (b *Booking) PendingExpired(now time.Time) bool {
+	return b.Status == BookingPending && !now.Before(b.Start)
+}
+
+// Expire rejects a pending booking whose start has passed (the owner did
+// not answer in time), so that it stops holding its slot.
+func (b *Booking) Expire(now time.Time) error {
+	if !b.PendingExpired(now) {
+		return errState("Only a pending booking whose start has passed expires; this one is %s.", b.Status)
+	}
+	b.Status, b.UpdatedAt = BookingRejected, now
+	b.UpdateCost()
+	return nil
+}
+
 // Cancel withdraws a pending or confirmed booking that has not started
 // being used.
 func (b *Booking) Cancel(now time.Time) error {
@@ -438,6 +455,14 @@ func BookingCreatedNotification(b *Booking) *Notification {
 // rejected or cancelled their booking, or tells the owner that the booker
 // cancelled it; to is the user to tell.
 func BookingDecisionNotification(b *Booking, to string) *Notification {
+	return bookingDecision(b, to, false)
+}
+
+// BookingExpiredNotification tells the booker that their pending booking
+// lapsed because its start passed before the owner answered.
+func BookingExpiredNotification(b *Booking) *Notification { return bookingDecision(b, b.UserID, true) }
+
+func bookingDecision(b *Booking, to string, expired bool) *Notification {
 	when := b.Start.In(Shanghai()).Format("2006-01-02 15:04")
 	n := &Notification{UserID: to, Data: notificationData("booking_id", b.ID, "equipment_id", b.EquipmentID, "status", b.Status)}
 	switch b.Status {
@@ -447,6 +472,10 @@ func BookingDecisionNotification(b *Booking, to string) *Notification {
 	case BookingRejected:
 		n.Type = NotifyBookingRejected
 		n.Title = Text{ZH: fmt.Sprintf("%s（%s）的预约未通过", b.EquipmentName, when), EN: fmt.Sprintf("Your booking of %s (%s) was rejected", b.EquipmentName, when)}
+		if expired {
+			n.Title = Text{ZH: fmt.Sprintf("%s（%s）的预约在开始前未获审批，已自动取消", b.EquipmentName, when),
+				EN: fmt.Sprintf("Your booking of %s (%s) was not approved before it began and has lapsed", b.EquipmentName, when)}
+		}
 	default:
 		n.Type = NotifyBookingCanceled
 		n.Title = Text{ZH: fmt.Sprintf("%s（%s）的预约已取消", b.EquipmentName, when), EN: fmt.Sprintf("The booking of %s (%s) was cancelled", b.EquipmentName, when)}

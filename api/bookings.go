@@ -1,6 +1,9 @@
 package api
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -182,10 +185,17 @@ func (s *Server) createBooking(c *fiber.Ctx) error {
 	ns, err := bs.CreateBooking(ctx, b, notes)
 	if makerlink.ErrorCode(err) == makerlink.ESlotTaken {
 		// A confirmed booking nobody started frees the rest of its slot
-		// 30 minutes in: mark due no-shows, then try once more.
-		if n, merr := bs.MarkNoShows(ctx, e.ID, s.now()); merr != nil {
+		// 30 minutes in, and a pending one nobody approved at its start:
+		// mark due no-shows and lapsed requests, then try once more.
+		n, merr := bs.MarkNoShows(ctx, e.ID, s.now())
+		if merr != nil {
 			return merr
-		} else if n > 0 {
+		}
+		k, merr := s.expirePendingBookings(ctx, bs, e.ID)
+		if merr != nil {
+			return merr
+		}
+		if n+k > 0 {
 			ns, err = bs.CreateBooking(ctx, b, notes)
 		}
 	}
@@ -444,6 +454,47 @@ func (s *Server) bookingAction(act bookingAct) fiber.Handler {
 		}
 		s.push(ctx, ns)
 		return c.JSON(b)
+	}
+}
+
+// errDecided stops the expiry of a booking decided meanwhile.
+var errDecided = errors.New("booking decided meanwhile")
+
+// expirePendingBookings rejects the pending bookings of an instrument (of
+// all instruments when equipmentID is empty) whose start has passed (their
+// owner did not answer in time), freeing their slots, and tells their
+// bookers. It returns how many expired.
+func (s *Server) expirePendingBookings(ctx context.Context, bs makerlink.BookingStore, equipmentID string) (int, error) {
+	now := s.now().UTC()
+	expired := 0
+	for {
+		due, err := bs.FindBookings(ctx, makerlink.BookingFilter{EquipmentID: equipmentID,
+			Statuses: []string{makerlink.BookingPending}, StartTo: now.Add(time.Microsecond), Limit: 200})
+		if err != nil {
+			return expired, fmt.Errorf("expire pending bookings: %w", err)
+		}
+		for _, b := range due {
+			_, ns, err := bs.UpdateBooking(ctx, b.ID, func(b *makerlink.Booking) ([]*makerlink.Notification, error) {
+				if !b.PendingExpired(now) {
+					return nil, errDecided
+				}
+				if err := b.Expire(now); err != nil {
+					return nil, err
+				}
+				return []*makerlink.Notification{makerlink.BookingExpiredNotification(b)}, nil
+			})
+			switch {
+			case errors.Is(err, errDecided):
+			case err != nil:
+				return expired, fmt.Errorf("expire booking %s: %w", b.ID, err)
+			default:
+				expired++
+				s.push(ctx, ns)
+			}
+		}
+		if len(due) < 200 {
+			return expired, nil
+		}
 	}
 }
 

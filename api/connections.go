@@ -148,6 +148,9 @@ func (s *Server) SweepConnections(ctx context.Context) error {
 		if _, err := s.conn.bookings.MarkNoShows(ctx, "", s.now()); err != nil {
 			return err
 		}
+		if _, err := s.expirePendingBookings(ctx, s.conn.bookings, ""); err != nil {
+			return err
+		}
 	}
 	return nil
 }

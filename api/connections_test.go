@@ -736,3 +736,66 @@ func TestNoShowFreesTheRestOfTheSlot(t *testing.T) {
 		}
 	})
 }
+
+// TestPendingBookingLapses: a booking still waiting for approval when its
+// start comes stops holding its slot; the booker is told. A booking
+// approved in time is not touched.
+func TestPendingBookingLapses(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		l := newLabEnv(t, open, true)
+		at := func(h, m int) { // Monday 2025-03-03 in Shanghai
+			l.clock.Advance(time.Date(2025, 3, 3, h-8, m, 0, 0, time.UTC).Sub(l.clock.Now()))
+		}
+		status := func(id string) string {
+			var b makerlink.Booking
+			l.want(l.do(req{method: "GET", path: "/api/v1/bookings/" + id, token: l.owner.Token}), 200, "").JSON(t, &b)
+			return b.Status
+		}
+		var early, late, approved makerlink.Booking
+		l.want(l.book(l.user, shanghai(2025, 3, 3, 10, 0), shanghai(2025, 3, 3, 12, 0)), 201, "").JSON(t, &early)
+		l.want(l.book(l.user, shanghai(2025, 3, 3, 13, 0), shanghai(2025, 3, 3, 14, 0)), 201, "").JSON(t, &late)
+		l.want(l.book(l.user, shanghai(2025, 3, 3, 15, 0), shanghai(2025, 3, 3, 16, 0)), 201, "").JSON(t, &approved)
+		if early.Status != makerlink.BookingPending || late.Status != makerlink.BookingPending {
+			t.Fatalf("statuses %s, %s; want pending", early.Status, late.Status)
+		}
+		l.want(l.do(req{method: "POST", path: "/api/v1/bookings/" + approved.ID + "/approve", token: l.owner.Token}), 200, "")
+
+		// Before its start the request holds its slot.
+		at(8, 59)
+		l.want(l.book(l.owner, shanghai(2025, 3, 3, 11, 0), shanghai(2025, 3, 3, 12, 0)), 409, makerlink.ESlotTaken)
+		// From its start it has lapsed: the slot is free at once, before any sweep.
+		at(10, 0)
+		l.want(l.book(l.owner, shanghai(2025, 3, 3, 11, 0), shanghai(2025, 3, 3, 12, 0)), 201, "")
+		if got := status(early.ID); got != makerlink.BookingRejected {
+			t.Fatalf("lapsed request is %s, want %s", got, makerlink.BookingRejected)
+		}
+		if got := status(late.ID); got != makerlink.BookingPending {
+			t.Fatalf("a request whose start has not come is %s, want pending", got)
+		}
+
+		// The sweeper lapses the others; an approved booking stays.
+		at(15, 5)
+		if err := l.srv.SweepConnections(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := status(late.ID); got != makerlink.BookingRejected {
+			t.Fatalf("swept request is %s, want %s", got, makerlink.BookingRejected)
+		}
+		if got := status(approved.ID); got != makerlink.BookingConfirmed {
+			t.Fatalf("approved booking is %s after the sweep, want confirmed", got)
+		}
+		// Sweeping again changes nothing and tells nobody twice.
+		if err := l.srv.SweepConnections(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		rejected := 0
+		for _, typ := range l.notificationTypes(l.user.User.ID) {
+			if typ == makerlink.NotifyBookingRejected {
+				rejected++
+			}
+		}
+		if rejected != 2 {
+			t.Fatalf("%d lapse notifications, want 2: %v", rejected, l.notificationTypes(l.user.User.ID))
+		}
+	})
+}
