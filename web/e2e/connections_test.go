@@ -1,7 +1,9 @@
 package e2e_test
 
 import (
+	"net/url"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -96,5 +98,59 @@ func bookingJourney(t *testing.T, s *server, b *browser) {
 	f.waitText("#mine", "已确认")
 	if n := eval[int](f, `document.querySelectorAll('#week .slot.busy').length`); n == 0 {
 		t.Error("the confirmed booking does not show as taken on the calendar")
+	}
+}
+
+// nightBookingJourney: the fixture instrument is open Friday 13:00 to
+// Saturday 02:00; a founder books Friday 23:30 for two hours on the
+// calendar page, which offers starts and durations across midnight only as
+// far as the opening goes.
+func nightBookingJourney(t *testing.T, s *server, b *browser) {
+	if !s.has("bookings") {
+		t.Skip("the server has no booking endpoints yet")
+	}
+	founder, _ := founderWithStartup(t, s, "马丽", "mali@e2e-night.test", "贺兰山东麓酒庄")
+	f := b.newTab(t, s, laptop)
+	f.adopt(founder)
+	f.open("/equipment/" + s.fx.Equipment.ID + "/calendar")
+	f.waitText("#cal-h", s.fx.Equipment.Name)
+	// The week after next (the booking journey takes next week's first slot, Saturday 00:00).
+	f.do(chromedp.Click(chromedp.ID("next-week")), chromedp.Click(chromedp.ID("next-week")))
+	f.waitJS(`(document.documentElement.dataset.pending || '0') === '0'`, "the week after next")
+	// Friday of that week; 23:30 is a start (the opening goes on after midnight).
+	starts := eval[[]string](f, `(() => { const d = document.getElementById('b-date'); d.value = '4'; d.dispatchEvent(new Event('change'));
+		return [...document.querySelectorAll('#b-start option')].map((o) => o.value); })()`)
+	if len(starts) == 0 || starts[len(starts)-1] != "1410" {
+		t.Fatalf("Friday's starts end at %v, want 1410 (23:30)", starts)
+	}
+	durations := eval[[]string](f, `(() => { const s = document.getElementById('b-start'); s.value = '1410'; s.dispatchEvent(new Event('change'));
+		return [...document.querySelectorAll('#b-duration option')].map((o) => o.value); })()`)
+	if len(durations) == 0 || durations[len(durations)-1] != "150" {
+		t.Fatalf("durations from Friday 23:30 = %v, want up to 150 (until Saturday 02:00)", durations)
+	}
+	f.do(
+		chromedp.SetValue(chromedp.ID("b-duration"), "120"),
+		chromedp.SendKeys(chromedp.ID("b-purpose"), "夜间测量葡萄酒样品"),
+		chromedp.Click(chromedp.ID("b-assisted")),
+		chromedp.Click(chromedp.ID("book-submit")),
+	)
+	f.waitText("#book-status", "等待管理员审批")
+	st, body, err := apiCall(s, "GET", "/equipment/"+s.fx.Equipment.ID+"/bookings?from="+
+		url.QueryEscape(time.Now().Format(time.RFC3339))+"&to="+url.QueryEscape(time.Now().Add(23*24*time.Hour).Format(time.RFC3339)), founder.Token, nil, nil)
+	if err != nil || st != 200 {
+		t.Fatalf("list bookings: %d %v", st, err)
+	}
+	var got []string
+	for _, it := range body["items"].([]any) {
+		bk := it.(map[string]any)
+		if bk["user_id"] == founder.ID {
+			start, _ := time.Parse(time.RFC3339, bk["start"].(string))
+			end, _ := time.Parse(time.RFC3339, bk["end"].(string))
+			sh := time.FixedZone("CST", 8*3600)
+			got = append(got, start.In(sh).Format("Mon 15:04")+"-"+end.In(sh).Format("Mon 15:04"))
+		}
+	}
+	if len(got) != 1 || got[0] != "Fri 23:30-Sat 01:30" {
+		t.Fatalf("the founder's bookings %v, want [Fri 23:30-Sat 01:30]", got)
 	}
 }

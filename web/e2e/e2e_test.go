@@ -35,6 +35,7 @@ func TestWeb(t *testing.T) {
 	t.Run("IntroAcceptedByInvestor", func(t *testing.T) { introJourney(t, s, b) })
 	t.Run("MatchesSaveDismissIntro", func(t *testing.T) { matchesJourney(t, s, b) })
 	t.Run("BookingAndApproval", func(t *testing.T) { bookingJourney(t, s, b) })
+	t.Run("NightBookingAcrossMidnight", func(t *testing.T) { nightBookingJourney(t, s, b) })
 }
 
 // signIn signs the tab in through the sign-in page.

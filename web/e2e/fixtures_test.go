@@ -60,7 +60,7 @@ func loadFixtures(t *testing.T, st makerlink.Store) *fixtures {
 		Equipment: &makerlink.Equipment{
 			Name: "扫描电子显微镜", Category: "电子显微镜", Institution: "宁夏大学", City: "银川", District: "西夏区",
 			Description: "可观察材料表面微观形貌，分辨率 3 纳米。", Specs: "加速电压 0.5–30 kV", PricePerHourCNY: 400,
-			RequiresApproval: true, OpenHours: []makerlink.OpenHours{{Day: 1, From: "09:00", To: "17:00"}, {Day: 3, From: "09:00", To: "17:00"}, {Day: 5, From: "13:00", To: "24:00"}},
+			RequiresApproval: true, OpenHours: []makerlink.OpenHours{{Day: 1, From: "09:00", To: "17:00"}, {Day: 3, From: "09:00", To: "17:00"}, {Day: 5, From: "13:00", To: "24:00"}, {Day: 6, From: "00:00", To: "02:00"}},
 			MinMinutes: 60, MaxMinutes: 240,
 		},
 		Space: &makerlink.Space{

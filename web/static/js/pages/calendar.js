@@ -15,6 +15,28 @@ const windowsOf = (dow) => (eq.open_hours || []).filter((w) => Number(w.day) ===
   .map((w) => ({ from: toMin(w.from), to: toMin(w.to) }));
 const toMin = (s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
 const isOpen = (dow, start, end) => windowsOf(dow).some((w) => w.from <= start && end <= w.to);
+const nextDay = (dow) => (dow % 7) + 1;
+
+/**
+ * reach returns where opening w of day dow really ends, in minutes from that
+ * day's 00:00: an opening that runs to midnight goes on into the next day's
+ * opening from 00:00 (a night session), and so on.
+ */
+function reach(dow, w) {
+  let end = w.to;
+  for (let d = nextDay(dow), k = 1; end === 1440 * k && k < 7; d = nextDay(d), k++) {
+    const cont = windowsOf(d).find((x) => x.from === 0);
+    if (!cont) break;
+    end = 1440 * k + cont.to;
+  }
+  return end;
+}
+
+/** reachAt returns where the opening around minute m of day dow ends (m when closed). */
+function reachAt(dow, m) {
+  const w = windowsOf(dow).find((x) => x.from <= m && m < x.to);
+  return w ? reach(dow, w) : m;
+}
 const earliest = () => Date.now() + (eq.lead_minutes || 0) * 60e3;
 
 /** taken returns the booking over [a, b), if any. */
@@ -68,7 +90,8 @@ function fillStarts(want) {
   const keep = want !== undefined ? want : Number(sel.value);
   const opts = [];
   for (const w of windowsOf(i + 1)) {
-    for (let m = Math.ceil(w.from / STEP) * STEP; m + (eq.min_minutes || STEP) <= w.to; m += STEP) {
+    const end = reach(i + 1, w);
+    for (let m = Math.ceil(w.from / STEP) * STEP; m < w.to && m + (eq.min_minutes || STEP) <= end; m += STEP) {
       const a = week + i * DAY + m * 60e3;
       if (a >= earliest()) opts.push(m);
     }
@@ -78,11 +101,17 @@ function fillStarts(want) {
   fillDurations();
 }
 
+/** fillDurations offers the durations that fit the chosen start's opening (across midnight too). */
 function fillDurations() {
   const sel = $('#b-duration');
   const keep = Number(sel.value);
   const min = eq.min_minutes || STEP;
-  const max = eq.max_minutes || 8 * 60;
+  let max = eq.max_minutes || 8 * 60;
+  const start = $('#b-start').value;
+  if (start !== '') {
+    const m = Number(start);
+    max = Math.min(max, reachAt(Number($('#b-date').value || 0) + 1, m) - m);
+  }
   const opts = [];
   for (let d = min; d <= max; d += d < STEP ? min : STEP) opts.push(d);
   sel.replaceChildren(...opts.map((d) => h('option', { value: String(d), selected: d === keep }, durationText(d))));
@@ -92,6 +121,7 @@ function pick(i, m) {
   $('#b-date').value = String(i);
   fillStarts(m);
   $('#b-start').value = String(m);
+  fillDurations();
   $('#b-duration').focus();
 }
 
@@ -185,6 +215,7 @@ async function init() {
   $('#prev-week').addEventListener('click', () => { week -= 7 * DAY; fillDates(); loadBookings(); });
   $('#next-week').addEventListener('click', () => { week += 7 * DAY; fillDates(); loadBookings(); });
   $('#b-date').addEventListener('change', () => fillStarts());
+  $('#b-start').addEventListener('change', () => fillDurations());
   $('#book-form').addEventListener('submit', submit);
   fillDates();
   await loadBookings();
