@@ -167,8 +167,10 @@ func (s *Server) addPitch(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(p)
 }
 
+// addJudgeRequest names the judge by account id or by e-mail address.
 type addJudgeRequest struct {
 	UserID string `json:"user_id"`
+	Email  string `json:"email"`
 }
 
 func (s *Server) addJudge(c *fiber.Ctx) error {
@@ -180,7 +182,12 @@ func (s *Server) addJudge(c *fiber.Ctx) error {
 	if err := decodeJSON(c.Body(), &r); err != nil {
 		return err
 	}
-	j, err := svc.AddJudge(c.UserContext(), viewer(c), param(c, "id"), r.UserID)
+	var j *makerlink.Judge
+	if r.UserID == "" && r.Email != "" {
+		j, err = svc.AddJudgeByEmail(c.UserContext(), viewer(c), param(c, "id"), r.Email)
+	} else {
+		j, err = svc.AddJudge(c.UserContext(), viewer(c), param(c, "id"), r.UserID)
+	}
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,8 @@ func eventSchemas(schemas obj) {
 		"startup_id": obj{"type": "string"},
 		"order":      obj{"type": "integer", "minimum": 0, "maximum": 10000, "description": "0 or absent: after the others."},
 	}}
-	schemas["AddJudgeRequest"] = obj{"type": "object", "required": []string{"user_id"}, "properties": obj{"user_id": obj{"type": "string"}}}
+	schemas["AddJudgeRequest"] = obj{"type": "object", "description": "The judge's account: user_id, or e-mail (used when user_id is empty).",
+		"properties": obj{"user_id": obj{"type": "string"}, "email": obj{"type": "string", "format": "email"}}}
 	schemas["ControlRequest"] = obj{"type": "object", "required": []string{"action"}, "properties": obj{
 		"action":   obj{"type": "string", "enum": makerlink.ControlActions},
 		"pitch_id": obj{"type": "string", "description": "Required by every action but publish_results."},
@@ -154,8 +155,9 @@ func describeEventRoutes(d *openAPIDoc) {
 		tag: tag, auth: authRequired, body: "AddPitchRequest", status: 201, reply: schemaRef("Pitch"), problems: []int{403, 404, 409}})
 	d.add("GET", "/api/v1/events/{id}/judges", op{summary: "The event's judges.", tag: tag, auth: authOptional,
 		status: 200, reply: items(schemaRef("Judge")), problems: []int{404}})
-	d.add("POST", "/api/v1/events/{id}/judges", op{summary: "Make an account a judge (organizer). It is recused from the pitches the platform links it to.",
-		tag: tag, auth: authRequired, body: "AddJudgeRequest", status: 201, reply: schemaRef("Judge"), problems: []int{403, 404, 409}})
+	d.add("POST", "/api/v1/events/{id}/judges", op{summary: "Make an account (by user_id or e-mail) a judge (organizer). It is recused from the pitches the platform links it to. " +
+		"422 on email when no account has the address (told to the organizer only).",
+		tag: tag, auth: authRequired, body: "AddJudgeRequest", status: 201, reply: schemaRef("Judge"), problems: []int{403, 404, 409, 422}})
 	d.add("POST", "/api/v1/events/{id}/control", op{summary: "Organizer controls: start_pitch, start_qa, end_pitch, open_voting, close_voting, " +
 		"close_scoring, publish_results. 409 when the action does not apply to the pitch's state.",
 		tag: tag, auth: authRequired, body: "ControlRequest", status: 200, reply: schemaRef("EventView"), problems: []int{403, 404, 409}})

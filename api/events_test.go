@@ -73,6 +73,35 @@ func (e *eventEnv) control(action, pitchID string) reply {
 		body: map[string]any{"action": action, "pitch_id": pitchID}}), 200, "")
 }
 
+// An organizer adds a judge by e-mail address (as typed: any case,
+// spaces around); the judge is told and shows in the list.
+func TestAddJudgeByEmail(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, false)
+		r := e.want(e.do(req{method: "POST", path: e.path("/judges"), token: e.organizer.Token,
+			body: map[string]any{"email": "  " + strings.ToUpper(e.fan.Email) + " "}}), 201, "")
+		if got := r.Map(t)["user_id"]; got != e.fan.User.ID {
+			t.Fatalf("judge added by e-mail is %v, want %s", got, e.fan.User.ID)
+		}
+		var list struct {
+			Items []struct {
+				UserID string `json:"user_id"`
+			}
+		}
+		e.want(e.do(req{method: "GET", path: e.path("/judges")}), 200, "").JSON(t, &list)
+		found := false
+		for _, j := range list.Items {
+			found = found || j.UserID == e.fan.User.ID
+		}
+		if !found {
+			t.Fatalf("judges %+v lack the judge added by e-mail", list.Items)
+		}
+		if types := e.notificationTypes(e.fan.User.ID); len(types) == 0 || types[0] != makerlink.NotifyJudgeAssigned {
+			t.Fatalf("the new judge's notifications %v, want %s first", types, makerlink.NotifyJudgeAssigned)
+		}
+	})
+}
+
 func TestEventsRefusals(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
 		e := newEventEnv(t, open, false)
@@ -105,6 +134,16 @@ func TestEventsRefusals(t *testing.T) {
 				body: map[string]any{"user_id": e.fan.User.ID}}, 403, makerlink.EForbidden},
 			{"JudgeTwice", req{method: "POST", path: e.path("/judges"), token: e.organizer.Token,
 				body: map[string]any{"user_id": e.judge.User.ID}}, 409, makerlink.EConflict},
+			// Only the organizer learns whether an address has an account.
+			{"NonOrganizerJudgeByEmail", req{method: "POST", path: e.path("/judges"), token: e.judge.Token,
+				body: map[string]any{"email": e.fan.Email}}, 403, makerlink.EForbidden},
+			{"NonOrganizerJudgeUnknownEmail", req{method: "POST", path: e.path("/judges"), token: e.judge.Token,
+				body: map[string]any{"email": "nobody@example.cn"}}, 403, makerlink.EForbidden},
+			{"UnknownJudgeEmail", req{method: "POST", path: e.path("/judges"), token: e.organizer.Token,
+				body: map[string]any{"email": "nobody@example.cn"}}, 422, makerlink.EValidation},
+			{"JudgeTwiceByEmail", req{method: "POST", path: e.path("/judges"), token: e.organizer.Token,
+				body: map[string]any{"email": e.judge.Email}}, 409, makerlink.EConflict},
+			{"NoJudge", req{method: "POST", path: e.path("/judges"), token: e.organizer.Token, body: map[string]any{}}, 422, makerlink.EValidation},
 			{"ScoreBeforeStart", req{method: "PUT", path: e.path("/pitches/" + p + "/scores/me"), token: e.judge.Token, body: score}, 409, makerlink.EConflict},
 			{"JudgeOfAnotherEvent", req{method: "PUT", path: e.path("/pitches/" + p + "/scores/me"), token: e.otherJudge.Token, body: score}, 403, makerlink.EForbidden},
 			{"AudienceScore", req{method: "PUT", path: e.path("/pitches/" + p + "/scores/me"), token: e.fan.Token, body: score}, 403, makerlink.EForbidden},

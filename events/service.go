@@ -387,6 +387,33 @@ func (s *Service) AddPitch(ctx context.Context, u *makerlink.User, eventID, star
 	return p, nil
 }
 
+// AddJudgeByEmail adds the account with this e-mail address as a judge, as
+// [Service.AddJudge] does. The organizer is checked first, so that only an
+// organizer learns whether an address has an account (EValidation on
+// "email" when none has).
+func (s *Service) AddJudgeByEmail(ctx context.Context, u *makerlink.User, eventID, email string) (*makerlink.Judge, error) {
+	if _, err := s.organizerOf(ctx, u, eventID); err != nil {
+		return nil, err
+	}
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return nil, &makerlink.Error{Code: makerlink.EValidation, Message: "Some fields are invalid.",
+			Fields: []makerlink.FieldError{{Field: "email", Code: makerlink.FRequired, Message: "is required"}}}
+	}
+	if s.users == nil {
+		return nil, &makerlink.Error{Code: makerlink.EUnavailable, Message: "Accounts cannot be looked up by e-mail here; give the judge's user_id."}
+	}
+	acct, _, err := s.users.FindUserByEmail(ctx, email)
+	if makerlink.ErrorCode(err) == makerlink.ENotFound {
+		return nil, &makerlink.Error{Code: makerlink.EValidation, Message: "Some fields are invalid.",
+			Fields: []makerlink.FieldError{{Field: "email", Code: makerlink.FInvalid, Message: "no account has this address"}}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.AddJudge(ctx, u, eventID, acct.ID)
+}
+
 // AddJudge makes an account a judge of the event, recuses it from the
 // pitches the platform links it to and notifies it.
 func (s *Service) AddJudge(ctx context.Context, u *makerlink.User, eventID, userID string) (*makerlink.Judge, error) {

@@ -83,8 +83,13 @@ func eventJourney(t *testing.T, s *server, b *browser, m *metrics) {
 	}
 	org.waitText("#pitch-list", s.fx.Hidden.Name)
 
-	// A judge through the console (by the code the judge's pad shows), two through the API.
-	org.do(chromedp.SendKeys(chromedp.ID("j-user"), judges[0].ID), chromedp.Click(chromedp.CSS("#add-judge button[type=submit]")))
+	// A judge through the console (by e-mail address, after a typo the form
+	// points at), two through the API.
+	org.expect("/api/v1/events/"+eventID+"/judges", 422)
+	org.do(chromedp.SendKeys(chromedp.ID("j-user"), "no-such-judge@e2e.test"), chromedp.Click(chromedp.CSS("#add-judge button[type=submit]")))
+	org.waitJS(`!document.getElementById('err-user_id').hidden`, "the unknown address marked on the judge field")
+	eval[bool](org, `(() => { document.getElementById('j-user').value = ''; return true; })()`)
+	org.do(chromedp.SendKeys(chromedp.ID("j-user"), judges[0].Email), chromedp.Click(chromedp.CSS("#add-judge button[type=submit]")))
 	org.waitText("#judge-list", judges[0].Name)
 	for _, j := range judges[1:] {
 		if st, body, err := apiCall(s, "POST", "/events/"+eventID+"/judges", ownerTok, map[string]any{"user_id": j.ID}, nil); err != nil || st != 201 {

@@ -160,11 +160,16 @@ async function init() {
     const form = e.target;
     clearErrors(form);
     try {
-      await api('POST', `/events/${enc}/judges`, { body: { user_id: form.elements.user_id.value.trim() } });
+      // An e-mail address or the judge code (account id) the judge's pad shows.
+      const who = form.elements.user_id.value.trim();
+      await api('POST', `/events/${enc}/judges`, { body: who.includes('@') ? { email: who } : { user_id: who } });
       form.reset();
       setStatus('page-status', t('console.judge_added'), 'ok');
       loadJudges();
-    } catch (err) { reportError(form, 'page-status', err); }
+    } catch (err) {
+      if (err.fields) err.fields = err.fields.map((f) => (f.field === 'email' ? { ...f, field: 'user_id' } : f));
+      reportError(form, 'page-status', err);
+    }
   });
   $('#publish').addEventListener('click', (e) => control('publish_results', '', e.currentTarget));
   follow(id, {
