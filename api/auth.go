@@ -229,7 +229,7 @@ func rateLimited(c *fiber.Ctx, wait time.Duration, msg string) error {
 // address.
 func (s *Server) throttleAddress(c *fiber.Ctx) (addr string, err error) {
 	addr = c.IP()
-	if wait := s.throttle.addrAll.take(addr, s.now()); wait > 0 {
+	if wait := s.throttle.addrAll.Take(c.UserContext(), addr, s.now()); wait > 0 {
 		return addr, rateLimited(c, wait, "Too many sign-in attempts from this address; try again later.")
 	}
 	return addr, nil
@@ -306,7 +306,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 		email = email[:maxEmailBytes]
 	}
 	now := s.now()
-	wait := max(s.throttle.account.wait(email, now), s.throttle.addrFail.wait(addr, now))
+	ctx := c.UserContext()
+	wait := max(s.throttle.account.Wait(ctx, email, now), s.throttle.addrFail.Wait(ctx, addr, now))
 	if wait > 0 {
 		return rateLimited(c, wait, "Too many failed sign-ins; try again later.")
 	}
@@ -317,11 +318,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	ok := s.checkPassword(u != nil && err == nil, hash, req.Password)
 	if !ok {
-		s.throttle.account.add(email, now)
-		s.throttle.addrFail.add(addr, now)
+		s.throttle.account.Add(ctx, email, now)
+		s.throttle.addrFail.Add(ctx, addr, now)
 		return errUnauthorized("Wrong email or password.")
 	}
-	s.throttle.account.reset(email)
+	s.throttle.account.Reset(ctx, email)
 	reply, err := s.startSession(c, u)
 	if err != nil {
 		return err

@@ -6,10 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/crypto/bcrypt"
 
 	"makerlink"
 	"makerlink/api"
+	"makerlink/ratelimit"
+	"makerlink/realtime/realtimetest"
 )
 
 func TestRegister(t *testing.T) {
@@ -272,6 +275,39 @@ func TestLoginThrottle(t *testing.T) {
 			e.want(e.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]any{"email": "late@x.cn", "password": "12345678"}}), 429, makerlink.ERateLimited)
 			e.clock.Advance(20 * time.Second)
 			e.want(e.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]any{"email": "late@x.cn", "password": "12345678", "name": "x"}}), 201, "")
+		})
+
+		// Behind a load balancer with the limiters in Redis, failures
+		// through any node count against the account.
+		t.Run("PerAccountAcrossNodes", func(t *testing.T) {
+			url := realtimetest.RedisURL(t)
+			prefix := realtimetest.RandomPrefix()
+			opt, err := redis.ParseURL(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rdb := redis.NewClient(opt)
+			t.Cleanup(func() { realtimetest.DeletePrefix(t, url, prefix); rdb.Close() })
+			shared := func(c *api.Config) {
+				c.RateLimiter = func(name string, l api.Limit) ratelimit.Limiter {
+					return ratelimit.NewRedis(rdb, prefix+name+":", l, nil)
+				}
+			}
+			e := newEnv(t, open, shared)
+			a := e.register()
+			cfg := api.Config{Store: e.store, Now: e.clock.Now, PasswordCost: bcrypt.MinCost}
+			shared(&cfg)
+			nodeB := &env{t: t, srv: api.New(cfg), store: e.store, clock: e.clock}
+			for i := range 10 {
+				node := e
+				if i%2 == 1 {
+					node = nodeB
+				}
+				node.want(node.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]any{"email": a.Email, "password": "guess guess"}}), 401, "")
+			}
+			for _, node := range []*env{e, nodeB} {
+				node.want(node.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]any{"email": a.Email, "password": "correct horse 马"}}), 429, makerlink.ERateLimited)
+			}
 		})
 
 		// An event venue puts hundreds of people behind one address: the

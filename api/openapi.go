@@ -433,7 +433,7 @@ func buildOpenAPI() []byte {
 			"title":   "makerlink API",
 			"version": "1",
 			"description": "Links startups of the Ningxia maker-space alliance with angel investors, mentors and open lab equipment. " +
-				"Errors are application/problem+json with a stable code. Sign-in throttles are kept in memory per node.",
+				"Errors are application/problem+json with a stable code. Sign-in throttles count per deployment when the nodes share Redis, else per node.",
 		},
 		"servers":    []obj{{"url": "/"}},
 		"paths":      d.paths,

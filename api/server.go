@@ -19,6 +19,7 @@ import (
 
 	"makerlink"
 	"makerlink/events"
+	"makerlink/ratelimit"
 	"makerlink/realtime"
 )
 
@@ -78,6 +79,10 @@ type Config struct {
 	// Limits throttles sign-in and registration; zero fields take the
 	// values of [DefaultLimits].
 	Limits Limits
+	// RateLimiter makes the limiter of each of Limits (name says which);
+	// nil counts in memory. With several nodes, limiters in Redis
+	// ([ratelimit.NewRedis]) make the limits hold for the deployment.
+	RateLimiter func(name string, l Limit) ratelimit.Limiter
 	// PasswordCost is the bcrypt cost of new password hashes; zero means
 	// DefaultPasswordCost. Tests may lower it to bcrypt.MinCost.
 	PasswordCost int
@@ -170,7 +175,7 @@ func New(cfg Config) *Server {
 	if err != nil {
 		panic(fmt.Sprintf("api.New: bcrypt: %v", err))
 	}
-	s.throttle = newThrottle(cfg.Limits.withDefaults())
+	s.throttle = newThrottle(cfg.Limits.withDefaults(), cfg.RateLimiter)
 	s.sessions = newSessionCache(sessionCacheTTL)
 	s.tokens = cfg.Tokens
 	s.conn = newConnections(cfg, s.log)

@@ -1,21 +1,19 @@
 package api
 
 import (
-	"sync"
 	"time"
+
+	"makerlink/ratelimit"
 )
 
-// Limit allows Events events at once and then refills at Events per Per: a
-// token bucket of capacity Events. {Events: 10, Per: 15 * time.Minute}
-// allows ten events in a burst and then one every 90 seconds.
-type Limit struct {
-	Events int
-	Per    time.Duration
-}
+// Limit allows Events events at once and then refills at Events per Per
+// (see [ratelimit.Limit]).
+type Limit = ratelimit.Limit
 
 // Limits are the throttles of the sign-in and registration routes. They are
-// kept in memory by each node: with N nodes behind a load balancer a client
-// may get up to N times as many attempts.
+// kept in memory by each node unless Config.RateLimiter shares them (in
+// Redis): with N nodes counting apart a client may get up to N times as many
+// attempts.
 type Limits struct {
 	// LoginFailuresPerAccount counts failed logins per email address
 	// (existing or not).
@@ -50,96 +48,17 @@ func (l Limits) withDefaults() Limits {
 
 // throttle groups the limiters of the auth routes.
 type throttle struct {
-	account, addrFail, addrAll *limiter
+	account, addrFail, addrAll ratelimit.Limiter
 }
 
-func newThrottle(l Limits) *throttle {
+// newThrottle makes the limiters with newLimiter (in memory when nil).
+func newThrottle(l Limits, newLimiter func(name string, l Limit) ratelimit.Limiter) *throttle {
+	if newLimiter == nil {
+		newLimiter = func(_ string, l Limit) ratelimit.Limiter { return ratelimit.NewMemory(l) }
+	}
 	return &throttle{
-		account:  newLimiter(l.LoginFailuresPerAccount),
-		addrFail: newLimiter(l.LoginFailuresPerAddress),
-		addrAll:  newLimiter(l.AuthPerAddress),
+		account:  newLimiter("login-account", l.LoginFailuresPerAccount),
+		addrFail: newLimiter("login-address", l.LoginFailuresPerAddress),
+		addrAll:  newLimiter("auth-address", l.AuthPerAddress),
 	}
-}
-
-// limiter is a keyed token bucket implemented as GCRA: per key it keeps
-// only the theoretical arrival time (TAT) of the next event. An event at
-// now is allowed when max(TAT, now) + interval - now <= Per.
-type limiter struct {
-	interval int64 // nanoseconds per event: Per / Events
-	period   int64 // nanoseconds: Per
-	mu       sync.Mutex
-	tat      map[string]int64 // unix nanoseconds
-	sweepAt  int
-}
-
-func newLimiter(l Limit) *limiter {
-	iv := int64(l.Per) / int64(l.Events)
-	if iv < 1 {
-		iv = 1
-	}
-	return &limiter{interval: iv, period: iv * int64(l.Events), tat: make(map[string]int64), sweepAt: 1024}
-}
-
-// wait reports how long until an event for key would be allowed, 0 when it
-// is allowed now. It records nothing.
-func (l *limiter) wait(key string, now time.Time) time.Duration {
-	n := now.UnixNano()
-	l.mu.Lock()
-	t := l.tat[key]
-	l.mu.Unlock()
-	return l.delay(t, n)
-}
-
-func (l *limiter) delay(tat, now int64) time.Duration {
-	next := max(tat, now) + l.interval
-	if d := next - now - l.period; d > 0 {
-		return time.Duration(d)
-	}
-	return 0
-}
-
-// add records an event for key whether or not it was allowed.
-func (l *limiter) add(key string, now time.Time) {
-	n := now.UnixNano()
-	l.mu.Lock()
-	l.tat[key] = max(l.tat[key], n) + l.interval
-	l.sweep(n)
-	l.mu.Unlock()
-}
-
-// take records an event for key if it is allowed now and returns 0, or
-// returns how long to wait without recording it.
-func (l *limiter) take(key string, now time.Time) time.Duration {
-	n := now.UnixNano()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t := l.tat[key]
-	if d := l.delay(t, n); d > 0 {
-		return d
-	}
-	l.tat[key] = max(t, n) + l.interval
-	l.sweep(n)
-	return 0
-}
-
-// reset forgets key.
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	delete(l.tat, key)
-	l.mu.Unlock()
-}
-
-// sweep drops keys whose bucket is full again (TAT in the past) once the
-// map has grown past sweepAt, keeping memory bounded by the active keys.
-// l.mu is held.
-func (l *limiter) sweep(now int64) {
-	if len(l.tat) < l.sweepAt {
-		return
-	}
-	for k, t := range l.tat {
-		if t <= now {
-			delete(l.tat, k)
-		}
-	}
-	l.sweepAt = max(1024, 2*len(l.tat))
 }

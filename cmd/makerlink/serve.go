@@ -20,6 +20,7 @@ import (
 	"makerlink/analysis"
 	"makerlink/api"
 	"makerlink/matching"
+	"makerlink/ratelimit"
 	"makerlink/search"
 	"makerlink/seed"
 	"makerlink/store"
@@ -159,8 +160,16 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.openLive(ctx); err != nil {
 		return err
 	}
+	var limiter func(name string, l api.Limit) ratelimit.Limiter
+	if m.redis != nil {
+		// Sign-in throttles count for the whole deployment, not per node.
+		prefix := envOr("MAKERLINK_REDIS_PREFIX", "makerlink:") + "rl:"
+		limiter = func(name string, l api.Limit) ratelimit.Limiter {
+			return ratelimit.NewRedis(m.redis, prefix+name+":", l, m.Logger)
+		}
+	}
 	m.server = api.New(api.Config{Store: st, Search: m.index, Pages: pages, Logger: m.Logger, Ready: ready,
-		Events: m.live.events, Hub: m.live.hub, Tokens: m.live.tokens, Matches: m.matches})
+		Events: m.live.events, Hub: m.live.hub, Tokens: m.live.tokens, Matches: m.matches, RateLimiter: limiter})
 	// Expire unanswered intros (14 days) and mark booking no-shows (30 min).
 	m.background("connections", func(ctx context.Context) error {
 		m.server.RunSweeper(ctx, time.Minute)
