@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"makerlink"
+	"makerlink/qr"
 )
 
 //go:embed templates/*.html
@@ -153,6 +154,7 @@ func (w *Web) Register(r fiber.Router) {
 	r.Get("/e/:id", func(c *fiber.Ctx) error {
 		return c.Redirect("/events/"+url.PathEscape(c.Params("id")), fiber.StatusFound)
 	})
+	r.Get("/qr.svg", serveQR)
 	r.Get("/lang/:lang", w.switchLang)
 	r.Get("/static/:ver/*", w.serveAsset)
 	r.Get("/favicon.ico", func(c *fiber.Ctx) error {
@@ -175,6 +177,22 @@ func (w *Web) Register(r fiber.Router) {
 		c.Status(fiber.StatusNotFound)
 		return nil
 	})
+}
+
+// serveQR answers GET /qr.svg?text=...: the text (a link, at most
+// qr.MaxBytes) as a QR code, for the big screen's join link.
+func serveQR(c *fiber.Ctx) error {
+	text := c.Query("text")
+	if text == "" {
+		return makerlink.Errorf(makerlink.EBadRequest, "Give the text to encode as ?text=.")
+	}
+	code, err := qr.Encode(text)
+	if err != nil {
+		return makerlink.Errorf(makerlink.EBadRequest, "The text is too long for a QR code here (at most %d bytes).", qr.MaxBytes)
+	}
+	c.Set(fiber.HeaderContentType, "image/svg+xml")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return c.Send(code.SVG())
 }
 
 // StaticPrefix returns the URL prefix of the current static assets, such as

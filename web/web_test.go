@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +20,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/net/html"
 
+	"makerlink/api"
+	"makerlink/qr"
+	"makerlink/store/storetest"
 	"makerlink/web"
 )
 
@@ -566,6 +570,26 @@ func TestNotFoundPage(t *testing.T) {
 		isPage := strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html")
 		if resp.StatusCode != tc.status || isPage != tc.isPage || !bytes.Contains(body, []byte(tc.contain)) {
 			t.Errorf("GET %s %v: status %d, page %v, body %.200q", tc.path, tc.hdr, resp.StatusCode, isPage, body)
+		}
+	}
+}
+
+// The big screen's QR code: the link as SVG; no text or one too long for
+// a code is a 400 problem, through the API's error handling as served.
+func TestQRCode(t *testing.T) {
+	w, err := web.New(web.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := api.New(api.Config{Store: storetest.OpenSQLite(t), Pages: w}).App()
+	resp, body := get(t, app, "/qr.svg?text="+url.QueryEscape("https://makerlink.example/e/abc"), nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !bytes.HasPrefix(body, []byte("<svg ")) {
+		t.Fatalf("qr.svg: %d %s %.60s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	for _, target := range []string{"/qr.svg", "/qr.svg?text=", "/qr.svg?text=" + strings.Repeat("x", qr.MaxBytes+1)} {
+		resp, body := get(t, app, target, nil)
+		if resp.StatusCode != 400 || !strings.Contains(string(body), `"code":"bad_request"`) {
+			t.Errorf("%.40s: %d %s, want a 400 bad_request problem", target, resp.StatusCode, body)
 		}
 	}
 }

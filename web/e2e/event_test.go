@@ -3,6 +3,9 @@ package e2e_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +106,7 @@ func eventJourney(t *testing.T, s *server, b *browser, m *metrics) {
 	screen := b.newTab(t, s, desktop)
 	screen.open("/events/" + eventID + "/screen")
 	screen.waitText("#current", s.fx.Startup.Name)
+	checkJoinQR(t, screen, s.URL+"/e/"+eventID)
 	audience := b.newTab(t, s, phone)
 	audience.adopt(viewer)
 	audience.open("/e/" + eventID)
@@ -202,5 +206,35 @@ func eventJourney(t *testing.T, s *server, b *browser, m *metrics) {
 	screen.waitJS(`document.querySelector('#board tr[data-pitch] .votes').textContent === '2' && document.getElementById('conn').textContent === ''`, "the screen to catch up after reconnecting")
 	if eval[bool](screen, `document.getElementById('screen').classList.contains('stale')`) {
 		t.Error("the big screen stays grey after reconnecting")
+	}
+}
+
+// checkJoinQR reads the big screen's QR code as a phone would: a picture
+// of it, decoded by zbarimg (Debian's zbar-tools), must be the join link.
+func checkJoinQR(t *testing.T, screen *tab, link string) {
+	t.Helper()
+	screen.waitJS(`(() => { const i = document.querySelector('#join img.join-qr'); return !!i && i.complete && i.naturalWidth > 0; })()`, "the join QR code")
+	zbar, err := exec.LookPath("zbarimg")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("zbarimg is required when CI=true (apt-get install zbar-tools)")
+		}
+		t.Log("skipping the QR decode: no zbarimg (apt-get install zbar-tools)")
+		return
+	}
+	png, err := chromedp.Run(screen.ctx, chromedp.Screenshot(chromedp.CSS("#join img.join-qr")))
+	if err != nil {
+		t.Fatalf("picture of the QR code: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "qr.png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(zbar, "--raw", "-q", path).Output()
+	if err != nil {
+		t.Fatalf("zbarimg found no QR code on the big screen: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != link {
+		t.Fatalf("the big screen's QR code reads %q, want %q", got, link)
 	}
 }

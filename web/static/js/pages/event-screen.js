@@ -34,7 +34,10 @@ function showStatus(s) {
 
 if (has('events')) {
   const link = location.origin + '/e/' + encodeURIComponent(id);
-  $('#join').replaceChildren(t('screen.join'), ' ', h('strong', null, link.replace(/^https?:\/\//, '')));
+  // The join link as text and as a QR code the audience scans from their seats.
+  $('#join').replaceChildren(
+    h('img', { class: 'join-qr', src: '/qr.svg?text=' + encodeURIComponent(link), alt: t('screen.qr_alt', { link }), width: 160, height: 160 }),
+    h('span', null, t('screen.join'), ' ', h('strong', null, link.replace(/^https?:\/\//, ''))));
   follow(id, {
     onState: showState,
     onBoard: (lb) => $('#board').replaceChildren(boardTable(lb, { limit: 10 })),
