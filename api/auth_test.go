@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"golang.org/x/crypto/bcrypt"
 
 	"makerlink"
@@ -280,14 +279,7 @@ func TestLoginThrottle(t *testing.T) {
 		// Behind a load balancer with the limiters in Redis, failures
 		// through any node count against the account.
 		t.Run("PerAccountAcrossNodes", func(t *testing.T) {
-			url := realtimetest.RedisURL(t)
-			prefix := realtimetest.RandomPrefix()
-			opt, err := redis.ParseURL(url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rdb := redis.NewClient(opt)
-			t.Cleanup(func() { realtimetest.DeletePrefix(t, url, prefix); rdb.Close() })
+			rdb, prefix := realtimetest.RedisClient(t)
 			shared := func(c *api.Config) {
 				c.RateLimiter = func(name string, l api.Limit) ratelimit.Limiter {
 					return ratelimit.NewRedis(rdb, prefix+name+":", l, nil)

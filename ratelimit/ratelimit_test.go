@@ -19,14 +19,7 @@ func engines(t *testing.T) map[string]func(l ratelimit.Limit) ratelimit.Limiter 
 	out := map[string]func(l ratelimit.Limit) ratelimit.Limiter{
 		"memory": func(l ratelimit.Limit) ratelimit.Limiter { return ratelimit.NewMemory(l) },
 	}
-	url := realtimetest.RedisURL(t)
-	prefix := realtimetest.RandomPrefix()
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { realtimetest.DeletePrefix(t, url, prefix); rdb.Close() })
+	rdb, prefix := realtimetest.RedisClient(t)
 	n := 0
 	out["redis"] = func(l ratelimit.Limit) ratelimit.Limiter {
 		n++ // a fresh bucket space per test case
@@ -98,13 +91,8 @@ func TestLimiter(t *testing.T) {
 
 // Two nodes on one Redis count against one limit.
 func TestRedisLimitHoldsAcrossNodes(t *testing.T) {
-	url := realtimetest.RedisURL(t)
-	prefix := realtimetest.RandomPrefix()
-	opt, _ := redis.ParseURL(url)
-	a, b := redis.NewClient(opt), redis.NewClient(opt)
-	defer a.Close()
-	defer b.Close()
-	t.Cleanup(func() { realtimetest.DeletePrefix(t, url, prefix) })
+	a, prefix := realtimetest.RedisClient(t)
+	b, _ := realtimetest.RedisClient(t) // a second node's connection
 	l := ratelimit.Limit{Events: 4, Per: time.Hour}
 	nodeA, nodeB := ratelimit.NewRedis(a, prefix, l, nil), ratelimit.NewRedis(b, prefix, l, nil)
 	ctx := context.Background()

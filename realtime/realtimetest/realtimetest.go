@@ -94,6 +94,22 @@ func RedisURL(tb testing.TB) string {
 	return url
 }
 
+// RedisClient returns a client of the test Redis server (see [RedisURL])
+// and a fresh key prefix; the test's cleanup deletes the prefix's keys and
+// closes the client.
+func RedisClient(tb testing.TB) (*redis.Client, string) {
+	tb.Helper()
+	url := RedisURL(tb)
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	prefix := RandomPrefix()
+	tb.Cleanup(func() { DeletePrefix(tb, url, prefix); c.Close() })
+	return c, prefix
+}
+
 // DeletePrefix removes every key under prefix.
 func DeletePrefix(tb testing.TB, url, prefix string) {
 	opt, err := redis.ParseURL(url)
