@@ -271,6 +271,7 @@ func (c *conn) cleanup() {
 	c.closeLocked(code, "", false)
 	c.qmu.Unlock()
 	<-c.writerDone
+	c.linger()
 	for _, r := range c.rooms {
 		c.hub.leave(r, c)
 	}
@@ -638,6 +639,27 @@ func (c *conn) shut() {
 	c.shutting.Store(true)
 	_ = c.ws.NetConn().SetDeadline(time.Now())
 	_ = c.ws.Close()
+}
+
+// lingerTime bounds how long a closed connection waits for the client to
+// close its side.
+const lingerTime = time.Second
+
+// linger runs after the close frame went out (or the socket failed): it
+// half-closes the socket and reads what the client still sends until the
+// client closes too, for at most lingerTime. The handler's return then
+// closes a socket with nothing unread: closing one with unread data makes
+// the kernel reset the connection, and a reset can destroy the close frame
+// and the last messages still on their way to the client, which then sees
+// 1006 instead of the close code.
+func (c *conn) linger() {
+	if cw, ok := c.out.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+	if c.out.SetReadDeadline(time.Now().Add(lingerTime)) != nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, c.out)
 }
 
 // extendRead moves the read deadline readTimeout ahead, unless the

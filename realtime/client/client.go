@@ -385,6 +385,10 @@ func (c *Client) Close() error {
 func (c *Client) readLoop(ws *websocket.Conn) {
 	for {
 		err := c.readConn(ws)
+		// The connection is over: close the socket (the library answered a
+		// close frame but leaves the socket open), so that the server sees
+		// the end and no descriptor stays behind across reconnects.
+		_ = ws.Close()
 		code := websocket.CloseAbnormalClosure
 		var ce *websocket.CloseError
 		if errors.As(err, &ce) {
