@@ -120,6 +120,8 @@ var pages = func() []page {
 		{path: "/dealflow", name: "dealflow", title: "dealflow.title"},
 		{path: "/pipeline", name: "pipeline", title: "pipeline.title", wide: true},
 		{path: "/approvals", name: "approvals", title: "approvals.title"},
+		{path: "/mentoring", name: "mentoring", title: "mentoring.title"},
+		{path: "/usage", name: "usage", title: "usage.title"},
 		{path: "/notifications", name: "notifications", title: "notifications.title"},
 		{path: "/events", name: "events", title: "events.title"},
 		{path: "/events/new", name: "event-new", title: "eventnew.title", rubric: true},

@@ -58,7 +58,7 @@ func get(t *testing.T, app *fiber.App, target string, hdr map[string]string) (*h
 // pagePaths lists a URL of every page route.
 var pagePaths = []string{
 	"/", "/search", "/search?q=%E9%93%B6%E5%B7%9D&kind=startup", "/signin", "/signup", "/me",
-	"/matches", "/intros", "/dealflow", "/pipeline", "/approvals", "/notifications",
+	"/matches", "/intros", "/dealflow", "/pipeline", "/approvals", "/mentoring", "/usage", "/notifications",
 	"/events", "/events/new", "/events/e1", "/events/e1/console", "/events/e1/judge", "/events/e1/screen",
 	"/equipment/q1/calendar",
 	"/startups/new", "/startups/s1", "/startups/s1/edit",

@@ -36,6 +36,10 @@ func TestWeb(t *testing.T) {
 	t.Run("MatchesSaveDismissIntro", func(t *testing.T) { matchesJourney(t, s, b) })
 	t.Run("BookingAndApproval", func(t *testing.T) { bookingJourney(t, s, b) })
 	t.Run("NightBookingAcrossMidnight", func(t *testing.T) { nightBookingJourney(t, s, b) })
+	t.Run("MentoringPauseCapacityEnd", func(t *testing.T) { mentoringJourney(t, s, b) })
+	t.Run("MentoringRefused", func(t *testing.T) { mentoringRefused(t, s, b) })
+	t.Run("UsageRecordReportCSV", func(t *testing.T) { usageJourney(t, s, b) })
+	t.Run("UsageRefused", func(t *testing.T) { usageRefused(t, s, b) })
 }
 
 // signIn signs the tab in through the sign-in page.
@@ -79,6 +83,8 @@ func pagesTour(t *testing.T, s *server, b *browser, m *metrics) {
 		{"dealflow", "/dealflow"},
 		{"pipeline", "/pipeline"},
 		{"approvals", "/approvals"},
+		{"mentoring", "/mentoring"},
+		{"usage", "/usage"},
 		{"notifications", "/notifications"},
 		{"calendar", "/equipment/" + fx.Equipment.ID + "/calendar"},
 		{"event-new", "/events/new"},

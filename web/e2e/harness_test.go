@@ -62,6 +62,8 @@ type server struct {
 	web  *web.Web
 	fx   *fixtures
 	demo *seed.Dataset
+	// bookings writes bookings directly, for the past times the API refuses.
+	bookings makerlink.BookingStore
 }
 
 func startServer(t *testing.T) *server {
@@ -99,7 +101,7 @@ func startServer(t *testing.T) *server {
 		_ = a.Shutdown(ctx)
 		<-done
 	})
-	s := &server{URL: "http://" + ln.Addr().String(), api: a, web: w}
+	s := &server{URL: "http://" + ln.Addr().String(), api: a, web: w, bookings: st}
 	// The demo data of the service (seed 1) plus fixtures this suite names.
 	s.demo = seed.Generate(seed.Options{Seed: 1})
 	hash, err := bcrypt.GenerateFromPassword([]byte(seed.DemoPassword), bcrypt.MinCost)
