@@ -314,22 +314,23 @@ func TestEveryFieldHasALabel(t *testing.T) {
 	}
 }
 
-// TestAssetBudget keeps the JavaScript and CSS the browser downloads under
-// 150 KB uncompressed: for every page (its module, the layout module, what
-// they import, and the stylesheet) and, stricter, for all of them together.
+// TestAssetBudget keeps the JavaScript and CSS the browser downloads for a
+// page under 150 KB uncompressed (its module, the layout module, what they
+// import, and the stylesheet), and the whole app's, which a visitor of
+// every page would end up with in the cache, under 250 KB.
 func TestAssetBudget(t *testing.T) {
 	_, w := newApp(t)
 	sizes := w.AssetSizes()
-	const budget = 150 * 1000
+	const budget, appBudget = 150 * 1000, 250 * 1000
 	total := 0
 	for name, size := range sizes {
 		if strings.HasSuffix(name, ".js") || strings.HasSuffix(name, ".css") {
 			total += size
 		}
 	}
-	t.Logf("all JS and CSS together: %d bytes (budget %d)", total, budget)
-	if total > budget {
-		t.Errorf("JS+CSS total %d bytes, over the %d-byte budget", total, budget)
+	t.Logf("all JS and CSS together: %d bytes (budget %d)", total, appBudget)
+	if total > appBudget {
+		t.Errorf("JS+CSS total %d bytes, over the %d-byte budget", total, appBudget)
 	}
 	imp := regexp.MustCompile(`(?m)^import [^;]*? from '(\.[^']+)'`)
 	var closure func(name string, seen map[string]bool)

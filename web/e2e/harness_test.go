@@ -337,22 +337,29 @@ func eval[T any](tb *tab, expr string) T {
 	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	for try := 0; err != nil && strings.Contains(err.Error(), "Cannot find context") && try < 20; try++ {
+		// The page's context was being replaced: evaluate in the new one.
+		time.Sleep(50 * time.Millisecond)
+		v, err = chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	}
 	if err != nil {
 		tb.fail(fmt.Errorf("eval %q: %w", expr, err))
 	}
 	return v
 }
 
-// settled waits until the document has loaded and no API call is in flight.
-func settled() chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](`document.readyState === 'complete' && (document.documentElement.dataset.pending || '0') === '0'`,
-		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second))
-}
+// settledJS is true once the document has loaded and no API call is in
+// flight.
+const settledJS = `document.readyState === 'complete' && (document.documentElement.dataset.pending || '0') === '0'`
 
 // open navigates to a path of the server and waits until the page settled.
+// The wait survives the old document's context going away under it
+// (a Poll started right after Navigate sometimes ran in the context being
+// replaced: "Cannot find context with specified id").
 func (tb *tab) open(path string) {
 	tb.t.Helper()
-	tb.do(chromedp.Navigate(tb.base+path), settled())
+	tb.do(chromedp.Navigate(tb.base + path))
+	tb.waitJS(settledJS, "the page "+path+" to settle")
 }
 
 // waitJS waits until a JavaScript expression is true. Unlike a Poll, it
