@@ -12,11 +12,16 @@ import (
 // every core while the previous segment is written), but from ps instead
 // of a database, and opens it.
 func BuildForTest(dir string, ps []makerlink.Profile) (*Index, error) {
+	return BuildBatchesForTest(dir, ps, buildBatch)
+}
+
+// BuildBatchesForTest is [BuildForTest] with segments of batch profiles.
+func BuildBatchesForTest(dir string, ps []makerlink.Profile, batch int) (*Index, error) {
 	const gen = "gen-1"
 	plan := planFor(TextWords)
 	_, err := buildFrom(context.Background(), filepath.Join(dir, gen), TextWords, 0, func(ctx context.Context, emit func([]batchOp) bool) error {
 		for len(ps) > 0 {
-			k := min(buildBatch, len(ps))
+			k := min(batch, len(ps))
 			ops := make([]batchOp, k)
 			for i, p := range ps[:k] {
 				ops[i] = batchOp{id: docID(p.Kind(), p.Base().ID), p: p}

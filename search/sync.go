@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -386,21 +387,58 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 		for range batches { // let the lister finish
 		}
 	}
-	var b *offlineBuilder
-	var err error
-	n := 0
-	for ops := range batches {
-		if b == nil {
-			if b, err = newOfflineBuilder(path, m, internal); err != nil {
-				drain()
-				return 0, err
+	// the segments of several batches are built at once, one per core
+	// (the lister builds the next batch's documents on every core too);
+	// batches are numbered in the order listed, which is the order of
+	// the documents in the merged segment
+	var (
+		mu       sync.Mutex
+		b        *offlineBuilder
+		firstErr error
+		n, next  int
+		wg       sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if firstErr != nil {
+					mu.Unlock()
+					return
+				}
+				ops, ok := <-batches
+				if !ok {
+					mu.Unlock()
+					return
+				}
+				if b == nil {
+					var err error
+					if b, err = newOfflineBuilder(path, m, internal); err != nil {
+						firstErr = err
+						mu.Unlock()
+						return
+					}
+				}
+				k := next
+				next++
+				mu.Unlock()
+				err := b.add(k, ops)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				} else if err == nil {
+					n += len(ops)
+				}
+				mu.Unlock()
 			}
-		}
-		if err := b.add(ops); err != nil {
-			drain()
-			return n, err
-		}
-		n += len(ops)
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		drain()
+		return n, firstErr
 	}
 	if listErr == nil {
 		listErr = ctx.Err()

@@ -13,6 +13,7 @@ import (
 
 	"makerlink"
 	"makerlink/search"
+	"makerlink/seed"
 	"makerlink/store"
 	"makerlink/store/storetest"
 )
@@ -446,4 +447,43 @@ func TestSyncerGaps(t *testing.T) {
 			t.Errorf("first profile lost: %v", got)
 		}
 	})
+}
+
+// TestBuildMatchesOneSegment checks that a full build whose segments are
+// built concurrently and merged at the end gives the index a build of one
+// segment gives: the same documents, and the same hits, totals, scores
+// and order for the relevance set's queries.
+func TestBuildMatchesOneSegment(t *testing.T) {
+	ps := seed.Generate(seed.Options{Seed: 1}).Profiles
+	one, err := search.BuildBatchesForTest(t.TempDir(), ps, len(ps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	many, err := search.BuildBatchesForTest(t.TempDir(), ps, 37) // 14 segments
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer many.Close()
+	for _, idx := range []*search.Index{one, many} {
+		if n, err := idx.DocCount(); err != nil || n != uint64(len(ps)) {
+			t.Fatalf("DocCount = %d, %v; want %d", n, err, len(ps))
+		}
+		if n := search.SegmentCountForTest(idx); n != 1 {
+			t.Fatalf("%d segments, want 1", n)
+		}
+	}
+	for _, rq := range relevanceSet {
+		q := search.Query{Q: rq.q, Limit: 20}
+		want, got := mustSearch(t, one, q), mustSearch(t, many, q)
+		if want.Total != got.Total || len(want.Hits) != len(got.Hits) {
+			t.Fatalf("%q: %d hits of %d, want %d of %d", rq.q, len(got.Hits), got.Total, len(want.Hits), want.Total)
+		}
+		for i := range want.Hits {
+			w, g := want.Hits[i], got.Hits[i]
+			if w.Kind != g.Kind || w.ID != g.ID || w.Score != g.Score {
+				t.Errorf("%q: hit %d = %s/%s %v, want %s/%s %v", rq.q, i, g.Kind, g.ID, g.Score, w.Kind, w.ID, w.Score)
+			}
+		}
+	}
 }
