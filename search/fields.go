@@ -266,7 +266,6 @@ func (d *document) bleveDocument(id string, plan fieldPlan) *bdoc.Document {
 	plan.addParts(doc, fLabels, d.Labels, d.labelParts, nil)
 	plan.addText(doc, fHead, d.Head)
 	plan.addText(doc, fText, d.Text)
-	plan.addText(doc, fPinyin, d.Pinyin)
 	plan.addText(doc, fPinyinO, d.PinyinO)
 	plan.addParts(doc, fLatin, d.Latin, d.labelParts, d.latinParts)
 	plan.addText(doc, fLatinN, d.LatinN)

@@ -33,7 +33,7 @@ import (
 // MappingVersion is the version of the index layout and analysis. Bump it
 // whenever a change needs every document indexed again: [Open] then starts
 // a fresh generation and the [Syncer] rebuilds it from the database.
-const MappingVersion = 6
+const MappingVersion = 7
 
 // TextMode chooses how the index analyses Chinese text.
 type TextMode int
@@ -81,10 +81,9 @@ const (
 	fLabels  = "labels" // codes and names of sectors, stages, cities, types
 	fHead    = "head"   // the one-line summary: tagline, category, expertise, services
 	fText    = "text"   // every other searchable text
-	fPinyin  = "py"     // pinyin of the name
 	fPinyinO = "pyo"    // pinyin of organizations, institutions and districts
 	fLatin   = "fz"     // unstemmed Latin words for typo tolerance
-	fLatinN  = "fzn"    // the same, of the name only
+	fLatinN  = "fzn"    // the same, of the name only, and the name's pinyin
 	fSuggest = "sg"     // name prefixes (full name without spaces)
 	fSugWord = "sgw"    // prefixes of each word of the name
 	fSugPy   = "sgp"    // prefixes of the name's pinyin
@@ -637,7 +636,6 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fLabels, analysed(longText, false))
 	dm.AddFieldMappingsAt(fHead, analysed(text, false))
 	dm.AddFieldMappingsAt(fText, analysed(longText, false))
-	dm.AddFieldMappingsAt(fPinyin, analysed(analysis.AnalyzerKeywords, false))
 	dm.AddFieldMappingsAt(fPinyinO, analysed(analysis.AnalyzerKeywords, false))
 	dm.AddFieldMappingsAt(fLatin, analysed(analysis.AnalyzerLatin, false))
 	dm.AddFieldMappingsAt(fLatinN, analysed(analysis.AnalyzerLatin, false))
@@ -665,7 +663,7 @@ type document struct {
 	Labels  string   `json:"labels"`
 	Head    string   `json:"head"`
 	Text    string   `json:"text"`
-	Pinyin  string   `json:"py"`
+	Pinyin  string   `json:"-"` // in LatinN (the name's pinyin has no field of its own)
 	PinyinO string   `json:"pyo"`
 	Latin   string   `json:"fz"`
 	LatinN  string   `json:"fzn"`

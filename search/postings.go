@@ -289,7 +289,7 @@ var warmFields = []struct {
 	scored bool
 }{
 	{fVis, false}, {fFacet, false},
-	{fName, true}, {fLabels, true}, {fHead, true}, {fText, true}, {fPinyin, true}, {fPinyinO, true},
+	{fName, true}, {fLabels, true}, {fHead, true}, {fText, true}, {fLatinN, true}, {fPinyinO, true},
 }
 
 // claimWarm returns the segments of live large enough to warm that were

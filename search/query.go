@@ -510,7 +510,8 @@ func (x *Index) partQuery(p analysis.QueryPart, relaxed bool, boost float64, typ
 			term(fLabels, p.Term, boost*wLabels),
 			term(fHead, p.Term, boost*wHead),
 			term(fText, p.Term, boost*wText),
-			term(fPinyin, p.Raw, boost*wPinyin),
+			// the name's pinyin is in the name's typo field
+			term(fLatinN, p.Raw, boost*wPinyin),
 			term(fPinyinO, p.Raw, boost*wPinyinO),
 		)
 		if f := fuzziness(p.Raw); typos && f > 0 {
