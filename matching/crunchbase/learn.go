@@ -14,21 +14,21 @@ const (
 	thCo
 	thFollow
 	thPref   // thPref + seg*numPref + factor
-	numPref  = 8
+	numPref  = 9
 	numTheta = thPref + numSegs*numPref
 )
 
 // prefBlocks are the blocks of the preference factors in θ order (the
 // order of [SegWeights]).
-var prefBlocks = [numPref]block{bCat, bRound, bAge, bFirst, bRegion, bCity, bSize, bTicket}
+var prefBlocks = [numPref]block{bCat, bRound, bAge, bFirst, bRegion, bCity, bSize, bTicket, bFactor}
 
 // thetaOf returns the θ of p: W_b·Seg[g].b.
 func thetaOf(p Params) []float64 {
 	th := make([]float64, numTheta)
 	th[thPop], th[thCo], th[thFollow] = p.WPopularity, p.WCoinvest, p.WFollow
-	w := [numPref]float64{p.WSector, p.WStage, p.WAge, p.WFirst, p.WLocation, p.WCity, p.WSize, p.WTicket}
+	w := [numPref]float64{p.WSector, p.WStage, p.WAge, p.WFirst, p.WLocation, p.WCity, p.WSize, p.WTicket, p.WFactor}
 	for g, sw := range p.Seg {
-		m := [numPref]float64{sw.Sector, sw.Stage, sw.Age, sw.First, sw.Location, sw.City, sw.Size, sw.Ticket}
+		m := [numPref]float64{sw.Sector, sw.Stage, sw.Age, sw.First, sw.Location, sw.City, sw.Size, sw.Ticket, sw.Factor}
 		for f := range numPref {
 			th[thPref+g*numPref+f] = w[f] * m[f]
 		}
@@ -42,10 +42,10 @@ func thetaOf(p Params) []float64 {
 func paramsOf(p Params, th []float64) Params {
 	s := 1 / th[thPop]
 	p.WPopularity, p.WCoinvest, p.WFollow = 1, round3(th[thCo]*s), round3(th[thFollow]*s)
-	p.WSector, p.WStage, p.WAge, p.WFirst, p.WLocation, p.WCity, p.WSize, p.WTicket = 1, 1, 1, 1, 1, 1, 1, 1
+	p.WSector, p.WStage, p.WAge, p.WFirst, p.WLocation, p.WCity, p.WSize, p.WTicket, p.WFactor = 1, 1, 1, 1, 1, 1, 1, 1, 1
 	for g := range p.Seg {
 		v := func(f int) float64 { return round3(th[thPref+g*numPref+f] * s) }
-		p.Seg[g] = SegWeights{Sector: v(0), Stage: v(1), Age: v(2), First: v(3), Location: v(4), City: v(5), Size: v(6), Ticket: v(7)}
+		p.Seg[g] = SegWeights{Sector: v(0), Stage: v(1), Age: v(2), First: v(3), Location: v(4), City: v(5), Size: v(6), Ticket: v(7), Factor: v(8)}
 	}
 	return p
 }
@@ -68,9 +68,9 @@ type learnQuery struct {
 // unitParams has every weight 1, so that a query's values are its features.
 func unitParams(p Params) Params {
 	p.WPopularity, p.WCoinvest, p.WFollow = 1, 1, 1
-	p.WSector, p.WStage, p.WAge, p.WFirst, p.WLocation, p.WCity, p.WSize, p.WTicket = 1, 1, 1, 1, 1, 1, 1, 1
+	p.WSector, p.WStage, p.WAge, p.WFirst, p.WLocation, p.WCity, p.WSize, p.WTicket, p.WFactor = 1, 1, 1, 1, 1, 1, 1, 1, 1
 	for g := range p.Seg {
-		p.Seg[g] = SegWeights{1, 1, 1, 1, 1, 1, 1, 1}
+		p.Seg[g] = SegWeights{1, 1, 1, 1, 1, 1, 1, 1, 1}
 	}
 	return p
 }
@@ -278,7 +278,7 @@ func queryLoss(q *learnQuery, th, g []float64, sbuf *[]float64, fbuf *[]float32)
 // several date splits of the training side (a softmax over all investors
 // per ranking, the startup's known backers left out); the hyperparameters
 // of p are kept. It takes iters full-batch
-// Adam steps (the loss is convex and smooth in the 35 weights; 100 steps
+// Adam steps (the loss is convex and smooth in the 39 weights; 100 steps
 // converge to 4 decimals) and calls logf, when not nil, every 10 steps.
 func Learn(ds *Dataset, folds []Split, p Params, iters int, logf func(it int, loss float64, th []float64)) (Params, error) {
 	var qs []learnQuery

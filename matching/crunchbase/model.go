@@ -40,8 +40,15 @@ type Params struct {
 	WSize       float64 // lift of the round's size (raised_usd, log-scale buckets) when the ask is known
 	WTicket     float64 // log-density of the ask under the investor's log-normal of round sizes
 	TicketPrior float64 // pseudo-investments of the ticket's prior (global mean and variance)
+	// Latent preference factors (see [Model.fitFactors]): rank (0: none),
+	// ridge, confidence per recency-weighted investment, ALS alternations.
+	Factors      int
+	FactorLambda float64
+	FactorAlpha  float64
+	FactorIters  int
+	WFactor      float64 // investor factors · the factors of the startup's category, region, round segment and their pairs
 	// Seg scales the preference weights (sector, stage, age, first round,
-	// location, city, round size, ticket) by the stage of the round the
+	// location, city, round size, ticket, latent factors) by the stage of the round the
 	// startup raises: seed rounds are local and angel-led, late rounds
 	// follow activity.
 	Seg [numSegs]SegWeights
@@ -50,7 +57,7 @@ type Params struct {
 // SegWeights are multipliers of the preference weights for one segment of
 // queries (see [Params.Seg]); 1 keeps the global weight.
 type SegWeights struct {
-	Sector, Stage, Age, First, Location, City, Size, Ticket float64
+	Sector, Stage, Age, First, Location, City, Size, Ticket, Factor float64
 }
 
 const numSegs = 4 // seed (angel, crowdfunding), early (series-a), late (b, c+, PE, post-IPO), other or unknown
@@ -74,19 +81,21 @@ func querySeg(roundType string) int {
 
 // DefaultParams are the weights fitted by maximum likelihood ([Learn],
 // `makerlink rank-eval -learn`) on the four yearly splits of the README
-// split's training side (validation years from 2007-10-01 to 2011-09-30);
-// the half-lives and the smoothing were chosen before; see
-// docs/benchmarks.md. The preference weights are all in the segment
-// multipliers: every global preference weight is 1.
+// split's training side (validation years from 2007-10-01 to 2011-09-30)
+// with the latent factors (rank 16, chosen on the inner split); the
+// half-lives and the smoothing were chosen before; see docs/benchmarks.md.
+// The preference weights are all in the segment multipliers: every global
+// preference weight is 1.
 var DefaultParams = Params{
 	HalfLifeYears: 1.5, PopHalfLifeYears: 0.75, Alpha: 5, CatSim: 0.3, GraphPrior: 0.5, Regions: 250, Cities: 400,
 	WPopularity: 1, WSector: 1, WStage: 1, WAge: 1, WFirst: 1, WLocation: 1, WCity: 1,
-	WCoinvest: 0.108, WFollow: 0.597, WSize: 1, WTicket: 1, TicketPrior: 5,
+	WCoinvest: 0.218, WFollow: 0.765, WSize: 1, WTicket: 1, TicketPrior: 5,
+	Factors: 16, FactorLambda: 1, FactorAlpha: 5, FactorIters: 10, WFactor: 1,
 	Seg: [numSegs]SegWeights{
-		{Sector: 0.139, Stage: 0.539, Age: 0.137, First: 0.114, Location: 0.461, City: 0.185, Size: 0.18, Ticket: 0.193}, // seed
-		{Sector: 0.45, Stage: 0.353, Age: 0.341, First: 0.02, Location: 0.435, City: 0.147, Size: 0.165, Ticket: 0.545},  // early
-		{Sector: 0.578, Stage: 0.295, Age: 0.114, First: 0.462, Location: 0.314, City: 0.121, Size: 0.23, Ticket: 0.445}, // late
-		{Sector: 0.52, Stage: 0.567, Age: 0.243, First: 0.299, Location: 0.357, City: 0.137, Size: 0.288, Ticket: 0.306}, // other, unknown
+		{Sector: -0.007, Stage: 0.549, Age: 0.178, First: 0.219, Location: 0.55, City: 0.228, Size: 0.191, Ticket: 0.3, Factor: 0.299},   // seed
+		{Sector: 0.388, Stage: 0.22, Age: 0.463, First: 0.118, Location: 0.484, City: 0.197, Size: 0.206, Ticket: 0.723, Factor: 0.318},  // early
+		{Sector: 0.582, Stage: 0.288, Age: 0.145, First: 0.588, Location: 0.333, City: 0.161, Size: 0.269, Ticket: 0.613, Factor: 0.269}, // late
+		{Sector: 0.524, Stage: 0.631, Age: 0.305, First: 0.391, Location: 0.406, City: 0.182, Size: 0.383, Ticket: 0.411, Factor: 0.283}, // other, unknown
 	},
 }
 
@@ -103,6 +112,7 @@ const (
 	bCity
 	bSize   // round size buckets
 	bTicket // log-normal of round sizes: μ/σ², -μ²/2σ² - log σ, -1/2σ²
+	bFactor // latent preference factors (Params.Factors columns)
 	numBlocks
 )
 
@@ -136,9 +146,9 @@ var Rounds = []string{"angel", "series-a", "series-b", "series-c+", "venture", "
 
 // Model holds one row per investor with a training investment in a
 // [matching.Table] (lifts of category, round type, age, first round,
-// region, city and round size, the log-normal of its round sizes, and the
-// popularity prior) and the sparse co-investment graph of the training
-// investments.
+// region, city and round size, the log-normal of its round sizes, the
+// popularity prior and its latent preference factors) and the sparse
+// co-investment graph of the training investments.
 type Model struct {
 	P   Params
 	Now time.Time // the cutoff: investments before it were used
@@ -158,11 +168,14 @@ type Model struct {
 	co       []map[int32]float32 // investor -> co-investors (shared startups, recency-weighted)
 	coOrder  [][]int32           // investor -> its co-investors in row order
 	follow   []map[int32]float32 // investor -> investors who joined its companies later
+	items    map[string]int      // latent-factor item key -> index
+	itemVec  []float32           // item factors, Params.Factors per item
 }
 
 // Fit builds the model from the investments dated before now.
 func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
-	if p.Regions < 0 || p.Cities < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.CatSim < 0 || p.CatSim > 1 || p.TicketPrior < 0 {
+	if p.Regions < 0 || p.Cities < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.CatSim < 0 || p.CatSim > 1 || p.TicketPrior < 0 ||
+		p.Factors < 0 || (p.Factors > 0 && (p.FactorLambda <= 0 || p.FactorAlpha < 0 || p.FactorIters <= 0)) {
 		return nil, fmt.Errorf("bad parameters %+v", p)
 	}
 	m := &Model{P: p, Now: now, invRow: map[string]int{}, startups: map[string]*Startup{}, backers: map[string][]int{}}
@@ -235,7 +248,7 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 	}
 	nc, nr, ng := len(catList), len(Rounds), len(regs)+1
 	m.size = [numBlocks]int{bCat: nc, bRound: nr, bAge: ageBuckets, bFirst: 2, bRegion: ng, bPop: 1, bCity: len(cityList) + 1,
-		bSize: sizeBuckets, bTicket: 3}
+		bSize: sizeBuckets, bTicket: 3, bFactor: p.Factors}
 	for b := range numBlocks {
 		m.off[b] = m.width
 		m.width += m.size[b]
@@ -270,7 +283,7 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 			fi = 0
 		}
 		for b, v := range [numBlocks]int{bCat: c, bRound: rt, bAge: ageBucket(s, iv.Date), bFirst: fi, bRegion: g, bCity: m.cityIndex(s),
-			bSize: sizeBucket(iv.RaisedUSD), bPop: -1, bTicket: -1} {
+			bSize: sizeBucket(iv.RaisedUSD), bPop: -1, bTicket: -1, bFactor: -1} {
 			if v >= 0 {
 				counts[b][r*m.size[b]+v] += w
 			}
@@ -303,6 +316,13 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 		lift[b] = m.lifts(counts[b], m.size[b], p.Alpha, gp)
 	}
 	lift[bTicket] = ticketColumns(tk, n, p.TicketPrior)
+	if p.Factors > 0 {
+		fx := m.fitFactors(train)
+		lift[bFactor] = make([]float32, len(fx))
+		for i, v := range fx {
+			lift[bFactor][i] = float32(v)
+		}
+	}
 
 	m.table = matching.NewTable(m.width)
 	row := make([]float32, m.width)
@@ -640,6 +660,12 @@ func (m *Model) NewQuery(q QueryRow, at time.Time, earlier []Investment) Query {
 		set(bTicket, 0, wt*x)
 		set(bTicket, 1, wt)
 		set(bTicket, 2, wt*x*x)
+	}
+	if p.Factors > 0 {
+		w := p.WFactor * sw.Factor
+		for a, v := range m.factorQuery(s, querySeg(q.RoundType)) {
+			set(bFactor, a, w*v)
+		}
 	}
 	set(bPop, 0, p.WPopularity)
 	return out

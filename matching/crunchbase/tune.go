@@ -18,7 +18,7 @@ func knobs(p *Params) []struct {
 	}{
 		{"WSector", &p.WSector}, {"WStage", &p.WStage}, {"WAge", &p.WAge}, {"WFirst", &p.WFirst},
 		{"WLocation", &p.WLocation}, {"WCoinvest", &p.WCoinvest}, {"WFollow", &p.WFollow},
-		{"WCity", &p.WCity}, {"WSize", &p.WSize}, {"WTicket", &p.WTicket},
+		{"WCity", &p.WCity}, {"WSize", &p.WSize}, {"WTicket", &p.WTicket}, {"WFactor", &p.WFactor},
 	}
 	for g := range p.Seg {
 		sw := &p.Seg[g]
@@ -26,7 +26,7 @@ func knobs(p *Params) []struct {
 			name string
 			v    *float64
 		}{{"Sector", &sw.Sector}, {"Stage", &sw.Stage}, {"Age", &sw.Age}, {"First", &sw.First}, {"Location", &sw.Location}, {"City", &sw.City},
-			{"Size", &sw.Size}, {"Ticket", &sw.Ticket}} {
+			{"Size", &sw.Size}, {"Ticket", &sw.Ticket}, {"Factor", &sw.Factor}} {
 			ks = append(ks, struct {
 				name string
 				v    *float64
