@@ -1,0 +1,481 @@
+// The experiment behind the 2026-11-26 (04:25-05:10 UTC) round of
+// docs/benchmarks.md: activity windows, recent activity in the startup's
+// region and category, and a low-rank (implicit ALS) preference model, each
+// fitted jointly with the 35 learned weights of the model without latent
+// factors on the inner split's yearly folds and scored out of sample on its
+// validation year (MK_SET=als: the ALS variants). It reads the real data
+// and takes 20-25 minutes, so it runs only with MK_EXP=1.
+
+package crunchbase
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// featGen prepares an extra feature for the model of one fold and returns
+// the per-query feature (one value per investor row; it may share slices
+// between queries).
+type featGen struct {
+	name string
+	prep func(ds *Dataset, m *Model) func(e *evalQuery) []float32
+}
+
+// xQueriesF is xQueries with extra features from gens.
+func xQueriesF(ds *Dataset, sp Split, p Params, gens []featGen) ([]xq, error) {
+	m, err := Fit(ds, sp.Cutoff, p)
+	if err != nil {
+		return nil, err
+	}
+	m.P = unitParams(p)
+	es := buildEvalSet(ds, sp, m, PerRound)
+	n := len(m.invIDs)
+	var fns []func(e *evalQuery) []float32
+	for _, g := range gens {
+		fns = append(fns, g.prep(ds, m))
+	}
+	var out []xq
+	for ei := range es.queries {
+		e := &es.queries[ei]
+		q := m.NewQuery(QueryRow{StartupID: e.startup, RoundType: e.round, RaisedUSD: e.raised}, e.at, e.earlier)
+		x := xq{m: m, seg: querySeg(e.round), excl: q.Backers}
+		for k, t := range e.targets {
+			if e.newTarget[k] {
+				x.all = append(x.all, t)
+				if !slices.Contains(q.Backers, t) {
+					x.targets = append(x.targets, t)
+				}
+			}
+		}
+		if len(x.all) == 0 {
+			continue
+		}
+		x.f = make([]float32, n*nfx)
+		popCol := m.off[bPop]
+		for i := 0; i < n; i++ {
+			row := m.table.Row(i)
+			fi := x.f[i*nfx : (i+1)*nfx]
+			fi[0] = row[popCol]
+			for j, c := range q.Cols {
+				b := m.blockOf(c)
+				if b == bPop {
+					continue
+				}
+				fi[3+slices.Index(prefBlocks[:], b)] += q.Vals[j] * row[c]
+			}
+		}
+		if len(q.Backers) > 0 {
+			co, fol := m.coTerms(q.Backers)
+			for i := range co {
+				x.f[i*nfx+1], x.f[i*nfx+2] = co[i], fol[i]
+			}
+		}
+		for _, f := range fns {
+			x.ext = append(x.ext, f(e))
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// trainOf returns the investments of ds before m's cutoff.
+func trainOf(ds *Dataset, m *Model) []Investment {
+	var out []Investment
+	for _, iv := range ds.Investments {
+		if iv.Date.Before(m.Now) {
+			out = append(out, iv)
+		}
+	}
+	return out
+}
+
+// windowGen counts each investor's investments dated in [now-to, now-from)
+// months, as log1p(n).
+func windowGen(from, to int) featGen {
+	return featGen{fmt.Sprintf("win%d-%d", from, to), func(ds *Dataset, m *Model) func(e *evalQuery) []float32 {
+		lo, hi := m.Now.AddDate(0, -to, 0), m.Now.AddDate(0, -from, 0)
+		cnt := make([]float64, len(m.invIDs))
+		for _, iv := range trainOf(ds, m) {
+			if !iv.Date.Before(lo) && iv.Date.Before(hi) {
+				cnt[m.invRow[iv.InvestorID]]++
+			}
+		}
+		v := make([]float32, len(cnt))
+		for i, c := range cnt {
+			v[i] = float32(math.Log1p(c))
+		}
+		return func(*evalQuery) []float32 { return v }
+	}}
+}
+
+// attrActGen counts each investor's investments of the last months in the
+// query startup's value of an attribute (region or category), as log1p(n).
+func attrActGen(name string, months int, key func(m *Model, s *Startup) int) featGen {
+	return featGen{name, func(ds *Dataset, m *Model) func(e *evalQuery) []float32 {
+		lo := m.Now.AddDate(0, -months, 0)
+		cnt := map[int][]float64{}
+		for _, iv := range trainOf(ds, m) {
+			if iv.Date.Before(lo) {
+				continue
+			}
+			k := key(m, m.startups[iv.StartupID])
+			if cnt[k] == nil {
+				cnt[k] = make([]float64, len(m.invIDs))
+			}
+			cnt[k][m.invRow[iv.InvestorID]]++
+		}
+		vals := map[int][]float32{}
+		zero := make([]float32, len(m.invIDs))
+		for k, c := range cnt {
+			v := make([]float32, len(c))
+			for i, x := range c {
+				v[i] = float32(math.Log1p(x))
+			}
+			vals[k] = v
+		}
+		return func(e *evalQuery) []float32 {
+			if v, ok := vals[key(m, m.startups[e.startup])]; ok {
+				return v
+			}
+			return zero
+		}
+	}}
+}
+
+func regionKey(m *Model, s *Startup) int { return m.regionIndex(s) }
+func catKey(m *Model, s *Startup) int    { return m.catIndex(s) }
+
+// TestLearnRound2 fits the learner with extra features (MK_CFG selects
+// configurations by name, comma-separated) and prints new-pair Recall@50 on
+// the inner split (MK_README=1: the README split).
+func TestLearnRound2(t *testing.T) {
+	if os.Getenv("MK_EXP") == "" {
+		t.Skip("set MK_EXP=1 to run the experiments")
+	}
+	ds, err := ReadDataset("/work/shared/data/crunchbase2013")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gens := []featGen{
+		windowGen(0, 3), windowGen(3, 6), windowGen(6, 12), windowGen(12, 24), windowGen(24, 48),
+		attrActGen("regact12", 12, regionKey), attrActGen("catact12", 12, catKey),
+		alsGen(16, 1, 5, 10),
+	}
+	if os.Getenv("MK_SET") == "als" {
+		gens = []featGen{alsGen(16, 1, 5, 10), alsGen(32, 1, 5, 10), alsGen(16, 1, 20, 10), alsGen(16, 5, 5, 10), alsRichGen(16, 1, 5, 10), alsRichGen(32, 1, 20, 10)}
+	}
+	ne := len(gens)
+	split := InnerSplit
+	if os.Getenv("MK_README") != "" {
+		split = READMESplit
+	}
+	// The model these features were tried on: the learner's without the
+	// latent factors (the "als" feature is that factor block, added here).
+	p0 := DefaultParams
+	p0.Factors = 0
+	t0 := time.Now()
+	var qs []xq
+	for _, sp := range Folds(split) {
+		q, err := xQueriesF(ds, sp, p0, gens)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, q...)
+	}
+	test, err := xQueriesF(ds, split, p0, gens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("split %v: %d training rankings, %d test rankings (built in %v)\n", split.Cutoff, len(qs), len(test), time.Since(t0).Round(time.Second))
+	npairs := 0
+	for _, q := range qs {
+		npairs += len(q.targets)
+	}
+	idx := func(names ...string) []bool {
+		on := make([]bool, ne)
+		for i, g := range gens {
+			on[i] = slices.Contains(names, g.name)
+		}
+		return on
+	}
+	cfgs := []xcfg{
+		{"base", idx(), false},
+		{"+windows", idx("win0-3", "win3-6", "win6-12", "win12-24", "win24-48"), false},
+		{"+regact", idx("regact12"), false},
+		{"+catact", idx("catact12"), false},
+		{"+als", idx("als"), false},
+		{"+all", idx("win0-3", "win3-6", "win6-12", "win12-24", "win24-48", "regact12", "catact12", "als"), false},
+	}
+	if os.Getenv("MK_SET") == "als" {
+		cfgs = cfgs[:1]
+		for _, g := range gens {
+			cfgs = append(cfgs, xcfg{"+" + g.name, idx(g.name), false})
+		}
+	}
+	if c := os.Getenv("MK_CFG"); c != "" {
+		want := strings.Split(c, ",")
+		cfgs = slices.DeleteFunc(cfgs, func(x xcfg) bool { return !slices.Contains(want, x.name) })
+	}
+	nx := nX(ne)
+	for _, cfg := range cfgs {
+		th := make([]float64, nx)
+		for i := range numTheta {
+			th[i] = 0.5
+		}
+		th[thPop] = 1
+		active := make([]bool, nx)
+		for i := range numTheta {
+			active[i] = true
+		}
+		for e := range ne {
+			for g := range numSegs {
+				active[numTheta+e*numSegs+g] = cfg.ext[e]
+			}
+		}
+		g := make([]float64, nx)
+		m1, m2 := make([]float64, nx), make([]float64, nx)
+		const b1, b2, lr = 0.9, 0.999, 0.02
+		var l float64
+		for it := 1; it <= 150; it++ {
+			l = xLoss2(qs, th, g, ne) / float64(npairs)
+			for i := range g {
+				g[i] /= float64(npairs)
+				if !active[i] {
+					g[i] = 0
+				}
+			}
+			for i := range th {
+				m1[i] = b1*m1[i] + (1-b1)*g[i]
+				m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
+				mh := m1[i] / (1 - math.Pow(b1, float64(it)))
+				vh := m2[i] / (1 - math.Pow(b2, float64(it)))
+				th[i] -= lr * mh / (math.Sqrt(vh) + 1e-8)
+			}
+		}
+		a, b, c, d := xEval2(test, th, ne)
+		fmt.Printf("%-12s loss %.4f new R@50 backers excluded %.4f (R@10 %.4f MRR %.4f) | per-round R@50 %.4f\n  θ/pop: ext %.3f\n", cfg.name, l, a, b, c, d,
+			scaled(th[numTheta:numTheta+ne*numSegs], th[thPop]))
+	}
+}
+
+// alsItems returns the item ids of a startup's attributes for a round of
+// segment seg: category, region, segment and their pairs, so that the
+// low-rank model can express interactions the additive lifts cannot.
+func alsItems(m *Model, s *Startup, seg int, ids map[string]int, add bool) []int {
+	c, g := m.catIndex(s), m.regionIndex(s)
+	keys := []string{fmt.Sprintf("c%d", c), fmt.Sprintf("g%d", g), fmt.Sprintf("s%d", seg),
+		fmt.Sprintf("c%d s%d", c, seg), fmt.Sprintf("c%d g%d", c, g), fmt.Sprintf("g%d s%d", g, seg)}
+	return alsIDs(keys, ids, add)
+}
+
+// alsRichItems adds the city, the round type, the size bucket, the age
+// bucket and the first/follow-on flag to alsItems.
+func alsRichItems(m *Model, s *Startup, rt string, usd float64, at time.Time, first bool, ids map[string]int, add bool) []int {
+	seg := querySeg(rt)
+	c, g := m.catIndex(s), m.regionIndex(s)
+	keys := []string{fmt.Sprintf("c%d", c), fmt.Sprintf("g%d", g), fmt.Sprintf("s%d", seg),
+		fmt.Sprintf("c%d s%d", c, seg), fmt.Sprintf("c%d g%d", c, g), fmt.Sprintf("g%d s%d", g, seg),
+		fmt.Sprintf("y%d", m.cityIndex(s)), fmt.Sprintf("a%d", ageBucket(s, at)), fmt.Sprintf("f%v", first)}
+	if rt != "" {
+		keys = append(keys, "r"+rt)
+	}
+	if b := sizeBucket(usd); b >= 0 {
+		keys = append(keys, fmt.Sprintf("z%d", b), fmt.Sprintf("z%d s%d", b, seg))
+	}
+	return alsIDs(keys, ids, add)
+}
+
+func alsIDs(keys []string, ids map[string]int, add bool) []int {
+	var out []int
+	for _, k := range keys {
+		i, ok := ids[k]
+		if !ok {
+			if !add {
+				continue
+			}
+			i = len(ids)
+			ids[k] = i
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// alsGen fits implicit ALS (Hu, Koren, Volinsky 2008) of rank k on the
+// investor × attribute-item matrix of recency-weighted counts (confidence
+// 1 + alpha·w, preference 1 where w > 0, ridge lambda) and scores a query
+// as Σ over its items of x_investor · y_item.
+func alsGen(k int, lambda, alpha float64, iters int) featGen {
+	g := alsGenItems(k, lambda, alpha, iters, false)
+	if k == 16 && lambda == 1 && alpha == 5 {
+		g.name = "als"
+	}
+	return g
+}
+
+func alsRichGen(k int, lambda, alpha float64, iters int) featGen {
+	return alsGenItems(k, lambda, alpha, iters, true)
+}
+
+func alsGenItems(k int, lambda, alpha float64, iters int, rich bool) featGen {
+	name := fmt.Sprintf("als(k%d,l%g,a%g,rich=%v)", k, lambda, alpha, rich)
+	return featGen{name, func(ds *Dataset, m *Model) func(e *evalQuery) []float32 {
+		ids := map[string]int{}
+		n := len(m.invIDs)
+		cnt := make([]map[int]float64, n)
+		for i := range cnt {
+			cnt[i] = map[int]float64{}
+		}
+		train := trainOf(ds, m)
+		first := map[string]time.Time{}
+		for _, iv := range train {
+			if f, ok := first[iv.StartupID]; !ok || iv.Date.Before(f) {
+				first[iv.StartupID] = iv.Date
+			}
+		}
+		for _, iv := range train {
+			w := recency(m.Now, iv.Date, m.P.HalfLifeYears)
+			s := m.startups[iv.StartupID]
+			var items []int
+			if rich {
+				items = alsRichItems(m, s, iv.RoundType, iv.RaisedUSD, iv.Date, !iv.Date.Equal(first[iv.StartupID]), ids, true)
+			} else {
+				items = alsItems(m, s, querySeg(iv.RoundType), ids, true)
+			}
+			for _, it := range items {
+				cnt[m.invRow[iv.InvestorID]][it] += w
+			}
+		}
+		ni := len(ids)
+		// Item -> (user, count) lists, in a fixed order.
+		type ent struct {
+			j int
+			w float64
+		}
+		byU := make([][]ent, n)
+		byI := make([][]ent, ni)
+		for u := range n {
+			keys := make([]int, 0, len(cnt[u]))
+			for it := range cnt[u] {
+				keys = append(keys, it)
+			}
+			slices.Sort(keys)
+			for _, it := range keys {
+				byU[u] = append(byU[u], ent{it, cnt[u][it]})
+				byI[it] = append(byI[it], ent{u, cnt[u][it]})
+			}
+		}
+		X := make([]float64, n*k)
+		Y := make([]float64, ni*k)
+		seed := uint64(12345)
+		rnd := func() float64 {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			return (float64(seed>>11)/float64(1<<53) - 0.5) * 0.1
+		}
+		for i := range Y {
+			Y[i] = rnd()
+		}
+		solve := func(dst, src []float64, rows [][]ent) {
+			// G = srcᵀsrc
+			G := make([]float64, k*k)
+			for r := 0; r < len(src)/k; r++ {
+				v := src[r*k : (r+1)*k]
+				for a := range k {
+					for b := range k {
+						G[a*k+b] += v[a] * v[b]
+					}
+				}
+			}
+			A := make([]float64, k*k)
+			bv := make([]float64, k)
+			for u, es := range rows {
+				copy(A, G)
+				clear(bv)
+				for a := range k {
+					A[a*k+a] += lambda
+				}
+				for _, e := range es {
+					c := 1 + alpha*e.w
+					v := src[e.j*k : (e.j+1)*k]
+					for a := range k {
+						bv[a] += c * v[a]
+						for b := range k {
+							A[a*k+b] += (c - 1) * v[a] * v[b]
+						}
+					}
+				}
+				cholSolve(A, bv, k)
+				copy(dst[u*k:(u+1)*k], bv)
+			}
+		}
+		for range iters {
+			solve(X, Y, byU)
+			solve(Y, X, byI)
+		}
+		return func(e *evalQuery) []float32 {
+			s := m.startups[e.startup]
+			items := alsItems(m, s, querySeg(e.round), ids, false)
+			if rich {
+				at := e.at
+				if at.IsZero() {
+					at = m.Now
+				}
+				items = alsRichItems(m, s, e.round, e.raised, at, len(m.backers[e.startup]) > 0 || len(e.earlier) > 0, ids, false)
+			}
+			q := make([]float64, k)
+			for _, it := range items {
+				for a := range k {
+					q[a] += Y[it*k+a]
+				}
+			}
+			out := make([]float32, n)
+			for u := range n {
+				var v float64
+				for a := range k {
+					v += X[u*k+a] * q[a]
+				}
+				out[u] = float32(v)
+			}
+			return out
+		}
+	}}
+}
+
+// cholSolve solves A x = b in place (A symmetric positive definite, k×k,
+// overwritten by its Cholesky factor; b becomes x).
+func cholSolve(A, b []float64, k int) {
+	for j := range k {
+		d := A[j*k+j]
+		for p := range j {
+			d -= A[j*k+p] * A[j*k+p]
+		}
+		d = math.Sqrt(max(d, 1e-12))
+		A[j*k+j] = d
+		for i := j + 1; i < k; i++ {
+			v := A[i*k+j]
+			for p := range j {
+				v -= A[i*k+p] * A[j*k+p]
+			}
+			A[i*k+j] = v / d
+		}
+	}
+	for i := range k {
+		v := b[i]
+		for p := range i {
+			v -= A[i*k+p] * b[p]
+		}
+		b[i] = v / A[i*k+i]
+	}
+	for i := k - 1; i >= 0; i-- {
+		v := b[i]
+		for p := i + 1; p < k; p++ {
+			v -= A[p*k+i] * b[p]
+		}
+		b[i] = v / A[i*k+i]
+	}
+}
