@@ -34,7 +34,6 @@ func xQueriesF(ds *Dataset, sp Split, p Params, gens []featGen) ([]xq, error) {
 	}
 	m.P = unitParams(p)
 	es := buildEvalSet(ds, sp, m, PerRound)
-	n := len(m.invIDs)
 	var fns []func(e *evalQuery) []float32
 	for _, g := range gens {
 		fns = append(fns, g.prep(ds, m))
@@ -42,38 +41,9 @@ func xQueriesF(ds *Dataset, sp Split, p Params, gens []featGen) ([]xq, error) {
 	var out []xq
 	for ei := range es.queries {
 		e := &es.queries[ei]
-		q := m.NewQuery(QueryRow{StartupID: e.startup, RoundType: e.round, RaisedUSD: e.raised}, e.at, e.earlier)
-		x := xq{m: m, seg: querySeg(e.round), excl: q.Backers}
-		for k, t := range e.targets {
-			if e.newTarget[k] {
-				x.all = append(x.all, t)
-				if !slices.Contains(q.Backers, t) {
-					x.targets = append(x.targets, t)
-				}
-			}
-		}
-		if len(x.all) == 0 {
+		x, ok := baseXQ(m, e)
+		if !ok {
 			continue
-		}
-		x.f = make([]float32, n*nfx)
-		popCol := m.off[bPop]
-		for i := 0; i < n; i++ {
-			row := m.table.Row(i)
-			fi := x.f[i*nfx : (i+1)*nfx]
-			fi[0] = row[popCol]
-			for j, c := range q.Cols {
-				b := m.blockOf(c)
-				if b == bPop {
-					continue
-				}
-				fi[3+slices.Index(prefBlocks[:], b)] += q.Vals[j] * row[c]
-			}
-		}
-		if len(q.Backers) > 0 {
-			co, fol := m.coTerms(q.Backers)
-			for i := range co {
-				x.f[i*nfx+1], x.f[i*nfx+2] = co[i], fol[i]
-			}
 		}
 		for _, f := range fns {
 			x.ext = append(x.ext, f(e))
@@ -223,20 +193,7 @@ func TestLearnRound2(t *testing.T) {
 	}
 	nx := nX(ne)
 	for _, cfg := range cfgs {
-		th := make([]float64, nx)
-		for i := range numTheta {
-			th[i] = 0.5
-		}
-		th[thPop] = 1
-		active := make([]bool, nx)
-		for i := range numTheta {
-			active[i] = true
-		}
-		for e := range ne {
-			for g := range numSegs {
-				active[numTheta+e*numSegs+g] = cfg.ext[e]
-			}
-		}
+		th, active := startFit(nx, ne, cfg)
 		g := make([]float64, nx)
 		m1, m2 := make([]float64, nx), make([]float64, nx)
 		const b1, b2, lr = 0.9, 0.999, 0.02

@@ -175,38 +175,9 @@ func xQueries(ds *Dataset, sp Split, p Params, kc []kcfg) ([]xq, error) {
 	var out []xq
 	for ei := range es.queries {
 		e := &es.queries[ei]
-		q := m.NewQuery(QueryRow{StartupID: e.startup, RoundType: e.round, RaisedUSD: e.raised}, e.at, e.earlier)
-		x := xq{m: m, seg: querySeg(e.round), excl: q.Backers}
-		for k, t := range e.targets {
-			if e.newTarget[k] {
-				x.all = append(x.all, t)
-				if !slices.Contains(q.Backers, t) {
-					x.targets = append(x.targets, t)
-				}
-			}
-		}
-		if len(x.all) == 0 {
+		x, ok := baseXQ(m, e)
+		if !ok {
 			continue
-		}
-		x.f = make([]float32, n*nfx)
-		popCol := m.off[bPop]
-		for i := 0; i < n; i++ {
-			row := m.table.Row(i)
-			fi := x.f[i*nfx : (i+1)*nfx]
-			fi[0] = row[popCol]
-			for j, c := range q.Cols {
-				b := m.blockOf(c)
-				if b == bPop {
-					continue
-				}
-				fi[3+slices.Index(prefBlocks[:], b)] += q.Vals[j] * row[c]
-			}
-		}
-		if len(q.Backers) > 0 {
-			co, fol := m.coTerms(q.Backers)
-			for i := range co {
-				x.f[i*nfx+1], x.f[i*nfx+2] = co[i], fol[i]
-			}
 		}
 		for k, c := range kc {
 			x.ext = append(x.ext, kernelScores(m, deals[k], e, c, dst, nil))
@@ -415,23 +386,7 @@ func TestLearnExtraFeatures(t *testing.T) {
 	}
 	nx := nX(ne)
 	for _, cfg := range cfgs {
-		th := make([]float64, nx)
-		for i := range numTheta {
-			th[i] = 0.5
-		}
-		th[thPop] = 1
-		active := make([]bool, nx)
-		for i := range numTheta {
-			active[i] = true
-		}
-		for e := range ne {
-			for g := range numSegs {
-				active[numTheta+e*numSegs+g] = cfg.ext[e]
-			}
-		}
-		for i := numTheta + ne*numSegs; i < nx; i++ {
-			active[i] = cfg.sizeI
-		}
+		th, active := startFit(nx, ne, cfg)
 		g := make([]float64, nx)
 		m1, m2 := make([]float64, nx), make([]float64, nx)
 		const b1, b2, lr = 0.9, 0.999, 0.02
@@ -466,4 +421,65 @@ func scaled(x []float64, p float64) []float64 {
 		out[i] = math.Round(v/p*1000) / 1000
 	}
 	return out
+}
+
+// baseXQ builds the learner's features of one evaluation query (the
+// popularity, co-investment and follow terms and the preference blocks of
+// every investor) and its new-pair targets; ok is false when it has none.
+func baseXQ(m *Model, e *evalQuery) (x xq, ok bool) {
+	q := m.NewQuery(QueryRow{StartupID: e.startup, RoundType: e.round, RaisedUSD: e.raised}, e.at, e.earlier)
+	x = xq{m: m, seg: querySeg(e.round), excl: q.Backers}
+	for k, t := range e.targets {
+		if e.newTarget[k] {
+			x.all = append(x.all, t)
+			if !slices.Contains(q.Backers, t) {
+				x.targets = append(x.targets, t)
+			}
+		}
+	}
+	if len(x.all) == 0 {
+		return x, false
+	}
+	n := len(m.invIDs)
+	x.f = make([]float32, n*nfx)
+	popCol := m.off[bPop]
+	for i := 0; i < n; i++ {
+		row := m.table.Row(i)
+		fi := x.f[i*nfx : (i+1)*nfx]
+		fi[0] = row[popCol]
+		for j, c := range q.Cols {
+			b := m.blockOf(c)
+			if b == bPop {
+				continue
+			}
+			fi[3+slices.Index(prefBlocks[:], b)] += q.Vals[j] * row[c]
+		}
+	}
+	if len(q.Backers) > 0 {
+		co, fol := m.coTerms(q.Backers)
+		for i := range co {
+			x.f[i*nfx+1], x.f[i*nfx+2] = co[i], fol[i]
+		}
+	}
+	return x, true
+}
+
+// startFit returns a configuration's starting weights (0.5, popularity 1)
+// and which of them it fits: the learner's own, the extra features cfg
+// selects and, with cfg.sizeI, the size interactions.
+func startFit(nx, ne int, cfg xcfg) (th []float64, active []bool) {
+	th, active = make([]float64, nx), make([]bool, nx)
+	for i := range numTheta {
+		th[i], active[i] = 0.5, true
+	}
+	th[thPop] = 1
+	for e := range ne {
+		for g := range numSegs {
+			active[numTheta+e*numSegs+g] = cfg.ext[e]
+		}
+	}
+	for i := numTheta + ne*numSegs; i < nx; i++ {
+		active[i] = cfg.sizeI
+	}
+	return th, active
 }
