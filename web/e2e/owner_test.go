@@ -81,7 +81,14 @@ func mentoringJourney(t *testing.T, s *server, b *browser) {
 		t.Errorf("after resume: %v", got)
 	}
 
-	// More places.
+	// More places, after the profile was edited elsewhere since the page
+	// loaded: the save still goes through, and keeps the other edit.
+	ver := getJSON(t, s, "/mentors/"+mid, "")["version"]
+	if st, body, err := apiCall(s, "PATCH", "/mentors/"+mid, tok, map[string]any{"bio": "农业物联网专家，周末可约。"},
+		map[string]string{"If-Match": fmt.Sprintf(`"%v"`, ver)}); err != nil || st != 200 {
+		t.Fatalf("edit the mentor elsewhere: %d %v %v", st, body, err)
+	}
+	tb.expect("/api/v1/mentors/"+mid, 412)
 	capacity := int(state["capacity"].(float64)) + 1
 	tb.do(
 		chromedp.SetValue(chromedp.ID("cap-"+mid), fmt.Sprint(capacity)),
@@ -89,8 +96,8 @@ func mentoringJourney(t *testing.T, s *server, b *browser) {
 	)
 	tb.waitText("#page-status", "辅导名额已更新")
 	tb.waitText("#mentoring dl.facts", fmt.Sprintf("辅导名额%d", capacity))
-	if got := getJSON(t, s, "/mentors/"+mid, ""); got["capacity"] != float64(capacity) {
-		t.Errorf("capacity after saving %d: %v", capacity, got["capacity"])
+	if got := getJSON(t, s, "/mentors/"+mid, ""); got["capacity"] != float64(capacity) || got["bio"] != "农业物联网专家，周末可约。" {
+		t.Errorf("after saving %d places: capacity %v, bio %v", capacity, got["capacity"], got["bio"])
 	}
 
 	// End the mentorship: asked to confirm, then it moves to the past ones.

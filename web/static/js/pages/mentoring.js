@@ -32,9 +32,20 @@ async function show(box, id) {
   const capForm = h('form', { class: 'inline-form', novalidate: true },
     h('div', { class: 'field' }, h('label', { for: cap.id }, t('mentoring.capacity_label')), cap),
     h('button', { type: 'submit', class: 'secondary' }, t('mentoring.save')));
+  // Places are one field: when the profile changed elsewhere since the page
+  // loaded (412), take its new version and save the places again.
+  const savePlaces = async () => {
+    const patch = (version) => api('PATCH', path(id), { body: { capacity: Number(cap.value) }, headers: { 'If-Match': `"${version}"` } });
+    try {
+      return await patch(m.version);
+    } catch (err) {
+      if (err.status !== 412) throw err;
+      return patch((await api('GET', path(id))).version);
+    }
+  };
   capForm.onsubmit = (e) => {
     e.preventDefault();
-    act(() => api('PATCH', path(id), { body: { capacity: Number(cap.value) }, headers: { 'If-Match': `"${m.version}"` } }), 'mentoring.saved')({ target: capForm.querySelector('button') });
+    act(savePlaces, 'mentoring.saved')({ target: capForm.querySelector('button') });
   };
   const active = list.items.filter((x) => x.status === 'active');
   const past = list.items.filter((x) => x.status !== 'active');
