@@ -194,26 +194,7 @@ func TestLearnRound2(t *testing.T) {
 	nx := nX(ne)
 	for _, cfg := range cfgs {
 		th, active := startFit(nx, ne, cfg)
-		g := make([]float64, nx)
-		m1, m2 := make([]float64, nx), make([]float64, nx)
-		const b1, b2, lr = 0.9, 0.999, 0.02
-		var l float64
-		for it := 1; it <= 150; it++ {
-			l = xLoss2(qs, th, g, ne) / float64(npairs)
-			for i := range g {
-				g[i] /= float64(npairs)
-				if !active[i] {
-					g[i] = 0
-				}
-			}
-			for i := range th {
-				m1[i] = b1*m1[i] + (1-b1)*g[i]
-				m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
-				mh := m1[i] / (1 - math.Pow(b1, float64(it)))
-				vh := m2[i] / (1 - math.Pow(b2, float64(it)))
-				th[i] -= lr * mh / (math.Sqrt(vh) + 1e-8)
-			}
-		}
+		l := xAdam(qs, th, active, ne, npairs, nil)
 		a, b, c, d := xEval2(test, th, ne)
 		fmt.Printf("%-12s loss %.4f new R@50 backers excluded %.4f (R@10 %.4f MRR %.4f) | per-round R@50 %.4f\n  θ/pop: ext %.3f\n", cfg.name, l, a, b, c, d,
 			scaled(th[numTheta:numTheta+ne*numSegs], th[thPop]))

@@ -387,28 +387,11 @@ func TestLearnExtraFeatures(t *testing.T) {
 	nx := nX(ne)
 	for _, cfg := range cfgs {
 		th, active := startFit(nx, ne, cfg)
-		g := make([]float64, nx)
-		m1, m2 := make([]float64, nx), make([]float64, nx)
-		const b1, b2, lr = 0.9, 0.999, 0.02
-		for it := 1; it <= 150; it++ {
-			l := xLoss2(qs, th, g, ne) / float64(npairs)
-			for i := range g {
-				g[i] /= float64(npairs)
-				if !active[i] {
-					g[i] = 0
-				}
-			}
+		xAdam(qs, th, active, ne, npairs, func(it int, l float64) {
 			if it%50 == 0 {
 				fmt.Printf("  %s it %d loss %.5f\n", cfg.name, it, l)
 			}
-			for i := range th {
-				m1[i] = b1*m1[i] + (1-b1)*g[i]
-				m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
-				mh := m1[i] / (1 - math.Pow(b1, float64(it)))
-				vh := m2[i] / (1 - math.Pow(b2, float64(it)))
-				th[i] -= lr * mh / (math.Sqrt(vh) + 1e-8)
-			}
-		}
+		})
 		a, b, c, d := xEval2(test, th, ne)
 		fmt.Printf("%-20s new R@50 backers excluded %.4f (R@10 %.4f MRR %.4f) | per-round R@50 %.4f\n  θ/pop: ext %.3f size %.3f\n", cfg.name, a, b, c, d,
 			scaled(th[numTheta:numTheta+ne*numSegs], th[thPop]), scaled(th[numTheta+ne*numSegs:], th[thPop]))
@@ -482,4 +465,35 @@ func startFit(nx, ne int, cfg xcfg) (th []float64, active []bool) {
 		active[i] = cfg.sizeI
 	}
 	return th, active
+}
+
+// xAdam fits the active weights of th by 150 full-batch Adam steps on the
+// mean loss over the npairs new pairs of qs, as the learner does; each
+// step's loss goes to report. It returns the last loss.
+func xAdam(qs []xq, th []float64, active []bool, ne, npairs int, report func(it int, loss float64)) float64 {
+	nx := len(th)
+	g := make([]float64, nx)
+	m1, m2 := make([]float64, nx), make([]float64, nx)
+	const b1, b2, lr = 0.9, 0.999, 0.02
+	var l float64
+	for it := 1; it <= 150; it++ {
+		l = xLoss2(qs, th, g, ne) / float64(npairs)
+		for i := range g {
+			g[i] /= float64(npairs)
+			if !active[i] {
+				g[i] = 0
+			}
+		}
+		if report != nil {
+			report(it, l)
+		}
+		for i := range th {
+			m1[i] = b1*m1[i] + (1-b1)*g[i]
+			m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
+			mh := m1[i] / (1 - math.Pow(b1, float64(it)))
+			vh := m2[i] / (1 - math.Pow(b2, float64(it)))
+			th[i] -= lr * mh / (math.Sqrt(vh) + 1e-8)
+		}
+	}
+	return l
 }
