@@ -54,7 +54,20 @@ func (m *Model) fitFactors(train []Investment) []float64 {
 		}
 	}
 	ni := len(m.items)
-	byInv := make([][]itemCount, n)
+	x, y := fitALS(cnt, ni, k, p.FactorLambda, p.FactorAlpha, p.FactorIters)
+	m.itemVec = make([]float32, ni*k)
+	for i, v := range y {
+		m.itemVec[i] = float32(v)
+	}
+	return x
+}
+
+// fitALS runs implicit-feedback ALS of rank k on the user × item counts
+// cnt (ni items) from a fixed pseudo-random start, so that a refit gives
+// the same factors, and returns the user and the item factors (k per row).
+func fitALS(cnt []map[int]float64, ni, k int, lambda, alpha float64, iters int) (x, y []float64) {
+	n := len(cnt)
+	byUser := make([][]itemCount, n)
 	byItem := make([][]itemCount, ni)
 	for r := range n {
 		js := make([]int, 0, len(cnt[r]))
@@ -63,26 +76,22 @@ func (m *Model) fitFactors(train []Investment) []float64 {
 		}
 		slices.Sort(js)
 		for _, j := range js {
-			byInv[r] = append(byInv[r], itemCount{j, cnt[r][j]})
+			byUser[r] = append(byUser[r], itemCount{j, cnt[r][j]})
 			byItem[j] = append(byItem[j], itemCount{r, cnt[r][j]})
 		}
 	}
-	x := make([]float64, n*k)
-	y := make([]float64, ni*k)
+	x = make([]float64, n*k)
+	y = make([]float64, ni*k)
 	seed := uint64(12345)
 	for i := range y {
 		seed = seed*6364136223846793005 + 1442695040888963407
 		y[i] = (float64(seed>>11)/float64(1<<53) - 0.5) * 0.1
 	}
-	for range p.FactorIters {
-		alsHalf(x, y, byInv, k, p.FactorLambda, p.FactorAlpha)
-		alsHalf(y, x, byItem, k, p.FactorLambda, p.FactorAlpha)
+	for range iters {
+		alsHalf(x, y, byUser, k, lambda, alpha)
+		alsHalf(y, x, byItem, k, lambda, alpha)
 	}
-	m.itemVec = make([]float32, ni*k)
-	for i, v := range y {
-		m.itemVec[i] = float32(v)
-	}
-	return x
+	return x, y
 }
 
 // alsHalf solves every row of dst given the fixed factors src: for a row u

@@ -289,72 +289,7 @@ func alsGenItems(k int, lambda, alpha float64, iters int, rich bool) featGen {
 				cnt[m.invRow[iv.InvestorID]][it] += w
 			}
 		}
-		ni := len(ids)
-		// Item -> (user, count) lists, in a fixed order.
-		type ent struct {
-			j int
-			w float64
-		}
-		byU := make([][]ent, n)
-		byI := make([][]ent, ni)
-		for u := range n {
-			keys := make([]int, 0, len(cnt[u]))
-			for it := range cnt[u] {
-				keys = append(keys, it)
-			}
-			slices.Sort(keys)
-			for _, it := range keys {
-				byU[u] = append(byU[u], ent{it, cnt[u][it]})
-				byI[it] = append(byI[it], ent{u, cnt[u][it]})
-			}
-		}
-		X := make([]float64, n*k)
-		Y := make([]float64, ni*k)
-		seed := uint64(12345)
-		rnd := func() float64 {
-			seed = seed*6364136223846793005 + 1442695040888963407
-			return (float64(seed>>11)/float64(1<<53) - 0.5) * 0.1
-		}
-		for i := range Y {
-			Y[i] = rnd()
-		}
-		solve := func(dst, src []float64, rows [][]ent) {
-			// G = srcᵀsrc
-			G := make([]float64, k*k)
-			for r := 0; r < len(src)/k; r++ {
-				v := src[r*k : (r+1)*k]
-				for a := range k {
-					for b := range k {
-						G[a*k+b] += v[a] * v[b]
-					}
-				}
-			}
-			A := make([]float64, k*k)
-			bv := make([]float64, k)
-			for u, es := range rows {
-				copy(A, G)
-				clear(bv)
-				for a := range k {
-					A[a*k+a] += lambda
-				}
-				for _, e := range es {
-					c := 1 + alpha*e.w
-					v := src[e.j*k : (e.j+1)*k]
-					for a := range k {
-						bv[a] += c * v[a]
-						for b := range k {
-							A[a*k+b] += (c - 1) * v[a] * v[b]
-						}
-					}
-				}
-				cholSolve(A, bv, k)
-				copy(dst[u*k:(u+1)*k], bv)
-			}
-		}
-		for range iters {
-			solve(X, Y, byU)
-			solve(Y, X, byI)
-		}
+		X, Y := fitALS(cnt, len(ids), k, lambda, alpha, iters)
 		return func(e *evalQuery) []float32 {
 			s := m.startups[e.startup]
 			items := alsItems(m, s, querySeg(e.round), ids, false)
@@ -382,38 +317,4 @@ func alsGenItems(k int, lambda, alpha float64, iters int, rich bool) featGen {
 			return out
 		}
 	}}
-}
-
-// cholSolve solves A x = b in place (A symmetric positive definite, k×k,
-// overwritten by its Cholesky factor; b becomes x).
-func cholSolve(A, b []float64, k int) {
-	for j := range k {
-		d := A[j*k+j]
-		for p := range j {
-			d -= A[j*k+p] * A[j*k+p]
-		}
-		d = math.Sqrt(max(d, 1e-12))
-		A[j*k+j] = d
-		for i := j + 1; i < k; i++ {
-			v := A[i*k+j]
-			for p := range j {
-				v -= A[i*k+p] * A[j*k+p]
-			}
-			A[i*k+j] = v / d
-		}
-	}
-	for i := range k {
-		v := b[i]
-		for p := range i {
-			v -= A[i*k+p] * b[p]
-		}
-		b[i] = v / A[i*k+i]
-	}
-	for i := k - 1; i >= 0; i-- {
-		v := b[i]
-		for p := i + 1; p < k; p++ {
-			v -= A[p*k+i] * b[p]
-		}
-		b[i] = v / A[i*k+i]
-	}
 }
