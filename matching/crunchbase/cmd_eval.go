@@ -35,6 +35,8 @@ func RunEval(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&p.PopHalfLifeYears, "pop-halflife", p.PopHalfLifeYears, "half-life in years of the popularity prior")
 	fs.Float64Var(&p.Alpha, "alpha", p.Alpha, "smoothing of the per-investor distributions")
 	fs.Float64Var(&p.GraphPrior, "graph-prior", p.GraphPrior, "share of the smoothing prior from co-investors")
+	fs.Float64Var(&p.CatSim, "catsim", p.CatSim, "share of the category counts spread over similar categories")
+	fs.Float64Var(&p.RegionSim, "regionsim", p.RegionSim, "share of the region counts spread over similar regions")
 	fs.IntVar(&p.Regions, "regions", p.Regions, "regions with their own column (the rest share one)")
 	fs.IntVar(&p.Cities, "cities", p.Cities, "cities with their own column (the rest share one)")
 	fs.Float64Var(&p.TicketPrior, "ticket-prior", p.TicketPrior, "pseudo-investments of the ticket factor's prior")

@@ -216,13 +216,18 @@ func xScore(q *xq, th []float64, s []float64, ne int) {
 			v += sz[b*3+k] * float64(fi[k])
 		}
 		for e := range ne {
-			v += th[numTheta+e*numSegs+q.seg] * float64(q.ext[e][i])
+			if w := th[numTheta+e*numSegs+q.seg]; w != 0 {
+				v += w * float64(q.ext[e][i])
+			}
 		}
 		s[i] = v
 	}
 }
 
-func xLoss2(qs []xq, th, grad []float64, ne int) float64 {
+// xLoss2 returns the loss of qs under th and its gradient in grad; on,
+// when not nil, says which extra features need a gradient (the others' is
+// left 0).
+func xLoss2(qs []xq, th, grad []float64, ne int, on []bool) float64 {
 	const workers = 2
 	nx := len(th)
 	var loss [workers]float64
@@ -262,7 +267,9 @@ func xLoss2(qs []xq, th, grad []float64, ne int) float64 {
 						dst[thPref+q.seg*numPref+k] += c * float64(fi[3+k])
 					}
 					for e := range ne {
-						dst[numTheta+e*numSegs+q.seg] += c * float64(q.ext[e][i])
+						if on == nil || on[e] {
+							dst[numTheta+e*numSegs+q.seg] += c * float64(q.ext[e][i])
+						}
 					}
 					b := invBucket(q.m.trainN[i])
 					for k := range 3 {
@@ -475,9 +482,13 @@ func xAdam(qs []xq, th []float64, active []bool, ne, npairs int, report func(it 
 	g := make([]float64, nx)
 	m1, m2 := make([]float64, nx), make([]float64, nx)
 	const b1, b2, lr = 0.9, 0.999, 0.02
+	on := make([]bool, ne)
+	for e := range ne {
+		on[e] = slices.Contains(active[numTheta+e*numSegs:numTheta+(e+1)*numSegs], true)
+	}
 	var l float64
 	for it := 1; it <= 150; it++ {
-		l = xLoss2(qs, th, g, ne) / float64(npairs)
+		l = xLoss2(qs, th, g, ne, on) / float64(npairs)
 		for i := range g {
 			g[i] /= float64(npairs)
 			if !active[i] {

@@ -24,6 +24,7 @@ type Params struct {
 	PopHalfLifeYears float64 // recency of the popularity prior
 	Alpha            float64 // Dirichlet smoothing of the per-investor distributions (pseudo-investments)
 	CatSim           float64 // share of category counts spread over similar categories (0..1)
+	RegionSim        float64 // share of region counts spread over similar regions (0..1; cosine of their investor vectors)
 	GraphPrior       float64 // share of the smoothing prior taken from the investor's co-investors (0..1)
 	Regions          int     // regions with their own column; the rest share one
 
@@ -174,7 +175,7 @@ type Model struct {
 
 // Fit builds the model from the investments dated before now.
 func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
-	if p.Regions < 0 || p.Cities < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.CatSim < 0 || p.CatSim > 1 || p.TicketPrior < 0 ||
+	if p.Regions < 0 || p.Cities < 0 || p.HalfLifeYears <= 0 || p.PopHalfLifeYears <= 0 || p.Alpha < 0 || p.CatSim < 0 || p.CatSim > 1 || p.RegionSim < 0 || p.RegionSim > 1 || p.TicketPrior < 0 ||
 		p.Factors < 0 || (p.Factors > 0 && (p.FactorLambda <= 0 || p.FactorAlpha < 0 || p.FactorIters <= 0)) {
 		return nil, fmt.Errorf("bad parameters %+v", p)
 	}
@@ -302,6 +303,9 @@ func Fit(ds *Dataset, now time.Time, p Params) (*Model, error) {
 	}
 	if p.CatSim > 0 {
 		counts[bCat] = spreadSimilar(counts[bCat], n, nc, p.CatSim)
+	}
+	if p.RegionSim > 0 {
+		counts[bRegion] = spreadSimilar(counts[bRegion], n, ng, p.RegionSim)
 	}
 	m.coinvestGraph(train)
 	var lift [numBlocks][]float32

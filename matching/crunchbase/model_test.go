@@ -167,3 +167,42 @@ func TestLearn(t *testing.T) {
 		t.Error("Learn on a split without rankings succeeded")
 	}
 }
+
+// TestRegionSim: spreading the region counts over similar regions changes
+// only the region columns of the investor rows, and a share outside 0..1 is
+// refused.
+func TestRegionSim(t *testing.T) {
+	ds := fixtureDataset(t)
+	at := date(2012, 3, 1)
+	base, err := Fit(ds, at, DefaultParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := DefaultParams
+	p.RegionSim = 0.5
+	spread, err := Fit(ds, at, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := base.off[bRegion], base.off[bRegion]+base.size[bRegion]
+	changed := false
+	for r := range base.Investors() {
+		a, b := base.table.Row(r), spread.table.Row(r)
+		if !slices.Equal(a[:lo], b[:lo]) || !slices.Equal(a[hi:], b[hi:]) {
+			t.Errorf("row %s: columns outside the region block changed", base.InvestorID(r))
+		}
+		if !slices.Equal(a[lo:hi], b[lo:hi]) {
+			changed = true
+		}
+	}
+	if !changed {
+		t.Error("RegionSim 0.5 left every region lift unchanged")
+	}
+	for _, v := range []float64{-0.1, 1.5} {
+		bad := DefaultParams
+		bad.RegionSim = v
+		if _, err := Fit(ds, at, bad); err == nil {
+			t.Errorf("Fit with RegionSim %v succeeded", v)
+		}
+	}
+}
