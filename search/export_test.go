@@ -93,3 +93,22 @@ func WarmTermTablesForTest(x *Index) error {
 	segTermCache.warm(snap, segs, bm25)
 	return nil
 }
+
+// ReloadSuggestionsForTest fills the suggestions of x again from its
+// stored fields, as opening the index does, and returns the number of
+// keys and their approximate size in bytes.
+func ReloadSuggestionsForTest(x *Index) (keys, bytes int, err error) {
+	bi, _, release, err := x.currentGen()
+	if err != nil {
+		return 0, 0, err
+	}
+	s, err := loadSuggester(bi)
+	release()
+	if err != nil {
+		return 0, 0, err
+	}
+	x.mu.Lock()
+	x.sug = s
+	x.mu.Unlock()
+	return len(s.keys), s.bytes(), nil
+}

@@ -269,9 +269,7 @@ func (d *document) bleveDocument(id string, plan fieldPlan) *bdoc.Document {
 	plan.addText(doc, fPinyinO, d.PinyinO)
 	plan.addParts(doc, fLatin, d.Latin, d.labelParts, d.latinParts)
 	plan.addText(doc, fLatinN, d.LatinN)
-	plan.addText(doc, fSuggest, d.Suggest)
-	plan.addText(doc, fSugWord, d.SugWord)
-	plan.addText(doc, fSugPy, d.SugPy)
+	plan.addText(doc, fSugKeys, d.SugKeys)
 	doc.SetIndexed()
 	return doc
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,7 +32,7 @@ import (
 // MappingVersion is the version of the index layout and analysis. Bump it
 // whenever a change needs every document indexed again: [Open] then starts
 // a fresh generation and the [Syncer] rebuilds it from the database.
-const MappingVersion = 7
+const MappingVersion = 8
 
 // TextMode chooses how the index analyses Chinese text.
 type TextMode int
@@ -84,9 +83,7 @@ const (
 	fPinyinO = "pyo"    // pinyin of organizations, institutions and districts
 	fLatin   = "fz"     // unstemmed Latin words for typo tolerance
 	fLatinN  = "fzn"    // the same, of the name only, and the name's pinyin
-	fSuggest = "sg"     // name prefixes (full name without spaces)
-	fSugWord = "sgw"    // prefixes of each word of the name
-	fSugPy   = "sgp"    // prefixes of the name's pinyin
+	fSugKeys = "sgk"    // stored only: the keys the name is suggested under (suggest.go)
 )
 
 // Keys of the values kept in the index's internal storage.
@@ -106,8 +103,9 @@ type Index struct {
 
 	mu    sync.RWMutex
 	idx   bleve.Index
-	gen   string // directory name of the live generation
-	fresh bool   // created empty: must be filled from the database
+	sug   *suggester // the suggestions of idx
+	gen   string     // directory name of the live generation
+	fresh bool       // created empty: must be filled from the database
 
 	cache *resultCache  // nil when Options.NoCache
 	ver   atomic.Uint64 // bumped by every change to the live index
@@ -173,7 +171,13 @@ func Open(dir string, opts Options) (_ *Index, err error) {
 			x.log.Info("search index built with another mapping: rebuilding", "dir", dir, "gen", gen)
 			bi.Close()
 		default:
-			x.idx, x.gen = bi, gen
+			sug, lerr := loadSuggester(bi)
+			if lerr != nil {
+				x.log.Warn("search index unreadable: rebuilding", "dir", dir, "gen", gen, "err", lerr)
+				bi.Close()
+				break
+			}
+			x.idx, x.sug, x.gen = bi, sug, gen
 		}
 	}
 	if x.idx == nil {
@@ -185,7 +189,7 @@ func Open(dir string, opts Options) (_ *Index, err error) {
 			bi.Close()
 			return nil, err
 		}
-		x.idx, x.gen, x.fresh = bi, gen, true
+		x.idx, x.sug, x.gen, x.fresh = bi, newSuggester(), gen, true
 	}
 	x.removeStale()
 	return x, nil
@@ -342,7 +346,7 @@ func (x *Index) Close() error {
 		return nil
 	}
 	err := closeBleve(x.idx)
-	x.idx = nil
+	x.idx, x.sug = nil, nil
 	x.unlock()
 	return err
 }
@@ -350,12 +354,18 @@ func (x *Index) Close() error {
 // current returns the live Bleve index under the read lock; callers call
 // the returned release function when done.
 func (x *Index) current() (bleve.Index, func(), error) {
+	bi, _, release, err := x.currentGen()
+	return bi, release, err
+}
+
+// currentGen is [Index.current] with the generation's suggestions.
+func (x *Index) currentGen() (bleve.Index, *suggester, func(), error) {
 	x.mu.RLock()
 	if x.idx == nil {
 		x.mu.RUnlock()
-		return nil, nil, &makerlink.Error{Code: makerlink.EUnavailable, Message: "The search index is closed.", Op: "search"}
+		return nil, nil, nil, &makerlink.Error{Code: makerlink.EUnavailable, Message: "The search index is closed.", Op: "search"}
 	}
-	return x.idx, x.mu.RUnlock, nil
+	return x.idx, x.sug, x.mu.RUnlock, nil
 }
 
 // Seq returns the sequence number of the last change feed entry applied to
@@ -428,6 +438,13 @@ type batchOp struct {
 	id  string
 	p   makerlink.Profile
 	doc *bdoc.Document // the analysed document of p
+	sug *document      // its flattened form (suggestions: name, owner, visibility, pinyin)
+}
+
+// build builds and analyses the document of op's profile.
+func (op *batchOp) build(plan fieldPlan) {
+	d := newDocument(op.p)
+	op.doc, op.sug = d.bleveDocument(op.id, plan), d
 }
 
 // NewBatch starts an empty batch.
@@ -456,20 +473,20 @@ func (b *Batch) Len() int { return len(b.ops) }
 
 // Commit applies the batch to the live index.
 func (b *Batch) Commit(ctx context.Context) error {
-	bi, release, err := b.x.current()
+	bi, sug, release, err := b.x.currentGen()
 	if err != nil {
 		return err
 	}
 	defer release()
-	return b.commitTo(bi)
+	return b.commitTo(bi, sug)
 }
 
-func (b *Batch) commitTo(bi bleve.Index) error {
+func (b *Batch) commitTo(bi bleve.Index, sug *suggester) error {
 	var internal map[string][]byte
 	if b.hasQ {
 		internal = map[string][]byte{string(keySeq): []byte(strconv.FormatInt(b.seq, 10))}
 	}
-	err := applyOps(bi, planFor(b.x.opts.Mode), b.ops, internal)
+	err := applyOps(bi, sug, planFor(b.x.opts.Mode), b.ops, internal)
 	b.x.invalidate() // even a failed batch may have changed something
 	if err != nil {
 		return err
@@ -492,10 +509,11 @@ var (
 )
 
 // applyOps applies updates and internal values to bi as one Bleve
-// batch. The documents of large batches are built on every core. (Bleve
-// builds the segment of a batch on one core; splitting a batch into
-// concurrent parts cost more CPU in merges than it saved.)
-func applyOps(bi bleve.Index, plan fieldPlan, ops []batchOp, internal map[string][]byte) error {
+// batch, then to sug, the suggestions of bi (unless nil). The documents of
+// large batches are built on every core. (Bleve builds the segment of a
+// batch on one core; splitting a batch into concurrent parts cost more CPU
+// in merges than it saved.)
+func applyOps(bi bleve.Index, sug *suggester, plan fieldPlan, ops []batchOp, internal map[string][]byte) error {
 	if len(ops) >= parallelMin {
 		defer bulkGC()()
 		buildDocuments(ops, plan)
@@ -508,7 +526,7 @@ func applyOps(bi bleve.Index, plan fieldPlan, ops []batchOp, internal map[string
 			continue
 		}
 		if op.doc == nil {
-			op.doc = newDocument(op.p).bleveDocument(op.id, plan)
+			op.build(plan)
 		}
 		if err := bb.IndexAdvanced(op.doc); err != nil {
 			return fmt.Errorf("search: index %s: %w", op.id, err)
@@ -519,6 +537,17 @@ func applyOps(bi bleve.Index, plan fieldPlan, ops []batchOp, internal map[string
 	}
 	if err := bi.Batch(bb); err != nil {
 		return fmt.Errorf("search: apply batch: %w", err)
+	}
+	if sug != nil {
+		sops := make([]sugOp, len(ops))
+		for i := range ops {
+			op := &ops[i]
+			sops[i].id = op.id
+			if d := op.sug; op.p != nil {
+				sops[i].entry = &sugEntry{id: op.id, doc: newSugDoc(op.id, d.Name, d.Owner, d.Vis), keys: d.sugKeys}
+			}
+		}
+		sug.update(sops)
 	}
 	return nil
 }
@@ -539,7 +568,7 @@ func buildDocuments(ops []batchOp, plan fieldPlan) {
 					return
 				}
 				if ops[i].p != nil && ops[i].doc == nil {
-					ops[i].doc = newDocument(ops[i].p).bleveDocument(ops[i].id, plan)
+					ops[i].build(plan)
 				}
 			}
 		}()
@@ -614,6 +643,7 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 	for _, f := range []string{fOwner, fVis} {
 		m := kw()
 		m.DocValues = false // filters only
+		m.Store = true      // for suggestions (see loadSuggester)
 		dm.AddFieldMappingsAt(f, m)
 	}
 	// one field for every facet: a search visits the doc values of a
@@ -621,6 +651,7 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fFacet, kw())
 	dm.AddFieldMappingsAt(fTitle, stored())
 	dm.AddFieldMappingsAt(fSnip, stored())
+	dm.AddFieldMappingsAt(fSugKeys, stored())
 	// phrases of characters need positions: only the name keeps them
 	// (phrases on labels and heads did not move the relevance set, and
 	// positions are a good part of the cost of indexing a term)
@@ -639,9 +670,6 @@ func newMapping(mode TextMode) mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fPinyinO, analysed(analysis.AnalyzerKeywords, false))
 	dm.AddFieldMappingsAt(fLatin, analysed(analysis.AnalyzerLatin, false))
 	dm.AddFieldMappingsAt(fLatinN, analysed(analysis.AnalyzerLatin, false))
-	for _, f := range []string{fSuggest, fSugWord, fSugPy} {
-		dm.AddFieldMappingsAt(f, analysed(analysis.AnalyzerKeywords, false))
-	}
 
 	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping()) // no composite field
 	im := bleve.NewIndexMapping()
@@ -667,14 +695,13 @@ type document struct {
 	PinyinO string   `json:"pyo"`
 	Latin   string   `json:"fz"`
 	LatinN  string   `json:"fzn"`
-	Suggest string   `json:"sg"`
-	SugWord string   `json:"sgw"`
-	SugPy   string   `json:"sgp"`
+	SugKeys string   `json:"sgk"`
 
 	// the non-empty parts of Labels and Latin, which are those parts
 	// joined by " \n ": labels repeat across documents, so their terms
 	// are analysed once (see [fieldPlan.addParts])
 	labelParts, latinParts []string
+	sugKeys                []sugKey // what the name is suggested under (encoded in SugKeys)
 }
 
 // Limits on what one document contributes, in runes.
@@ -769,74 +796,9 @@ func newDocument(p makerlink.Profile) *document {
 	d.Latin = d.Labels + " \n " + d.Head + " \n " + d.PinyinO
 	d.latinParts = nonEmpty([]string{d.Head, d.PinyinO})
 	d.LatinN = t.Name + " \n " + d.Pinyin
-	d.Suggest, d.SugWord, d.SugPy = suggestTerms(t.Name, namePy)
+	d.sugKeys = suggestKeys(t.Name, namePy)
+	d.SugKeys = encodeSugKeys(d.sugKeys)
 	return d
-}
-
-// suggestTerms returns the prefixes under which a name is suggested: of
-// the whole name without spaces, of each word (Latin words and gse words),
-// and of its pinyin (full and initials).
-func suggestTerms(name string, namePy []string) (whole, words, py string) {
-	n := analysis.Normalize(name)
-	compact := strings.Join(strings.Fields(n), "")
-	whole = strings.Join(prefixes(compact, 1), " ")
-	set := map[string]bool{}
-	// a name of one word (most Chinese names) is its whole name, whose
-	// prefixes are in whole: repeating them cost ~10 terms per document
-	// found only there (they still rank a little higher when they were
-	// in both fields)
-	if fs := strings.Fields(n); len(fs) > 1 {
-		for _, f := range fs {
-			for _, p := range prefixes(f, 1) {
-				set[p] = true
-			}
-		}
-	}
-	for _, t := range analysis.Tokens(n) {
-		for _, p := range prefixes(t, 1) {
-			set[p] = true
-		}
-	}
-	words = joinSet(set)
-	set = map[string]bool{}
-	for _, t := range namePy {
-		for _, p := range prefixes(t, 2) {
-			set[p] = true
-		}
-	}
-	py = joinSet(set)
-	return whole, words, py
-}
-
-// prefixes returns the prefixes of s of at least min and at most
-// maxPrefix runes, without white space inside (the keywords analyzer
-// splits on it).
-func prefixes(s string, min int) []string {
-	s = strings.Join(strings.Fields(s), "")
-	var out []string
-	n := 0 // runes before byte i
-	for i := range s {
-		if n >= min && n > 0 {
-			out = append(out, s[:i])
-		}
-		if n == maxPrefix {
-			return out
-		}
-		n++
-	}
-	if n >= min && n > 0 {
-		out = append(out, s)
-	}
-	return out
-}
-
-func joinSet(set map[string]bool) string {
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return strings.Join(out, " ")
 }
 
 func joinNonEmpty(ss []string, sep string) string { return strings.Join(nonEmpty(ss), sep) }

@@ -614,47 +614,12 @@ func (x *Index) Suggest(ctx context.Context, q string, viewer *makerlink.User) (
 	if utf8.RuneCountInString(compact) > maxPrefix {
 		compact = string([]rune(compact)[:maxPrefix])
 	}
-	qs := []query.Query{term(fSuggest, compact, 3), term(fSugWord, compact, 2)}
-	if len(compact) >= 2 {
-		qs = append(qs, term(fSugPy, compact, 1))
+	_, sug, release, err := x.currentGen()
+	if err != nil {
+		return nil, err
 	}
-	var res *bleve.SearchResult
-	var err error
-	if !x.bleveExec {
-		// visibility as a clause that scores nothing: ranks as Bleve's filter
-		q := query.Query(query.NewDisjunctionQuery(qs))
-		if v := visibilityQuery(viewer); v != nil {
-			q = query.NewConjunctionQuery([]query.Query{q, v})
-		}
-		if plan, ok := compile(q); ok {
-			var ran bool
-			if res, ran, err = x.execute(ctx, plan, 0, MaxSuggestions, false); err != nil {
-				return nil, err
-			}
-			if !ran {
-				res = nil
-			}
-		}
-	}
-	if res == nil {
-		bq := bleve.NewBooleanQuery()
-		bq.AddMust(query.NewDisjunctionQuery(qs))
-		if v := visibilityQuery(viewer); v != nil {
-			bq.AddFilter(v)
-		}
-		req := bleve.NewSearchRequestOptions(bq, MaxSuggestions, 0, false)
-		req.Fields = []string{fTitle}
-		req.SortBy([]string{"-_score"})
-		if res, err = x.exec(ctx, req); err != nil {
-			return nil, err
-		}
-	}
-	for _, h := range res.Hits {
-		k, id := splitDocID(h.ID)
-		title, _ := h.Fields[fTitle].(string)
-		out = append(out, Suggestion{Kind: k, ID: id, Title: title})
-	}
-	return out, nil
+	defer release()
+	return sug.suggest(compact, len(compact) >= 2, viewer, MaxSuggestions), nil
 }
 
 // knownWord reports whether a Latin word occurs in the index as typed.

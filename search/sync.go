@@ -164,17 +164,18 @@ func (s *Syncer) Sync(ctx context.Context) (int, error) {
 	if err := s.loadCursor(); err != nil {
 		return 0, err
 	}
-	bi, release, err := s.idx.current()
+	bi, sug, release, err := s.idx.currentGen()
 	if err != nil {
 		return 0, err
 	}
 	defer release()
-	return s.syncLocked(ctx, bi)
+	return s.syncLocked(ctx, bi, sug)
 }
 
 // syncLocked reads the feed after the cursor (again, past applied changes:
-// a gap may fill in), applies what is new and advances the cursor.
-func (s *Syncer) syncLocked(ctx context.Context, bi bleve.Index) (int, error) {
+// a gap may fill in), applies what is new to bi and its suggestions sug
+// and advances the cursor.
+func (s *Syncer) syncLocked(ctx context.Context, bi bleve.Index, sug *suggester) (int, error) {
 	total := 0
 	after := s.cursor
 	for {
@@ -189,7 +190,7 @@ func (s *Syncer) syncLocked(ctx context.Context, bi bleve.Index) (int, error) {
 			}
 		}
 		if len(todo) > 0 {
-			n, err := apply(ctx, s.store, bi, planFor(s.idx.opts.Mode), todo)
+			n, err := apply(ctx, s.store, bi, sug, planFor(s.idx.opts.Mode), todo)
 			s.idx.invalidate()
 			total += n
 			if err != nil {
@@ -259,7 +260,7 @@ func (s *Syncer) Position() int64 {
 }
 
 // apply indexes the current state of the profiles named by changes.
-func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, plan fieldPlan, cs []makerlink.ProfileChange) (int, error) {
+func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, sug *suggester, plan fieldPlan, cs []makerlink.ProfileChange) (int, error) {
 	type key struct {
 		k  makerlink.Kind
 		id string
@@ -291,7 +292,7 @@ func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, plan 
 		}
 		ops = append(ops, batchOp{id: id, p: p})
 	}
-	if err := applyOps(bi, plan, ops, nil); err != nil {
+	if err := applyOps(bi, sug, plan, ops, nil); err != nil {
 		return 0, fmt.Errorf("search: apply changes: %w", err)
 	}
 	return len(order), nil
@@ -532,8 +533,14 @@ func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64
 			return errSuperseded
 		}
 	}
+	sug, err := loadSuggester(bi)
+	if err != nil {
+		bi.Close()
+		os.RemoveAll(filepath.Join(s.idx.dir, gen))
+		return err
+	}
 	s.resetCursor(seq)
-	if _, err := s.syncLocked(ctx, bi); err != nil {
+	if _, err := s.syncLocked(ctx, bi, sug); err != nil {
 		bi.Close()
 		os.RemoveAll(filepath.Join(s.idx.dir, gen))
 		s.loaded = false // reload the live index's position
@@ -548,7 +555,7 @@ func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64
 	x := s.idx
 	x.mu.Lock()
 	old, oldGen := x.idx, x.gen
-	x.idx, x.gen, x.fresh = bi, gen, false
+	x.idx, x.sug, x.gen, x.fresh = bi, sug, gen, false
 	x.invalidate()
 	x.mu.Unlock()
 	if old != nil {

@@ -88,6 +88,20 @@ func hitIDs(t *testing.T, idx *search.Index, q string) []string {
 	return ids(r)
 }
 
+// suggestIDs returns the ids of the suggestions for q to an admin.
+func suggestIDs(t *testing.T, idx *search.Index, q string) []string {
+	t.Helper()
+	ss, err := idx.Suggest(context.Background(), q, &makerlink.User{ID: "admin", Roles: []makerlink.Role{makerlink.RoleAdmin}})
+	if err != nil {
+		t.Fatalf("Suggest(%q): %v", q, err)
+	}
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.ID)
+	}
+	return out
+}
+
 func TestSyncerFollowsTheDatabase(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		ctx := context.Background()
@@ -139,6 +153,19 @@ func TestSyncerFollowsTheDatabase(t *testing.T) {
 		if got := hitIDs(t, idx, "塞上光伏储能"); slices.Contains(got, solar.Base().ID) {
 			t.Errorf("deleted profile still found")
 		}
+		// suggestions follow the same changes
+		if got := suggestIDs(t, idx, "shahu"); !slices.Contains(got, created.ID) {
+			t.Errorf("created profile not suggested: %v", got)
+		}
+		if got := suggestIDs(t, idx, "红宝"); !slices.Contains(got, goji.ID) {
+			t.Errorf("renamed profile not suggested: %v", got)
+		}
+		if got := suggestIDs(t, idx, "红枸杞"); slices.Contains(got, goji.ID) {
+			t.Errorf("old name still suggested: %v", got)
+		}
+		if got := suggestIDs(t, idx, "塞上"); slices.Contains(got, solar.Base().ID) {
+			t.Errorf("deleted profile still suggested: %v", got)
+		}
 		pos := sy.Position()
 		if pos == 0 {
 			t.Fatal("feed position not recorded")
@@ -157,6 +184,13 @@ func TestSyncerFollowsTheDatabase(t *testing.T) {
 		if seq, _ := idx.Seq(); seq != pos {
 			t.Errorf("stored seq %d, want %d", seq, pos)
 		}
+		// suggestions are loaded with the index
+		if got := suggestIDs(t, idx, "沙湖"); !slices.Contains(got, created.ID) {
+			t.Errorf("after restart, created profile not suggested: %v", got)
+		}
+		if got := suggestIDs(t, idx, "塞上"); slices.Contains(got, solar.Base().ID) {
+			t.Errorf("after restart, deleted profile suggested: %v", got)
+		}
 		created.Name = "沙湖无人船二代"
 		if err := db.UpdateProfile(ctx, created); err != nil {
 			t.Fatal(err)
@@ -167,6 +201,9 @@ func TestSyncerFollowsTheDatabase(t *testing.T) {
 		}
 		if n, err := sy.Sync(ctx); err != nil || n != 1 {
 			t.Errorf("Sync after restart applied %d (%v), want 1", n, err)
+		}
+		if got := suggestIDs(t, idx, "沙湖无人船二"); !slices.Contains(got, created.ID) {
+			t.Errorf("after restart, renamed profile not suggested: %v", got)
 		}
 	})
 }
@@ -272,6 +309,10 @@ func TestReindexOnline(t *testing.T) {
 				if err != nil || len(r.Hits) == 0 || r.Hits[0].ID != ps[0].Base().ID {
 					failures.Add(1)
 				}
+				ss, err := idx.Suggest(ctx, "红枸", nil)
+				if err != nil || len(ss) != 1 || ss[0].ID != ps[0].Base().ID {
+					failures.Add(1)
+				}
 			}
 		}()
 	}
@@ -343,6 +384,9 @@ func TestRebuildIsAdoptedByRunningSyncer(t *testing.T) {
 	}
 	if got := hitIDs(t, idx, "枸杞"); len(got) == 0 {
 		t.Error("no hits after adoption")
+	}
+	if got := suggestIDs(t, idx, "honggou"); len(got) == 0 {
+		t.Error("no suggestions after adoption")
 	}
 	cancel()
 	if err := <-done; err != nil {
