@@ -1,6 +1,9 @@
 // Package search keeps one Bleve index of all five profile kinds (startups,
 // investors, mentors, equipment and spaces) and answers ranked, faceted,
 // visibility-aware searches and type-ahead suggestions over it.
+// Suggestions are served from a sorted list of name keys in memory, one per
+// index generation, loaded from the generation's stored fields when it is
+// opened and updated by every batch (suggest.go).
 //
 // The index lives in a directory (by convention <data>/search.bleve) that
 // holds generations of the index, gen-NNN, and a CURRENT file naming the

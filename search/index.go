@@ -701,7 +701,7 @@ type document struct {
 	// joined by " \n ": labels repeat across documents, so their terms
 	// are analysed once (see [fieldPlan.addParts])
 	labelParts, latinParts []string
-	sugKeys                []sugKey // what the name is suggested under (encoded in SugKeys)
+	sugKeys                []nameKey // what the name is suggested under (encoded in SugKeys)
 }
 
 // Limits on what one document contributes, in runes.

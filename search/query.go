@@ -619,7 +619,7 @@ func (x *Index) Suggest(ctx context.Context, q string, viewer *makerlink.User) (
 		return nil, err
 	}
 	defer release()
-	return sug.suggest(compact, len(compact) >= 2, viewer, MaxSuggestions), nil
+	return sug.suggest(compact, len(compact) >= 2, viewer, MaxSuggestions, x.cache != nil), nil
 }
 
 // knownWord reports whether a Latin word occurs in the index as typed.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"runtime"
+	"strconv"
 	"slices"
 	"strings"
 	"sync"
@@ -56,11 +57,33 @@ func sugWeight(classes uint8) int {
 	return w
 }
 
-// sugKey is one key of one profile.
-type sugKey struct {
+// sugHidden marks, in the class of a key in a suggester, the keys of a
+// profile that is not public (only its owner and investors see it).
+const sugHidden uint8 = 0x80
+
+// nameKey is a key a name is suggested under.
+type nameKey struct {
 	key   string // at most maxPrefix runes
-	slot  uint32 // the profile, an index into suggester.docs
 	class uint8
+}
+
+// sugKey is a key of a profile in a suggester. Its bytes are in the
+// suggester's blob, so that the 1.7 million keys of 100,000 profiles hold
+// no pointer for the garbage collector to scan; it also carries what a
+// search needs to filter and rank it without reading the profile (a
+// random access per key: on 100,000 profiles that was most of the time).
+type sugKey struct {
+	off   uint32 // the key is blob[off : off+n]
+	slot  uint32 // the profile, an index into suggester.docs
+	runes uint16 // the profile's name length
+	n     uint8
+	class uint8 // with sugHidden
+}
+
+// keyOf returns the key of k in blob, without copying it (a blob's bytes
+// never change).
+func keyOf(blob []byte, k sugKey) string {
+	return unsafe.String(&blob[k.off], int(k.n))
 }
 
 // sugDoc is a profile as suggestions need it.
@@ -76,6 +99,8 @@ type suggester struct {
 
 	mu   sync.RWMutex // guards the fields below
 	keys []sugKey     // sorted by key; never changed in place (readers keep old slices)
+	blob []byte       // the bytes of the keys; only appended to
+	memo *sugMemo     // answers for these keys
 	docs []sugDoc     // by slot; a replaced or deleted profile's slot is dead
 	slot map[string]uint32
 	dead int // dead slots
@@ -85,14 +110,70 @@ type suggester struct {
 // renumbers the live ones (when they are also more than half the slots).
 var sugCompactMin = 1024
 
-func newSuggester() *suggester { return &suggester{slot: map[string]uint32{}} }
+func newSuggester() *suggester {
+	return &suggester{slot: map[string]uint32{}, memo: newSugMemo()}
+}
+
+// sugMemo remembers the answers to prefixes that matched many keys ("宁",
+// "ningx" match a fifth of the names): type-ahead sends the same short
+// prefixes over and over. Every update starts a new one.
+type sugMemo struct {
+	mu sync.Mutex
+	m  map[string][]Suggestion
+}
+
+// Bounds of a sugMemo: answers that scanned at least sugMemoScan keys are
+// kept, at most sugMemoMax of them (then it starts again empty).
+var (
+	sugMemoScan = 512
+	sugMemoMax  = 4096
+)
+
+func newSugMemo() *sugMemo { return &sugMemo{m: map[string][]Suggestion{}} }
+
+func (m *sugMemo) get(key string) ([]Suggestion, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.m[key]
+	return r, ok
+}
+
+func (m *sugMemo) put(key string, r []Suggestion) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.m) >= sugMemoMax {
+		clear(m.m)
+	}
+	m.m[key] = r
+}
+
+// memoKey identifies a prefix and what the viewer may see, as cacheKey
+// does for searches.
+func memoKey(prefix string, withPinyin bool, viewer *makerlink.User) string {
+	var b strings.Builder
+	switch {
+	case makerlink.SeesHidden(viewer):
+		b.WriteString("h")
+	case viewer == nil || viewer.ID == "":
+		b.WriteString("a")
+	default:
+		b.WriteString("u:")
+		b.WriteString(viewer.ID)
+	}
+	if withPinyin {
+		b.WriteString("+py")
+	}
+	b.WriteByte(0)
+	b.WriteString(prefix)
+	return b.String()
+}
 
 // sugEntry is a profile to add: its document id and what it is suggested
 // under.
 type sugEntry struct {
 	id   string
 	doc  sugDoc
-	keys []sugKey // slot unset
+	keys []nameKey
 }
 
 // newSugDoc returns the suggestion of a profile.
@@ -103,8 +184,8 @@ func newSugDoc(id, name, owner, vis string) sugDoc {
 // suggestKeys returns the keys a name is suggested under: the whole name
 // without spaces, each word (Latin words and gse words) and each pinyin
 // spelling of namePy (full and initials), cut to maxPrefix runes.
-func suggestKeys(name string, namePy []string) []sugKey {
-	var keys []sugKey
+func suggestKeys(name string, namePy []string) []nameKey {
+	var keys []nameKey
 	add := func(k string, class uint8) {
 		k = truncateKey(k)
 		if k == "" {
@@ -115,7 +196,7 @@ func suggestKeys(name string, namePy []string) []sugKey {
 				return
 			}
 		}
-		keys = append(keys, sugKey{key: k, class: class})
+		keys = append(keys, nameKey{key: k, class: class})
 	}
 	n := analysis.Normalize(name)
 	fs := strings.Fields(n)
@@ -136,7 +217,7 @@ func suggestKeys(name string, namePy []string) []sugKey {
 
 // encodeSugKeys encodes keys for the stored field fSugKeys: per key its
 // class byte, the key and a zero byte.
-func encodeSugKeys(keys []sugKey) string {
+func encodeSugKeys(keys []nameKey) string {
 	var b strings.Builder
 	for _, k := range keys {
 		b.WriteByte(k.class)
@@ -147,14 +228,20 @@ func encodeSugKeys(keys []sugKey) string {
 }
 
 // decodeSugKeys decodes what encodeSugKeys made.
-func decodeSugKeys(s string) ([]sugKey, error) {
-	keys := make([]sugKey, 0, strings.Count(s, "\x00"))
+func decodeSugKeys(s string) ([]nameKey, error) {
+	if len(s) > 0 && s[len(s)-1] != 0 {
+		return nil, fmt.Errorf("search: bad suggest keys %q", s)
+	}
+	keys := make([]nameKey, 0, strings.Count(s, "\x00"))
 	for s != "" {
 		i := strings.IndexByte(s, 0)
 		if i < 1 {
 			return nil, fmt.Errorf("search: bad suggest keys %q", s)
 		}
-		keys = append(keys, sugKey{class: s[0], key: s[1:i]})
+		if i > 256 {
+			return nil, fmt.Errorf("search: suggest key too long in %q", s)
+		}
+		keys = append(keys, nameKey{class: s[0], key: s[1:i]})
 		s = s[i+1:]
 	}
 	return keys, nil
@@ -179,10 +266,11 @@ func (s *suggester) update(ops []sugOp) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	s.mu.RLock()
-	old, docs := s.keys, s.docs
+	old, docs, blob := s.keys, s.docs, s.blob
 	s.mu.RUnlock()
 
-	// new slots and keys (sorted apart, then merged with the old keys)
+	// new slots and keys (sorted apart, then merged with the old keys);
+	// their bytes are appended to the blob, past what readers look at
 	nk := 0
 	for _, op := range ops {
 		if op.entry != nil {
@@ -198,17 +286,22 @@ func (s *suggester) update(ops []sugOp) {
 		}
 		slot := uint32(len(newDocs))
 		slots[i] = slot
-		newDocs = append(newDocs, op.entry.doc)
+		d := op.entry.doc
+		newDocs = append(newDocs, d)
+		var flag uint8
+		if d.vis != makerlink.VisibilityPublic {
+			flag = sugHidden
+		}
 		for _, k := range op.entry.keys {
-			k.slot = slot
-			fresh = append(fresh, k)
+			fresh = append(fresh, sugKey{off: uint32(len(blob)), n: uint8(len(k.key)), slot: slot, runes: uint16(min(d.runes, 1<<16-1)), class: k.class | flag})
+			blob = append(blob, k.key...)
 		}
 	}
-	sortKeys(fresh)
+	sortKeys(fresh, blob)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.docs = newDocs
+	s.docs, s.blob, s.memo = newDocs, blob, newSugMemo()
 	for i, op := range ops {
 		if old, ok := s.slot[op.id]; ok {
 			s.docs[old].alive = false
@@ -220,10 +313,10 @@ func (s *suggester) update(ops []sugOp) {
 		}
 	}
 	if s.dead > sugCompactMin && s.dead > len(s.docs)/2 {
-		s.keys = s.compact(old, fresh)
+		s.compact(old, fresh)
 		return
 	}
-	s.keys = mergeKeys(old, fresh, s.docs)
+	s.keys = mergeKeys(old, fresh, blob, s.docs)
 }
 
 // sugOp is an update of a suggester: a profile to add or replace (entry),
@@ -233,9 +326,9 @@ type sugOp struct {
 	entry *sugEntry
 }
 
-// compact renumbers the live slots (called with mu held) and returns the
-// live keys of a and b, merged.
-func (s *suggester) compact(a, b []sugKey) []sugKey {
+// compact renumbers the live slots and sets the keys to the live keys of
+// a and b, merged, in a new blob (called with mu held).
+func (s *suggester) compact(a, b []sugKey) {
 	renum := make([]uint32, len(s.docs))
 	docs := make([]sugDoc, 0, len(s.docs)-s.dead)
 	for i, d := range s.docs {
@@ -245,18 +338,21 @@ func (s *suggester) compact(a, b []sugKey) []sugKey {
 			docs = append(docs, d)
 		}
 	}
-	keys := mergeKeys(a, b, s.docs)
+	keys := mergeKeys(a, b, s.blob, s.docs)
+	blob := make([]byte, 0, len(s.blob)/2)
 	for i := range keys {
-		keys[i].slot = renum[keys[i].slot]
+		k := &keys[i]
+		off := uint32(len(blob))
+		blob = append(blob, keyOf(s.blob, *k)...)
+		k.slot, k.off = renum[k.slot], off
 	}
-	s.docs, s.dead = docs, 0
-	return keys
+	s.keys, s.blob, s.docs, s.dead = keys, blob, docs, 0
 }
 
 // sortKeys sorts keys by key; large lists in two halves on two cores,
 // then merged.
-func sortKeys(ks []sugKey) {
-	byKey := func(a, b sugKey) int { return strings.Compare(a.key, b.key) }
+func sortKeys(ks []sugKey, blob []byte) {
+	byKey := func(a, b sugKey) int { return strings.Compare(keyOf(blob, a), keyOf(blob, b)) }
 	if len(ks) < 1<<16 || runtime.GOMAXPROCS(0) < 2 {
 		slices.SortFunc(ks, byKey)
 		return
@@ -271,18 +367,18 @@ func sortKeys(ks []sugKey) {
 	}()
 	slices.SortFunc(b, byKey)
 	wg.Wait()
-	merged := mergeKeys(a, b, nil)
+	merged := mergeKeys(a, b, blob, nil)
 	copy(ks, merged)
 }
 
 // mergeKeys merges two sorted key lists into a new one, without the keys
 // of dead slots (of docs, unless nil).
-func mergeKeys(a, b []sugKey, docs []sugDoc) []sugKey {
+func mergeKeys(a, b []sugKey, blob []byte, docs []sugDoc) []sugKey {
 	out := make([]sugKey, 0, len(a)+len(b))
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
 		var k sugKey
-		if j == len(b) || (i < len(a) && a[i].key <= b[j].key) {
+		if j == len(b) || (i < len(a) && keyOf(blob, a[i]) <= keyOf(blob, b[j])) {
 			k = a[i]
 			i++
 		} else {
@@ -300,18 +396,27 @@ func mergeKeys(a, b []sugKey, docs []sugDoc) []sugKey {
 type sugScratch struct {
 	mark    []uint8
 	touched []uint32
+	runes   []uint16 // of the touched slots
 }
 
 var sugScratchPool = sync.Pool{New: func() any { return &sugScratch{} }}
 
 // suggest returns up to limit profiles that viewer may see with a key
 // starting with prefix (at most maxPrefix runes); pinyin keys only when
-// withPinyin.
-func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.User, limit int) []Suggestion {
+// withPinyin. With memo, answers that took a long scan are remembered
+// until the next update.
+func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.User, limit int, memo bool) []Suggestion {
 	s.mu.RLock()
-	keys, docs := s.keys, s.docs
+	keys, docs, blob, m := s.keys, s.docs, s.blob, s.memo
 	s.mu.RUnlock()
-	lo, _ := slices.BinarySearchFunc(keys, prefix, func(k sugKey, p string) int { return strings.Compare(k.key, p) })
+	var mk string
+	if memo {
+		mk = memoKey(prefix, withPinyin, viewer) + "\x00" + strconv.Itoa(limit)
+		if r, ok := m.get(mk); ok {
+			return slices.Clone(r)
+		}
+	}
+	lo, _ := slices.BinarySearchFunc(keys, prefix, func(k sugKey, p string) int { return strings.Compare(keyOf(blob, k), p) })
 	sc := sugScratchPool.Get().(*sugScratch)
 	defer sugScratchPool.Put(sc)
 	if len(sc.mark) < len(docs) {
@@ -322,40 +427,40 @@ func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.Us
 	if viewer != nil {
 		viewerID = viewer.ID
 	}
-	for i := lo; i < len(keys) && strings.HasPrefix(keys[i].key, prefix); i++ {
-		k := keys[i]
-		if k.class == sugPinyin && !withPinyin {
+	// the keys of dead slots were dropped by the update that killed them
+	i := lo
+	for ; i < len(keys) && strings.HasPrefix(keyOf(blob, keys[i]), prefix); i++ {
+		k := &keys[i]
+		class := k.class &^ sugHidden
+		if class == sugPinyin && !withPinyin {
 			continue
 		}
-		d := &docs[k.slot]
-		if !d.alive {
-			continue
-		}
-		if !hidden && d.vis != makerlink.VisibilityPublic && (viewerID == "" || d.owner != viewerID) {
+		if k.class&sugHidden != 0 && !hidden && (viewerID == "" || docs[k.slot].owner != viewerID) {
 			continue
 		}
 		if sc.mark[k.slot] == 0 {
 			sc.touched = append(sc.touched, k.slot)
+			sc.runes = append(sc.runes, k.runes)
 		}
-		sc.mark[k.slot] |= k.class
+		sc.mark[k.slot] |= class
 	}
 	type hit struct {
-		w    int
-		slot uint32
+		w     int
+		runes uint16
+		slot  uint32
 	}
 	better := func(a, b hit) int {
 		if c := cmp.Compare(b.w, a.w); c != 0 {
 			return c
 		}
-		da, db := &docs[a.slot], &docs[b.slot]
-		if c := cmp.Compare(da.runes, db.runes); c != 0 {
+		if c := cmp.Compare(a.runes, b.runes); c != 0 {
 			return c
 		}
-		return strings.Compare(da.id, db.id)
+		return strings.Compare(docs[a.slot].id, docs[b.slot].id)
 	}
 	top := make([]hit, 0, limit+1)
-	for _, slot := range sc.touched {
-		h := hit{sugWeight(sc.mark[slot]), slot}
+	for i, slot := range sc.touched {
+		h := hit{sugWeight(sc.mark[slot]), sc.runes[i], slot}
 		sc.mark[slot] = 0
 		if len(top) == limit && better(h, top[limit-1]) >= 0 {
 			continue
@@ -366,12 +471,15 @@ func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.Us
 			top = top[:limit]
 		}
 	}
-	sc.touched = sc.touched[:0]
+	sc.touched, sc.runes = sc.touched[:0], sc.runes[:0]
 	out := make([]Suggestion, 0, len(top))
 	for _, h := range top {
 		d := &docs[h.slot]
 		k, id := splitDocID(d.id)
 		out = append(out, Suggestion{Kind: k, ID: id, Title: d.title})
+	}
+	if memo && i-lo >= sugMemoScan {
+		m.put(mk, slices.Clone(out))
 	}
 	return out
 }
@@ -441,10 +549,7 @@ func loadSuggester(bi bleve.Index) (*suggester, error) {
 func (s *suggester) bytes() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	n := len(s.keys) * int(unsafe.Sizeof(sugKey{}))
-	for _, k := range s.keys {
-		n += len(k.key)
-	}
+	n := len(s.keys)*int(unsafe.Sizeof(sugKey{})) + len(s.blob)
 	for _, d := range s.docs {
 		n += int(unsafe.Sizeof(d)) + len(d.id) + len(d.title) + len(d.owner) + len(d.vis)
 	}

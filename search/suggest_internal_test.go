@@ -100,6 +100,8 @@ func TestSuggesterFollowsBatches(t *testing.T) {
 	defer idx.Close()
 	defer func(n int) { sugCompactMin = n }(sugCompactMin)
 	sugCompactMin = 8 // renumber often
+	defer func(n int) { sugMemoScan = n }(sugMemoScan)
+	sugMemoScan = 0 // remember every answer
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := []string{"宁夏", "银川", "枸杞", "科技", "机器人", "新能源", "Helan", "Wine", "Robotics", "Solar", "大学", "中卫", "沙坡头"}
 	name := func() string {
@@ -153,12 +155,18 @@ func TestSuggesterFollowsBatches(t *testing.T) {
 		for _, q := range prefixes {
 			for _, v := range viewers {
 				want := bruteSuggest(live, q, v)
-				got := sugIDs(sug.suggest(q, len(q) >= 2, v, 100))
+				got := sugIDs(sug.suggest(q, len(q) >= 2, v, 100, false))
 				if !slices.Equal(got, want) {
 					t.Fatalf("round %d: suggest(%q, %v) = %v, want %v", round, q, v, got, want)
 				}
-				if again := sugIDs(loaded.suggest(q, len(q) >= 2, v, 100)); !slices.Equal(again, want) {
+				if again := sugIDs(loaded.suggest(q, len(q) >= 2, v, 100, false)); !slices.Equal(again, want) {
 					t.Fatalf("round %d: loaded suggest(%q, %v) = %v, want %v", round, q, v, again, want)
+				}
+				// remembered answers: per viewer, and forgotten by the next batch
+				for range 2 {
+					if m := sugIDs(sug.suggest(q, len(q) >= 2, v, 100, true)); !slices.Equal(m, want) {
+						t.Fatalf("round %d: remembered suggest(%q, %v) = %v, want %v", round, q, v, m, want)
+					}
 				}
 			}
 		}
@@ -223,11 +231,14 @@ func TestSugKeysRoundTrip(t *testing.T) {
 func TestSortKeysLarge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	ks := make([]sugKey, 100000)
+	var blob []byte
 	for i := range ks {
-		ks[i] = sugKey{key: fmt.Sprintf("%x", rng.Uint64()%1000000), slot: uint32(i)}
+		k := fmt.Sprintf("%x", rng.Uint64()%1000000)
+		ks[i] = sugKey{off: uint32(len(blob)), n: uint8(len(k)), slot: uint32(i)}
+		blob = append(blob, k...)
 	}
-	sortKeys(ks)
-	if !slices.IsSortedFunc(ks, func(a, b sugKey) int { return strings.Compare(a.key, b.key) }) {
+	sortKeys(ks, blob)
+	if !slices.IsSortedFunc(ks, func(a, b sugKey) int { return strings.Compare(keyOf(blob, a), keyOf(blob, b)) }) {
 		t.Fatal("not sorted")
 	}
 	seen := make([]bool, len(ks))
