@@ -27,9 +27,19 @@ type TokenCache struct {
 	users makerlink.UserStore
 	now   func() time.Time
 
-	mu      sync.Mutex
-	entries map[string]tokenEntry // by token hash
+	mu        sync.Mutex
+	entries   map[string]tokenEntry // by token hash
+	onSignOut func(hash string)
 }
+
+// TokenKey is the key of a token in a TokenCache and in a realtime hub
+// (realtime.Config.TokenKey): the hash the database keeps of it.
+func TokenKey(token string) string { return hashToken(token) }
+
+// OnSignOut sets a function called with the token's [TokenKey] when a
+// token is signed out through this node: the hub closes the sockets
+// opened with it (realtime.Hub.SignOut). Set it before serving.
+func (tc *TokenCache) OnSignOut(f func(hash string)) { tc.onSignOut = f }
 
 type tokenEntry struct {
 	userID  string
@@ -88,11 +98,15 @@ func (tc *TokenCache) Authenticate(ctx context.Context, token string) (string, e
 	return u.ID, nil
 }
 
-// forget drops the token with this hash from the cache.
+// forget drops the token with this hash from the cache and closes the
+// sockets signed in with it (OnSignOut).
 func (tc *TokenCache) forget(hash string) {
 	tc.mu.Lock()
 	delete(tc.entries, hash)
 	tc.mu.Unlock()
+	if tc.onSignOut != nil {
+		tc.onSignOut(hash)
+	}
 }
 
 // IssueSession stores a new session for an existing account and returns

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http/httptest"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -31,6 +32,8 @@ func TestTokenCache(t *testing.T) {
 		e := newEnv(t, open)
 		users := &countingUsers{UserStore: e.store}
 		tokens := api.NewTokenCache(users, e.clock.Now)
+		var signedOut []string // what the hub is asked to close
+		tokens.OnSignOut(func(hash string) { signedOut = append(signedOut, hash) })
 		// This node's API shares the cache; node B is another server on the
 		// same database.
 		nodeA := api.New(api.Config{Store: e.store, Now: e.clock.Now, PasswordCost: bcrypt.MinCost, Tokens: tokens})
@@ -81,10 +84,18 @@ func TestTokenCache(t *testing.T) {
 		// Signed out here: refused at once.
 		logout(nodeA, a.Token)
 		wantRefused(a.Token)
+		// and the hub of this node closes the sockets opened with it
+		if len(signedOut) == 0 || !slices.Contains(signedOut, api.TokenKey(a.Token)) || slices.ContainsFunc(signedOut, func(h string) bool { return h != api.TokenKey(a.Token) }) {
+			t.Errorf("hub asked to close %v, want the key of a's token only", signedOut)
+		}
+		signedOut = nil
 
 		// Signed out through node B: this node's cache trusts the token
 		// until its entry expires, then asks the database.
 		logout(nodeB, b.Token)
+		if len(signedOut) != 0 {
+			t.Errorf("a sign-out through node B closed sockets here: %v", signedOut)
+		}
 		e.clock.Advance(api.TokenCacheTTL)
 		wantRefused(b.Token)
 

@@ -102,6 +102,7 @@ type conn struct {
 	peek     [1]byte
 
 	userID      string
+	tokenKey    atomic.Pointer[string] // Config.TokenKey of the token it signed in with (Hub.SignOut reads it)
 	rooms       map[string]*room
 	subLimit    bucket
 	frameLimit  bucket
@@ -388,6 +389,7 @@ func (c *conn) auth(f clientFrame) {
 		return
 	}
 	c.userID = userID
+	c.tokenKey.Store(c.hub.keyOf(f.Token))
 	c.enqueue(newFrame(encodeReply(replyFrame{Op: OpAuthenticated, ID: f.ID, UserID: userID})))
 }
 

@@ -15,6 +15,7 @@ import (
 const (
 	localsUserID  = "realtime.user_id"
 	localsAuthErr = "realtime.auth_err"
+	localsToken   = "realtime.token_key"
 )
 
 // Mount registers GET /ws on r: [Hub.Upgrade] then [Hub.Handler].
@@ -39,6 +40,7 @@ func (h *Hub) Upgrade(c *fiber.Ctx) error {
 			c.Locals(localsAuthErr, err)
 		} else {
 			c.Locals(localsUserID, userID)
+			c.Locals(localsToken, h.keyOf(token))
 		}
 	}
 	return c.Next()
@@ -70,6 +72,7 @@ func (h *Hub) Handler() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		userID, _ := c.Locals(localsUserID).(string)
 		authErr, _ := c.Locals(localsAuthErr).(error)
+		key, _ := c.Locals(localsToken).(*string)
 		fctx := c.Context()
 		err := up.Upgrade(fctx, func(ws *websocket.Conn) {
 			// The upgrade response is written: the request and the
@@ -78,7 +81,7 @@ func (h *Hub) Handler() fiber.Handler {
 			fctx.Request = fasthttp.Request{}
 			fctx.Response = fasthttp.Response{}
 			fctx.ResetUserValues()
-			h.serve(ws, userID, authErr)
+			h.serve(ws, userID, key, authErr)
 		})
 		if err != nil {
 			return fiber.ErrUpgradeRequired
@@ -89,7 +92,7 @@ func (h *Hub) Handler() fiber.Handler {
 
 var writeBufferPool sync.Pool
 
-func (h *Hub) serve(ws *websocket.Conn, userID string, authErr error) {
+func (h *Hub) serve(ws *websocket.Conn, userID string, key *string, authErr error) {
 	defer func() {
 		// A panic here would end the process (this goroutine is
 		// fasthttp's hijack handler): log it and drop the connection.
@@ -99,5 +102,6 @@ func (h *Hub) serve(ws *websocket.Conn, userID string, authErr error) {
 	}()
 	c := newConn(h, ws)
 	c.userID = userID
+	c.tokenKey.Store(key)
 	c.run(authErr)
 }

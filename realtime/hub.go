@@ -22,6 +22,9 @@ type Config struct {
 	// other than EUnavailable/EInternal) means a bad token. Nil: every
 	// token is refused.
 	Authenticate func(ctx context.Context, token string) (userID string, err error)
+	// TokenKey names a token for [Hub.SignOut] (the API gives its token
+	// hash). Nil: sockets are not closed by token.
+	TokenKey func(token string) string
 	// Authorize decides whether userID ("" when anonymous) may subscribe to
 	// channel. It runs after the hub's own rules (a valid name; user:<id>
 	// only for that user; private channels need a sign-in). Return an
@@ -528,6 +531,37 @@ func (h *Hub) pinger() {
 		}
 		h.mu.Unlock()
 	}
+}
+
+// SignOut closes, with code 4001 (CloseUnauthorized) and the reason
+// "signed out", the connections of this node signed in with the token
+// whose Config.TokenKey is key, and returns how many. Connections signed in
+// with the user's other tokens stay open.
+func (h *Hub) SignOut(key string) int {
+	if key == "" {
+		return 0
+	}
+	var out []*conn
+	h.mu.Lock()
+	for c := range h.conns {
+		if c.tokenKey.Load() != nil && *c.tokenKey.Load() == key {
+			out = append(out, c)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range out {
+		c.closeWith(CloseUnauthorized, "signed out")
+	}
+	return len(out)
+}
+
+// keyOf returns the Config.TokenKey of token, or nil.
+func (h *Hub) keyOf(token string) *string {
+	if h.cfg.TokenKey == nil {
+		return nil
+	}
+	k := h.cfg.TokenKey(token)
+	return &k
 }
 
 func (h *Hub) register(c *conn) bool {

@@ -788,3 +788,40 @@ func TestHubResetOnRedisDataLoss(t *testing.T) {
 		t.Fatalf("client tracks seq %d, want %d", last, m.Seq)
 	}
 }
+
+// A sign-out closes the sockets opened with that token, whether it came
+// in the URL or in an auth frame, with 4001; sockets of other tokens stay.
+func TestHubSignOut(t *testing.T) {
+	b := realtime.NewMemory(realtime.BrokerConfig{})
+	t.Cleanup(func() { _ = b.Close() })
+	hub, url := startHub(t, b, realtime.Config{Authorize: testAuthorize, TokenKey: func(tok string) string { return "key:" + tok }})
+
+	byURL := dial(t, url+"?token=tok-alice", client.Options{})
+	byFrame := dial(t, url, client.Options{Token: "tok-alice"})
+	other := dial(t, url, client.Options{Token: "tok-bob"})
+	anon := dial(t, url, client.Options{})
+	if _, err := byURL.Subscribe(tctx(t), "user:alice"); err != nil { // signed in and registered
+		t.Fatal(err)
+	}
+	if n := hub.SignOut("key:tok-nobody"); n != 0 {
+		t.Errorf("SignOut of an unknown token closed %d", n)
+	}
+	if n := hub.SignOut("key:tok-alice"); n != 2 {
+		t.Errorf("SignOut closed %d sockets, want 2", n)
+	}
+	for name, c := range map[string]*client.Client{"url token": byURL, "auth frame": byFrame} {
+		select {
+		case <-c.Done():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: socket still open after sign-out", name)
+		}
+		if err := c.Err(); err == nil || !strings.Contains(err.Error(), "4001") {
+			t.Errorf("%s: close error %v, want code 4001", name, err)
+		}
+	}
+	for name, c := range map[string]*client.Client{"other token": other, "anonymous": anon} {
+		if _, err := c.Subscribe(tctx(t), "event:public"); err != nil {
+			t.Errorf("%s: socket unusable after another token's sign-out: %v", name, err)
+		}
+	}
+}

@@ -38,9 +38,12 @@ func (m *Main) openLive(ctx context.Context) error {
 	m.live.tokens = api.NewTokenCache(m.store, nil)
 	m.live.hub = realtime.NewHub(m.live.broker, realtime.Config{
 		Authenticate: m.live.tokens.Authenticate,
+		TokenKey:     api.TokenKey,
 		Authorize:    events.ChannelAuthorizer(m.store, m.store),
 		Logger:       m.Logger,
 	})
+	hub := m.live.hub
+	m.live.tokens.OnSignOut(func(hash string) { hub.SignOut(hash) })
 	m.live.events = events.New(events.Config{
 		Store: m.store, Users: m.store, Notifications: m.store, Publisher: m.live.hub,
 		Redis: m.redis, RedisPrefix: prefix + "ev:", Logger: m.Logger,
