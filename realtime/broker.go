@@ -159,7 +159,12 @@ const (
 	KindEvent  = "event"  // event:<id>, public
 	KindJudges = "judges" // event:<id>:judges, the event's judges and organizer
 	KindUser   = "user"   // user:<id>, that user only
+	KindSystem = "system" // system:<id>, between nodes: no client joins one
 )
+
+// SignOutChannel carries sign-outs between the nodes' hubs
+// ([Hub.SignOutEverywhere]).
+const SignOutChannel = "system:signout"
 
 // EventChannel returns the public channel of an event, "event:<id>".
 func EventChannel(eventID string) string { return "event:" + eventID }
@@ -200,6 +205,10 @@ func ParseChannel(name string) (kind, id string, err error) {
 	case "user":
 		if validID(rest) {
 			return KindUser, rest, nil
+		}
+	case "system":
+		if validID(rest) {
+			return KindSystem, rest, nil
 		}
 	}
 	return bad()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -172,7 +173,57 @@ func NewHub(b Broker, cfg Config) *Hub {
 	h.wg.Add(2)
 	go h.pinger()
 	go h.presenceLoop()
+	if !h.followSignOuts() {
+		h.wg.Add(1)
+		go func() {
+			defer h.wg.Done()
+			h.retrySignOuts()
+		}()
+	}
 	return h
+}
+
+// followSignOuts subscribes this node to [SignOutChannel] and reports
+// whether it could.
+func (h *Hub) followSignOuts() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.OpTimeout)
+	defer cancel()
+	err := h.broker.Subscribe(ctx, SignOutChannel)
+	if err != nil {
+		h.log.Warn("realtime: subscribe to sign-outs failed; retrying", "err", err)
+	}
+	return err == nil
+}
+
+// retrySignOuts calls followSignOuts until it succeeds or the hub closes.
+func (h *Hub) retrySignOuts() {
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		select {
+		case <-h.stop:
+			return
+		case <-time.After(wait):
+		}
+		if h.followSignOuts() {
+			return
+		}
+	}
+}
+
+// SignOutEverywhere closes the sockets signed in with the token whose
+// Config.TokenKey is key on every node sharing this hub's broker ([Hub.SignOut]
+// on each, this one included, through [SignOutChannel]). When the broker
+// is down, this node's sockets are closed all the same and the error is
+// returned.
+func (h *Hub) SignOutEverywhere(ctx context.Context, key string) error {
+	if key == "" {
+		return nil
+	}
+	h.SignOut(key)
+	data, _ := json.Marshal(key)
+	if _, err := h.broker.Publish(ctx, SignOutChannel, "signed_out", data); err != nil {
+		return fmt.Errorf("realtime: publish sign-out: %w", err)
+	}
+	return nil
 }
 
 // Broker returns the hub's broker.
@@ -257,6 +308,13 @@ func (h *Hub) Close() error {
 // message (written or queued), so messages reach each connection in seq
 // order.
 func (h *Hub) HandleMessage(m Message) {
+	if m.Channel == SignOutChannel {
+		var key string
+		if json.Unmarshal(m.Data, &key) == nil {
+			h.SignOut(key)
+		}
+		return
+	}
 	h.mu.RLock()
 	r := h.rooms[m.Channel]
 	h.mu.RUnlock()
@@ -595,6 +653,8 @@ func (h *Hub) authorize(ctx context.Context, userID, channel string) error {
 		return err
 	}
 	switch {
+	case kind == KindSystem:
+		return makerlink.Errorf(makerlink.EForbidden, "%s is not a channel clients may subscribe to.", channel)
 	case kind != KindEvent && userID == "":
 		return makerlink.Errorf(makerlink.EUnauthorized, "Sign in to subscribe to %s.", channel)
 	case kind == KindUser && id != userID:

@@ -825,3 +825,41 @@ func TestHubSignOut(t *testing.T) {
 		}
 	}
 }
+
+// A sign-out through one node closes the token's sockets on every node;
+// no client may join the nodes' sign-out channel.
+func TestHubSignOutEverywhere(t *testing.T) {
+	forEngine(t, func(t *testing.T, f realtimetest.Factory) {
+		key := func(tok string) string { return "key:" + tok }
+		b1, peer := f(t, realtime.BrokerConfig{})
+		hubA, urlA := startHub(t, b1, realtime.Config{Authorize: testAuthorize, TokenKey: key})
+		_, urlB := startHub(t, peer(), realtime.Config{Authorize: testAuthorize, TokenKey: key})
+		onA := dial(t, urlA, client.Options{Token: "tok-alice"})
+		onB := dial(t, urlB+"?token=tok-alice", client.Options{})
+		bobOnB := dial(t, urlB, client.Options{Token: "tok-bob"})
+		for _, c := range []*client.Client{onA, onB, bobOnB} {
+			if _, err := c.Subscribe(tctx(t), "event:7"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := bobOnB.Subscribe(tctx(t), realtime.SignOutChannel)
+		wantCode(t, err, realtime.CodeForbidden)
+
+		if err := hubA.SignOutEverywhere(tctx(t), "key:tok-alice"); err != nil {
+			t.Fatal(err)
+		}
+		for name, c := range map[string]*client.Client{"node A": onA, "node B": onB} {
+			select {
+			case <-c.Done():
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s: socket still open after sign-out", name)
+			}
+			if err := c.Err(); err == nil || !strings.Contains(err.Error(), "4001") {
+				t.Errorf("%s: close error %v, want code 4001", name, err)
+			}
+		}
+		if _, err := bobOnB.Subscribe(tctx(t), "event:8"); err != nil {
+			t.Errorf("another token's socket: %v", err)
+		}
+	})
+}

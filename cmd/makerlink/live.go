@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"makerlink/api"
 	"makerlink/events"
@@ -43,7 +44,14 @@ func (m *Main) openLive(ctx context.Context) error {
 		Logger:       m.Logger,
 	})
 	hub := m.live.hub
-	m.live.tokens.OnSignOut(func(hash string) { hub.SignOut(hash) })
+	// a sign-out closes the sockets opened with the token on every node
+	m.live.tokens.OnSignOut(func(hash string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if err := hub.SignOutEverywhere(ctx, hash); err != nil {
+			m.Logger.Warn("sign-out not sent to the other nodes", "err", err)
+		}
+	})
 	m.live.events = events.New(events.Config{
 		Store: m.store, Users: m.store, Notifications: m.store, Publisher: m.live.hub,
 		Redis: m.redis, RedisPrefix: prefix + "ev:", Logger: m.Logger,
