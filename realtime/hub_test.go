@@ -789,6 +789,19 @@ func TestHubResetOnRedisDataLoss(t *testing.T) {
 	}
 }
 
+// wantSignedOut waits for c to be closed with 4001 by a sign-out.
+func wantSignedOut(t *testing.T, name string, c *client.Client) {
+	t.Helper()
+	select {
+	case <-c.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: socket still open after sign-out", name)
+	}
+	if err := c.Err(); err == nil || !strings.Contains(err.Error(), "4001") {
+		t.Errorf("%s: close error %v, want code 4001", name, err)
+	}
+}
+
 // A sign-out closes the sockets opened with that token, whether it came
 // in the URL or in an auth frame, with 4001; sockets of other tokens stay.
 func TestHubSignOut(t *testing.T) {
@@ -810,14 +823,7 @@ func TestHubSignOut(t *testing.T) {
 		t.Errorf("SignOut closed %d sockets, want 2", n)
 	}
 	for name, c := range map[string]*client.Client{"url token": byURL, "auth frame": byFrame} {
-		select {
-		case <-c.Done():
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%s: socket still open after sign-out", name)
-		}
-		if err := c.Err(); err == nil || !strings.Contains(err.Error(), "4001") {
-			t.Errorf("%s: close error %v, want code 4001", name, err)
-		}
+		wantSignedOut(t, name, c)
 	}
 	for name, c := range map[string]*client.Client{"other token": other, "anonymous": anon} {
 		if _, err := c.Subscribe(tctx(t), "event:public"); err != nil {
@@ -849,14 +855,7 @@ func TestHubSignOutEverywhere(t *testing.T) {
 			t.Fatal(err)
 		}
 		for name, c := range map[string]*client.Client{"node A": onA, "node B": onB} {
-			select {
-			case <-c.Done():
-			case <-time.After(10 * time.Second):
-				t.Fatalf("%s: socket still open after sign-out", name)
-			}
-			if err := c.Err(); err == nil || !strings.Contains(err.Error(), "4001") {
-				t.Errorf("%s: close error %v, want code 4001", name, err)
-			}
+			wantSignedOut(t, name, c)
 		}
 		if _, err := bobOnB.Subscribe(tctx(t), "event:8"); err != nil {
 			t.Errorf("another token's socket: %v", err)
