@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -263,7 +264,7 @@ func truncateKey(k string) string {
 // profile of its id, one without removes it (the last op on an id wins,
 // as in a Bleve batch).
 func (s *suggester) update(ops []sugOp) {
-	s.wmu.Lock()
+	s.wmu.Lock() // only writers change slot, so reading it needs no mu
 	defer s.wmu.Unlock()
 	s.mu.RLock()
 	old, docs, blob := s.keys, s.docs, s.blob
@@ -279,13 +280,23 @@ func (s *suggester) update(ops []sugOp) {
 	}
 	fresh := make([]sugKey, 0, nk)
 	newDocs := slices.Grow(slices.Clone(docs), len(ops)) // readers keep theirs
-	slots := make([]uint32, len(ops))
-	for i, op := range ops {
+	slots := map[string]uint32{}                         // ids this update places or removes
+	var killed []uint32
+	for _, op := range ops {
+		prev, ok := slots[op.id]
+		if !ok {
+			prev, ok = s.slot[op.id]
+		}
+		if ok && prev != noSlot {
+			newDocs[prev].alive = false
+			killed = append(killed, prev)
+		}
 		if op.entry == nil {
+			slots[op.id] = noSlot
 			continue
 		}
 		slot := uint32(len(newDocs))
-		slots[i] = slot
+		slots[op.id] = slot
 		d := op.entry.doc
 		newDocs = append(newDocs, d)
 		var flag uint8
@@ -298,26 +309,40 @@ func (s *suggester) update(ops []sugOp) {
 		}
 	}
 	sortKeys(fresh, blob)
+	var gone []uint64 // the killed slots, a bitset
+	if len(killed) > 0 {
+		gone = make([]uint64, (len(newDocs)+63)/64)
+		for _, sl := range killed {
+			gone[sl/64] |= 1 << (sl % 64)
+		}
+	}
+	keys := mergeKeys(old, fresh, blob, gone)
+	dead := s.dead + len(killed)
+	var renum []uint32
+	if dead > sugCompactMin && dead > len(newDocs)/2 {
+		newDocs, keys, blob, renum = compactSlots(newDocs, keys, blob)
+		dead = 0
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.docs, s.blob, s.memo = newDocs, blob, newSugMemo()
-	for i, op := range ops {
-		if old, ok := s.slot[op.id]; ok {
-			s.docs[old].alive = false
-			s.dead++
-			delete(s.slot, op.id)
-		}
-		if op.entry != nil {
-			s.slot[op.id] = slots[i]
+	s.keys, s.docs, s.blob, s.memo, s.dead = keys, newDocs, blob, newSugMemo(), dead
+	for id, sl := range slots {
+		if sl == noSlot {
+			delete(s.slot, id)
+		} else {
+			s.slot[id] = sl
 		}
 	}
-	if s.dead > sugCompactMin && s.dead > len(s.docs)/2 {
-		s.compact(old, fresh)
-		return
+	if renum != nil {
+		for id, sl := range s.slot {
+			s.slot[id] = renum[sl]
+		}
 	}
-	s.keys = mergeKeys(old, fresh, blob, s.docs)
 }
+
+// noSlot marks, in update, an id removed.
+const noSlot = ^uint32(0)
 
 // sugOp is an update of a suggester: a profile to add or replace (entry),
 // or to remove (entry nil).
@@ -326,27 +351,26 @@ type sugOp struct {
 	entry *sugEntry
 }
 
-// compact renumbers the live slots and sets the keys to the live keys of
-// a and b, merged, in a new blob (called with mu held).
-func (s *suggester) compact(a, b []sugKey) {
-	renum := make([]uint32, len(s.docs))
-	docs := make([]sugDoc, 0, len(s.docs)-s.dead)
-	for i, d := range s.docs {
+// compactSlots returns the live docs, renumbered, their keys (which must be
+// live) in a new blob, and the new number of every old slot.
+func compactSlots(docs []sugDoc, keys []sugKey, blob []byte) ([]sugDoc, []sugKey, []byte, []uint32) {
+	renum := make([]uint32, len(docs))
+	live := make([]sugDoc, 0, len(docs)/2)
+	for i, d := range docs {
 		if d.alive {
-			renum[i] = uint32(len(docs))
-			s.slot[d.id] = uint32(len(docs))
-			docs = append(docs, d)
+			renum[i] = uint32(len(live))
+			live = append(live, d)
 		}
 	}
-	keys := mergeKeys(a, b, s.blob, s.docs)
-	blob := make([]byte, 0, len(s.blob)/2)
-	for i := range keys {
-		k := &keys[i]
-		off := uint32(len(blob))
-		blob = append(blob, keyOf(s.blob, *k)...)
+	out := make([]sugKey, len(keys))
+	nb := make([]byte, 0, len(blob)/2)
+	for i, k := range keys {
+		off := uint32(len(nb))
+		nb = append(nb, keyOf(blob, k)...)
 		k.slot, k.off = renum[k.slot], off
+		out[i] = k
 	}
-	s.keys, s.blob, s.docs, s.dead = keys, blob, docs, 0
+	return live, out, nb, renum
 }
 
 // sortKeys sorts keys by key; large lists in two halves on two cores,
@@ -372,23 +396,45 @@ func sortKeys(ks []sugKey, blob []byte) {
 }
 
 // mergeKeys merges two sorted key lists into a new one, without the keys
-// of dead slots (of docs, unless nil).
-func mergeKeys(a, b []sugKey, blob []byte, docs []sugDoc) []sugKey {
+// of the slots in the bitset gone (nil: none). b is usually a handful of
+// keys and a a million: a's runs between b's keys are found by binary
+// search and copied whole.
+func mergeKeys(a, b []sugKey, blob []byte, gone []uint64) []sugKey {
 	out := make([]sugKey, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		var k sugKey
-		if j == len(b) || (i < len(a) && keyOf(blob, a[i]) <= keyOf(blob, b[j])) {
-			k = a[i]
-			i++
-		} else {
-			k = b[j]
-			j++
+	add := func(run []sugKey) {
+		if gone == nil {
+			out = append(out, run...)
+			return
 		}
-		if docs == nil || docs[k.slot].alive {
-			out = append(out, k)
+		for _, k := range run {
+			if gone[k.slot/64]&(1<<(k.slot%64)) == 0 {
+				out = append(out, k)
+			}
 		}
 	}
+	i := 0
+	if len(b) > len(a)/16 { // comparable sizes: one pass over both
+		j := 0
+		for i < len(a) || j < len(b) {
+			if j == len(b) || (i < len(a) && keyOf(blob, a[i]) <= keyOf(blob, b[j])) {
+				add(a[i : i+1])
+				i++
+			} else {
+				add(b[j : j+1])
+				j++
+			}
+		}
+		return out
+	}
+	for j, k := range b {
+		key := keyOf(blob, k)
+		// the first of a[i:] after key (equal keys of a go first)
+		n := sort.Search(len(a)-i, func(x int) bool { return keyOf(blob, a[i+x]) > key })
+		add(a[i : i+n])
+		i += n
+		add(b[j : j+1])
+	}
+	add(a[i:])
 	return out
 }
 

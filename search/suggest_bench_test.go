@@ -58,3 +58,17 @@ func BenchmarkSuggestLoad(b *testing.B) {
 		b.ReportMetric(float64(size)/(1<<20), "MB")
 	}
 }
+
+// BenchmarkSuggestUpdate changes one profile per iteration through a live
+// batch (what the change feed does), suggestions included: on 100,000
+// profiles an update copies the suggester's key array (copy-on-write).
+func BenchmarkSuggestUpdate(b *testing.B) {
+	idx := sharedIndex(b)
+	p := benchData()[0]
+	b.ResetTimer()
+	for range b.N {
+		if err := idx.Index(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
