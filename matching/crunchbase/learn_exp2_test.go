@@ -139,25 +139,54 @@ func TestLearnRound2(t *testing.T) {
 	if os.Getenv("MK_SET") == "als" {
 		gens = []featGen{alsGen(16, 1, 5, 10), alsGen(32, 1, 5, 10), alsGen(16, 1, 20, 10), alsGen(16, 5, 5, 10), alsRichGen(16, 1, 5, 10), alsRichGen(32, 1, 20, 10)}
 	}
-	ne := len(gens)
-	split := InnerSplit
-	if os.Getenv("MK_README") != "" {
-		split = READMESplit
-	}
 	// The model these features were tried on: the learner's without the
 	// latent factors (the "als" feature is that factor block, added here).
 	p0 := DefaultParams
 	p0.Factors = 0
+	names := make([]string, len(gens))
+	for i, g := range gens {
+		names[i] = g.name
+	}
+	runHarness(t, names, func(sp Split) ([]xq, error) { return xQueriesF(ds, sp, p0, gens) }, func(idx func(...string) []bool) []xcfg {
+		cfgs := []xcfg{
+			{"base", idx(), false},
+			{"+windows", idx("win0-3", "win3-6", "win6-12", "win12-24", "win24-48"), false},
+			{"+regact", idx("regact12"), false},
+			{"+catact", idx("catact12"), false},
+			{"+als", idx("als"), false},
+			{"+all", idx("win0-3", "win3-6", "win6-12", "win12-24", "win24-48", "regact12", "catact12", "als"), false},
+		}
+		if os.Getenv("MK_SET") == "als" {
+			cfgs = cfgs[:1]
+			for _, g := range gens {
+				cfgs = append(cfgs, xcfg{"+" + g.name, idx(g.name), false})
+			}
+		}
+		return cfgs
+	})
+}
+
+// runHarness fits and scores the configurations of an experiment harness
+// on the inner split (MK_README=1: the README split): build makes the
+// rankings of a split with the extra features names, in that order, and
+// cfgs the configurations, given a function that turns features on by
+// name. MK_CFG keeps only the configurations it names (comma-separated).
+func runHarness(t *testing.T, names []string, build func(Split) ([]xq, error), cfgs func(idx func(...string) []bool) []xcfg) {
+	t.Helper()
+	split := InnerSplit
+	if os.Getenv("MK_README") != "" {
+		split = READMESplit
+	}
 	t0 := time.Now()
 	var qs []xq
 	for _, sp := range Folds(split) {
-		q, err := xQueriesF(ds, sp, p0, gens)
+		q, err := build(sp)
 		if err != nil {
 			t.Fatal(err)
 		}
 		qs = append(qs, q...)
 	}
-	test, err := xQueriesF(ds, split, p0, gens)
+	test, err := build(split)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,38 +195,26 @@ func TestLearnRound2(t *testing.T) {
 	for _, q := range qs {
 		npairs += len(q.targets)
 	}
-	idx := func(names ...string) []bool {
+	ne := len(names)
+	cs := cfgs(func(want ...string) []bool {
 		on := make([]bool, ne)
-		for i, g := range gens {
-			on[i] = slices.Contains(names, g.name)
+		for i, n := range names {
+			on[i] = slices.Contains(want, n)
 		}
 		return on
-	}
-	cfgs := []xcfg{
-		{"base", idx(), false},
-		{"+windows", idx("win0-3", "win3-6", "win6-12", "win12-24", "win24-48"), false},
-		{"+regact", idx("regact12"), false},
-		{"+catact", idx("catact12"), false},
-		{"+als", idx("als"), false},
-		{"+all", idx("win0-3", "win3-6", "win6-12", "win12-24", "win24-48", "regact12", "catact12", "als"), false},
-	}
-	if os.Getenv("MK_SET") == "als" {
-		cfgs = cfgs[:1]
-		for _, g := range gens {
-			cfgs = append(cfgs, xcfg{"+" + g.name, idx(g.name), false})
-		}
-	}
+	})
 	if c := os.Getenv("MK_CFG"); c != "" {
 		want := strings.Split(c, ",")
-		cfgs = slices.DeleteFunc(cfgs, func(x xcfg) bool { return !slices.Contains(want, x.name) })
+		cs = slices.DeleteFunc(cs, func(x xcfg) bool { return !slices.Contains(want, x.name) })
 	}
 	nx := nX(ne)
-	for _, cfg := range cfgs {
+	for _, cfg := range cs {
+		t1 := time.Now()
 		th, active := startFit(nx, ne, cfg)
 		l := xAdam(qs, th, active, ne, npairs, nil)
 		a, b, c, d := xEval2(test, th, ne)
-		fmt.Printf("%-12s loss %.4f new R@50 backers excluded %.4f (R@10 %.4f MRR %.4f) | per-round R@50 %.4f\n  θ/pop: ext %.3f\n", cfg.name, l, a, b, c, d,
-			scaled(th[numTheta:numTheta+ne*numSegs], th[thPop]))
+		fmt.Printf("%-12s loss %.4f new R@50 backers excluded %.4f (R@10 %.4f MRR %.4f) | per-round R@50 %.4f (%v)\n  θ/pop: ext %.3f\n", cfg.name, l, a, b, c, d,
+			time.Since(t1).Round(time.Second), scaled(th[numTheta:numTheta+ne*numSegs], th[thPop]))
 	}
 }
 

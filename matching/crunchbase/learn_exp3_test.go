@@ -9,13 +9,9 @@
 package crunchbase
 
 import (
-	"fmt"
 	"math"
 	"os"
-	"slices"
-	"strings"
 	"testing"
-	"time"
 )
 
 // xGen prepares an extra feature for the model of one fold; the returned
@@ -180,66 +176,30 @@ func TestLearnRound3(t *testing.T) {
 			prodGen("size*ticket", fSize, fTicket),
 		}
 	}
-	ne := len(gens)
-	split := InnerSplit
-	if os.Getenv("MK_README") != "" {
-		split = READMESplit
+	names := make([]string, len(gens))
+	for i, g := range gens {
+		names[i] = g.name
 	}
 	p0 := DefaultParams
-	t0 := time.Now()
-	var qs []xq
-	for _, sp := range Folds(split) {
-		q, err := xQueriesG(ds, sp, p0, gens)
-		if err != nil {
-			t.Fatal(err)
-		}
-		qs = append(qs, q...)
-	}
-	test, err := xQueriesG(ds, split, p0, gens)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Printf("split %v: %d training rankings, %d test rankings (built in %v)\n", split.Cutoff, len(qs), len(test), time.Since(t0).Round(time.Second))
-	npairs := 0
-	for _, q := range qs {
-		npairs += len(q.targets)
-	}
-	idx := func(names ...string) []bool {
-		on := make([]bool, ne)
-		for i, g := range gens {
-			on[i] = slices.Contains(names, g.name)
-		}
-		return on
-	}
-	cfgs := []xcfg{
-		{"base", idx(), false},
-		{"+hop2raw", idx("hop2raw"), false},
-		{"+hop2walk", idx("hop2walk"), false},
-		{"+bucket3", idx("sector<=2", "region<=2", "factor<=2", "co<=2", "sector3-10", "region3-10", "factor3-10", "co3-10"), false},
-		{"+bucket3pop", idx("sector<=2", "region<=2", "factor<=2", "co<=2", "pop<=2", "sector3-10", "region3-10", "factor3-10", "co3-10", "pop3-10"), false},
-		{"+bucket2", idx("sector<=2", "region<=2", "factor<=2", "co<=2"), false},
-	}
-	if os.Getenv("MK_SET") == "prod" {
-		cfgs = []xcfg{
+	runHarness(t, names, func(sp Split) ([]xq, error) { return xQueriesG(ds, sp, p0, gens) }, func(idx func(...string) []bool) []xcfg {
+		cfgs := []xcfg{
 			{"base", idx(), false},
-			{"+segpopco", idx("pop", "co", "follow"), false},
-			{"+prefprod", idx("sector*region", "sector*factor", "region*factor", "sector*stage"), false},
-			{"+popprod", idx("pop*sector", "pop*region", "pop*factor", "pop*pop"), false},
-			{"+squares", idx("sector*sector", "region*region", "pop*pop"), false},
-			{"+allprod", idx("sector*region", "sector*factor", "region*factor", "sector*stage", "pop*sector", "pop*region", "pop*factor", "pop*pop", "sector*sector", "region*region", "size*ticket"), false},
+			{"+hop2raw", idx("hop2raw"), false},
+			{"+hop2walk", idx("hop2walk"), false},
+			{"+bucket3", idx("sector<=2", "region<=2", "factor<=2", "co<=2", "sector3-10", "region3-10", "factor3-10", "co3-10"), false},
+			{"+bucket3pop", idx("sector<=2", "region<=2", "factor<=2", "co<=2", "pop<=2", "sector3-10", "region3-10", "factor3-10", "co3-10", "pop3-10"), false},
+			{"+bucket2", idx("sector<=2", "region<=2", "factor<=2", "co<=2"), false},
 		}
-	}
-	if c := os.Getenv("MK_CFG"); c != "" {
-		want := strings.Split(c, ",")
-		cfgs = slices.DeleteFunc(cfgs, func(x xcfg) bool { return !slices.Contains(want, x.name) })
-	}
-	nx := nX(ne)
-	for _, cfg := range cfgs {
-		t1 := time.Now()
-		th, active := startFit(nx, ne, cfg)
-		l := xAdam(qs, th, active, ne, npairs, nil)
-		a, b, c, d := xEval2(test, th, ne)
-		fmt.Printf("%-12s loss %.4f new R@50 backers excluded %.4f (R@10 %.4f MRR %.4f) | per-round R@50 %.4f (%v)\n  θ/pop: ext %.3f\n", cfg.name, l, a, b, c, d,
-			time.Since(t1).Round(time.Second), scaled(th[numTheta:numTheta+ne*numSegs], th[thPop]))
-	}
+		if os.Getenv("MK_SET") == "prod" {
+			cfgs = []xcfg{
+				{"base", idx(), false},
+				{"+segpopco", idx("pop", "co", "follow"), false},
+				{"+prefprod", idx("sector*region", "sector*factor", "region*factor", "sector*stage"), false},
+				{"+popprod", idx("pop*sector", "pop*region", "pop*factor", "pop*pop"), false},
+				{"+squares", idx("sector*sector", "region*region", "pop*pop"), false},
+				{"+allprod", idx("sector*region", "sector*factor", "region*factor", "sector*stage", "pop*sector", "pop*region", "pop*factor", "pop*pop", "sector*sector", "region*region", "size*ticket"), false},
+			}
+		}
+		return cfgs
+	})
 }
