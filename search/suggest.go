@@ -91,7 +91,7 @@ func keyOf(blob []byte, k sugKey) string {
 type sugDoc struct {
 	id, title, owner, vis string
 	runes                 int // of the name: shorter names first among equals
-	alive                 bool
+	nkeys                 int // its keys in the suggester
 }
 
 // suggester holds the sorted keys of one index generation.
@@ -102,9 +102,13 @@ type suggester struct {
 	keys []sugKey     // sorted by key; never changed in place (readers keep old slices)
 	blob []byte       // the bytes of the keys; only appended to
 	memo *sugMemo     // answers for these keys
-	docs []sugDoc     // by slot; a replaced or deleted profile's slot is dead
+	docs []sugDoc     // by slot; only appended to (a replaced or deleted profile's slot is dead)
+	gone []uint64     // the dead slots, a bitset; copied by every update
 	slot map[string]uint32
 	dead int // dead slots
+	// keys of dead slots still in keys: searches skip them (gone), and an
+	// update drops them once they are an eighth of the keys
+	deadKeys int
 }
 
 // sugCompactMin is the number of dead slots from which an update
@@ -179,7 +183,7 @@ type sugEntry struct {
 
 // newSugDoc returns the suggestion of a profile.
 func newSugDoc(id, name, owner, vis string) sugDoc {
-	return sugDoc{id: id, title: name, owner: owner, vis: vis, runes: utf8.RuneCountInString(name), alive: true}
+	return sugDoc{id: id, title: name, owner: owner, vis: vis, runes: utf8.RuneCountInString(name)}
 }
 
 // suggestKeys returns the keys a name is suggested under: the whole name
@@ -267,11 +271,12 @@ func (s *suggester) update(ops []sugOp) {
 	s.wmu.Lock() // only writers change slot, so reading it needs no mu
 	defer s.wmu.Unlock()
 	s.mu.RLock()
-	old, docs, blob := s.keys, s.docs, s.blob
+	old, docs, blob, gone := s.keys, s.docs, s.blob, s.gone
 	s.mu.RUnlock()
 
-	// new slots and keys (sorted apart, then merged with the old keys);
-	// their bytes are appended to the blob, past what readers look at
+	// New slots and keys (sorted apart, then merged with the old keys).
+	// Their bytes and profiles are appended to the blob and the docs, past
+	// what readers look at; a killed slot is marked in a copy of gone.
 	nk := 0
 	for _, op := range ops {
 		if op.entry != nil {
@@ -279,8 +284,8 @@ func (s *suggester) update(ops []sugOp) {
 		}
 	}
 	fresh := make([]sugKey, 0, nk)
-	newDocs := slices.Grow(slices.Clone(docs), len(ops)) // readers keep theirs
-	slots := map[string]uint32{}                         // ids this update places or removes
+	newDocs := docs
+	slots := map[string]uint32{} // ids this update places or removes
 	var killed []uint32
 	for _, op := range ops {
 		prev, ok := slots[op.id]
@@ -288,7 +293,6 @@ func (s *suggester) update(ops []sugOp) {
 			prev, ok = s.slot[op.id]
 		}
 		if ok && prev != noSlot {
-			newDocs[prev].alive = false
 			killed = append(killed, prev)
 		}
 		if op.entry == nil {
@@ -298,6 +302,7 @@ func (s *suggester) update(ops []sugOp) {
 		slot := uint32(len(newDocs))
 		slots[op.id] = slot
 		d := op.entry.doc
+		d.nkeys = len(op.entry.keys)
 		newDocs = append(newDocs, d)
 		var flag uint8
 		if d.vis != makerlink.VisibilityPublic {
@@ -309,24 +314,30 @@ func (s *suggester) update(ops []sugOp) {
 		}
 	}
 	sortKeys(fresh, blob)
-	var gone []uint64 // the killed slots, a bitset
-	if len(killed) > 0 {
-		gone = make([]uint64, (len(newDocs)+63)/64)
-		for _, sl := range killed {
-			gone[sl/64] |= 1 << (sl % 64)
-		}
+	newGone := make([]uint64, (len(newDocs)+63)/64)
+	copy(newGone, gone)
+	deadKeys := s.deadKeys
+	for _, sl := range killed {
+		newGone[sl/64] |= 1 << (sl % 64)
+		deadKeys += newDocs[sl].nkeys
 	}
-	keys := mergeKeys(old, fresh, blob, gone)
+	keys := mergeKeys(old, fresh, blob)
 	dead := s.dead + len(killed)
 	var renum []uint32
-	if dead > sugCompactMin && dead > len(newDocs)/2 {
-		newDocs, keys, blob, renum = compactSlots(newDocs, keys, blob)
-		dead = 0
+	switch {
+	case dead > sugCompactMin && dead > len(newDocs)/2:
+		newDocs, keys, blob, renum = compactSlots(newDocs, keys, blob, newGone)
+		newGone = make([]uint64, (len(newDocs)+63)/64)
+		dead, deadKeys = 0, 0
+	case deadKeys > len(keys)/8:
+		keys = slices.DeleteFunc(keys, func(k sugKey) bool { return isGone(newGone, k.slot) })
+		deadKeys = 0
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.keys, s.docs, s.blob, s.memo, s.dead = keys, newDocs, blob, newSugMemo(), dead
+	s.keys, s.docs, s.blob, s.gone, s.memo = keys, newDocs, blob, newGone, newSugMemo()
+	s.dead, s.deadKeys = dead, deadKeys
 	for id, sl := range slots {
 		if sl == noSlot {
 			delete(s.slot, id)
@@ -341,6 +352,9 @@ func (s *suggester) update(ops []sugOp) {
 	}
 }
 
+// isGone reports whether slot is in the bitset gone.
+func isGone(gone []uint64, slot uint32) bool { return gone[slot/64]&(1<<(slot%64)) != 0 }
+
 // noSlot marks, in update, an id removed.
 const noSlot = ^uint32(0)
 
@@ -351,24 +365,27 @@ type sugOp struct {
 	entry *sugEntry
 }
 
-// compactSlots returns the live docs, renumbered, their keys (which must be
-// live) in a new blob, and the new number of every old slot.
-func compactSlots(docs []sugDoc, keys []sugKey, blob []byte) ([]sugDoc, []sugKey, []byte, []uint32) {
+// compactSlots returns the docs not in gone, renumbered, their keys in a
+// new blob, and the new number of every old slot.
+func compactSlots(docs []sugDoc, keys []sugKey, blob []byte, gone []uint64) ([]sugDoc, []sugKey, []byte, []uint32) {
 	renum := make([]uint32, len(docs))
 	live := make([]sugDoc, 0, len(docs)/2)
 	for i, d := range docs {
-		if d.alive {
+		if !isGone(gone, uint32(i)) {
 			renum[i] = uint32(len(live))
 			live = append(live, d)
 		}
 	}
-	out := make([]sugKey, len(keys))
+	out := make([]sugKey, 0, len(keys))
 	nb := make([]byte, 0, len(blob)/2)
-	for i, k := range keys {
+	for _, k := range keys {
+		if isGone(gone, k.slot) {
+			continue
+		}
 		off := uint32(len(nb))
 		nb = append(nb, keyOf(blob, k)...)
 		k.slot, k.off = renum[k.slot], off
-		out[i] = k
+		out = append(out, k)
 	}
 	return live, out, nb, renum
 }
@@ -391,27 +408,16 @@ func sortKeys(ks []sugKey, blob []byte) {
 	}()
 	slices.SortFunc(b, byKey)
 	wg.Wait()
-	merged := mergeKeys(a, b, blob, nil)
+	merged := mergeKeys(a, b, blob)
 	copy(ks, merged)
 }
 
-// mergeKeys merges two sorted key lists into a new one, without the keys
-// of the slots in the bitset gone (nil: none). b is usually a handful of
-// keys and a a million: a's runs between b's keys are found by binary
-// search and copied whole.
-func mergeKeys(a, b []sugKey, blob []byte, gone []uint64) []sugKey {
+// mergeKeys merges two sorted key lists into a new one. b is usually a
+// handful of keys and a a million: a's runs between b's keys are found by
+// binary search and copied whole.
+func mergeKeys(a, b []sugKey, blob []byte) []sugKey {
 	out := make([]sugKey, 0, len(a)+len(b))
-	add := func(run []sugKey) {
-		if gone == nil {
-			out = append(out, run...)
-			return
-		}
-		for _, k := range run {
-			if gone[k.slot/64]&(1<<(k.slot%64)) == 0 {
-				out = append(out, k)
-			}
-		}
-	}
+	add := func(run []sugKey) { out = append(out, run...) }
 	i := 0
 	if len(b) > len(a)/16 { // comparable sizes: one pass over both
 		j := 0
@@ -453,7 +459,7 @@ var sugScratchPool = sync.Pool{New: func() any { return &sugScratch{} }}
 // until the next update.
 func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.User, limit int, memo bool) []Suggestion {
 	s.mu.RLock()
-	keys, docs, blob, m := s.keys, s.docs, s.blob, s.memo
+	keys, docs, blob, gone, m := s.keys, s.docs, s.blob, s.gone, s.memo
 	s.mu.RUnlock()
 	var mk string
 	if memo {
@@ -473,7 +479,6 @@ func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.Us
 	if viewer != nil {
 		viewerID = viewer.ID
 	}
-	// the keys of dead slots were dropped by the update that killed them
 	i := lo
 	for ; i < len(keys) && strings.HasPrefix(keyOf(blob, keys[i]), prefix); i++ {
 		k := &keys[i]
@@ -482,6 +487,9 @@ func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.Us
 			continue
 		}
 		if k.class&sugHidden != 0 && !hidden && (viewerID == "" || docs[k.slot].owner != viewerID) {
+			continue
+		}
+		if isGone(gone, k.slot) {
 			continue
 		}
 		if sc.mark[k.slot] == 0 {
