@@ -24,9 +24,9 @@ import (
 // each of its words and of its pinyin (full and initials): up to 12
 // prefixes each, about 60 terms per profile, most of them found in no
 // other profile. As index terms they were a quarter of the postings, a
-// third of the CPU of a full build and 17% of the index on disk
-// (docs/benchmarks.md, Indexing, round 4). Here a profile costs one
-// sorted entry per key, and a prefix is a range of the sorted keys.
+// quarter to a third of the CPU of a full build and 14% of the index on
+// disk (docs/benchmarks.md, Indexing, round 4). Here a profile costs about
+// 17 keys, one sorted 12-byte entry each, and a prefix is a range of them.
 //
 // The suggester is derived state of its index generation: it is filled
 // from the index's stored fields when a generation is opened (so an index
