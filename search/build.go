@@ -44,8 +44,8 @@ type offlineBuilder struct {
 }
 
 // builderMergeMax is the number of segments merged at once: all of them
-// for up to 64 x buildBatch profiles (each document is merged once).
-const builderMergeMax = 64
+// for up to 128 x buildBatch profiles (each document is merged once).
+const builderMergeMax = 128
 
 // indexMeta is the index_meta.json of a scorch index, as Bleve writes it.
 const indexMeta = `{"storage":"scorch","index_type":"scorch"}`
