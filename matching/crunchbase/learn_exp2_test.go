@@ -28,29 +28,14 @@ type featGen struct {
 
 // xQueriesF is xQueries with extra features from gens.
 func xQueriesF(ds *Dataset, sp Split, p Params, gens []featGen) ([]xq, error) {
-	m, err := Fit(ds, sp.Cutoff, p)
-	if err != nil {
-		return nil, err
+	xs := make([]xGen, len(gens))
+	for i, g := range gens {
+		xs[i] = xGen{name: g.name, prep: func(ds *Dataset, m *Model) func(*evalQuery, *xq) []float32 {
+			f := g.prep(ds, m)
+			return func(e *evalQuery, _ *xq) []float32 { return f(e) }
+		}}
 	}
-	m.P = unitParams(p)
-	es := buildEvalSet(ds, sp, m, PerRound)
-	var fns []func(e *evalQuery) []float32
-	for _, g := range gens {
-		fns = append(fns, g.prep(ds, m))
-	}
-	var out []xq
-	for ei := range es.queries {
-		e := &es.queries[ei]
-		x, ok := baseXQ(m, e)
-		if !ok {
-			continue
-		}
-		for _, f := range fns {
-			x.ext = append(x.ext, f(e))
-		}
-		out = append(out, x)
-	}
-	return out, nil
+	return xQueriesG(ds, sp, p, xs)
 }
 
 // trainOf returns the investments of ds before m's cutoff.

@@ -22,7 +22,8 @@ type xGen struct {
 	prep func(ds *Dataset, m *Model) func(e *evalQuery, x *xq) []float32
 }
 
-// xQueriesG is xQueriesF with generators that see the cached features.
+// xQueriesG builds the rankings of split sp for the model fitted with p,
+// with the extra features of gens (which see the query's cached features).
 func xQueriesG(ds *Dataset, sp Split, p Params, gens []xGen) ([]xq, error) {
 	m, err := Fit(ds, sp.Cutoff, p)
 	if err != nil {
