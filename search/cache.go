@@ -94,12 +94,11 @@ func copyResult(r *Result) *Result {
 	return out
 }
 
-// cacheKey identifies a normalised query together with what the viewer
-// may see: anonymous viewers share one class, viewers who see everything
-// another, and any other signed-in viewer has a class of its own (their
-// own investors-only startups are visible to them).
-func cacheKey(n *normalized, viewer *makerlink.User) string {
-	var b strings.Builder
+// writeViewerClass writes what viewer may see to b: anonymous viewers
+// share one class, viewers who see everything another, and any other
+// signed-in viewer has a class of its own (their own investors-only
+// startups are visible to them).
+func writeViewerClass(b *strings.Builder, viewer *makerlink.User) {
 	switch {
 	case makerlink.SeesHidden(viewer):
 		b.WriteString("all")
@@ -109,6 +108,15 @@ func cacheKey(n *normalized, viewer *makerlink.User) string {
 		b.WriteString("u:")
 		b.WriteString(viewer.ID)
 	}
+}
+
+// cacheKey identifies a normalised query together with what the viewer
+// may see: anonymous viewers share one class, viewers who see everything
+// another, and any other signed-in viewer has a class of its own (their
+// own investors-only startups are visible to them).
+func cacheKey(n *normalized, viewer *makerlink.User) string {
+	var b strings.Builder
+	writeViewerClass(&b, viewer)
 	b.WriteByte(0)
 	b.WriteString(n.q)
 	for _, l := range [][]string{n.kinds, n.sectors, n.stages, n.cities, n.facets} {

@@ -156,15 +156,7 @@ func (m *sugMemo) put(key string, r []Suggestion) {
 // does for searches.
 func memoKey(prefix string, withPinyin bool, viewer *makerlink.User) string {
 	var b strings.Builder
-	switch {
-	case makerlink.SeesHidden(viewer):
-		b.WriteString("h")
-	case viewer == nil || viewer.ID == "":
-		b.WriteString("a")
-	default:
-		b.WriteString("u:")
-		b.WriteString(viewer.ID)
-	}
+	writeViewerClass(&b, viewer)
 	if withPinyin {
 		b.WriteString("+py")
 	}
