@@ -306,7 +306,6 @@ func Learn(ds *Dataset, folds []Split, p Params, iters int, logf func(it int, lo
 	scale := 1 / float64(npairs)
 	g := make([]float64, numTheta)
 	m1, m2 := make([]float64, numTheta), make([]float64, numTheta)
-	const b1, b2, lr = 0.9, 0.999, 0.02
 	for it := 1; it <= iters; it++ {
 		l := softmaxLoss(qs, th, g) * scale
 		for i := range g {
@@ -315,16 +314,23 @@ func Learn(ds *Dataset, folds []Split, p Params, iters int, logf func(it int, lo
 		if logf != nil && (it%10 == 1 || it == iters) {
 			logf(it, l, th)
 		}
-		for i := range th {
-			m1[i] = b1*m1[i] + (1-b1)*g[i]
-			m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
-			mh := m1[i] / (1 - math.Pow(b1, float64(it)))
-			vh := m2[i] / (1 - math.Pow(b2, float64(it)))
-			th[i] -= lr * mh / (math.Sqrt(vh) + 1e-8)
-		}
+		adamStep(th, g, m1, m2, it)
 	}
 	if !(th[thPop] > 0) {
 		return p, fmt.Errorf("learn: the popularity weight came out %v; too few rankings to fit on?", th[thPop])
 	}
 	return paramsOf(p, th), nil
+}
+
+// adamStep moves th one Adam step (β₁ 0.9, β₂ 0.999, rate 0.02) along the
+// gradient g of step it (from 1), with the moment estimates m1 and m2.
+func adamStep(th, g, m1, m2 []float64, it int) {
+	const b1, b2, lr = 0.9, 0.999, 0.02
+	for i := range th {
+		m1[i] = b1*m1[i] + (1-b1)*g[i]
+		m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
+		mh := m1[i] / (1 - math.Pow(b1, float64(it)))
+		vh := m2[i] / (1 - math.Pow(b2, float64(it)))
+		th[i] -= lr * mh / (math.Sqrt(vh) + 1e-8)
+	}
 }

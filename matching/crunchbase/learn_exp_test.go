@@ -160,31 +160,15 @@ type xq struct {
 }
 
 func xQueries(ds *Dataset, sp Split, p Params, kc []kcfg) ([]xq, error) {
-	m, err := Fit(ds, sp.Cutoff, p)
-	if err != nil {
-		return nil, err
+	gens := make([]xGen, len(kc))
+	for k, c := range kc {
+		gens[k] = xGen{name: fmt.Sprint(k), prep: func(ds *Dataset, m *Model) func(*evalQuery, *xq) []float32 {
+			deals := expDeals(ds, m, c.hl)
+			dst := make([]float64, len(m.invIDs))
+			return func(e *evalQuery, _ *xq) []float32 { return kernelScores(m, deals, e, c, dst, nil) }
+		}}
 	}
-	m.P = unitParams(p)
-	es := buildEvalSet(ds, sp, m, PerRound)
-	n := len(m.invIDs)
-	var deals [][]deal
-	for _, k := range kc {
-		deals = append(deals, expDeals(ds, m, k.hl))
-	}
-	dst := make([]float64, n)
-	var out []xq
-	for ei := range es.queries {
-		e := &es.queries[ei]
-		x, ok := baseXQ(m, e)
-		if !ok {
-			continue
-		}
-		for k, c := range kc {
-			x.ext = append(x.ext, kernelScores(m, deals[k], e, c, dst, nil))
-		}
-		out = append(out, x)
-	}
-	return out, nil
+	return xQueriesG(ds, sp, p, gens)
 }
 
 // layout of the extended θ: numTheta, then numSegs per extra feature, then
@@ -481,7 +465,6 @@ func xAdam(qs []xq, th []float64, active []bool, ne, npairs int, report func(it 
 	nx := len(th)
 	g := make([]float64, nx)
 	m1, m2 := make([]float64, nx), make([]float64, nx)
-	const b1, b2, lr = 0.9, 0.999, 0.02
 	on := make([]bool, ne)
 	for e := range ne {
 		on[e] = slices.Contains(active[numTheta+e*numSegs:numTheta+(e+1)*numSegs], true)
@@ -498,13 +481,7 @@ func xAdam(qs []xq, th []float64, active []bool, ne, npairs int, report func(it 
 		if report != nil {
 			report(it, l)
 		}
-		for i := range th {
-			m1[i] = b1*m1[i] + (1-b1)*g[i]
-			m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
-			mh := m1[i] / (1 - math.Pow(b1, float64(it)))
-			vh := m2[i] / (1 - math.Pow(b2, float64(it)))
-			th[i] -= lr * mh / (math.Sqrt(vh) + 1e-8)
-		}
+		adamStep(th, g, m1, m2, it)
 	}
 	return l
 }
