@@ -159,6 +159,8 @@ type xq struct {
 	all     []int // new pairs of the per-round protocol (backers not excluded)
 }
 
+// xQueries builds the rankings of split sp with one kernel-score feature
+// per configuration of kc.
 func xQueries(ds *Dataset, sp Split, p Params, kc []kcfg) ([]xq, error) {
 	gens := make([]xGen, len(kc))
 	for k, c := range kc {
