@@ -133,6 +133,10 @@ var ErrLocked = errors.New("search: the index directory is in use by another pro
 // [Rebuild], which builds beside a running server).
 const lockFile = "LOCK"
 
+// currentLockFile is held for the moment CURRENT is checked and written,
+// by servers and by [Rebuild] alike.
+const currentLockFile = "CURRENT.lock"
+
 // Open opens the index in directory dir, creating it when needed. When the
 // index is missing, cannot be opened (a crash or a corrupt file) or was
 // built with another [MappingVersion] or text mode, Open moves to a new,
@@ -234,7 +238,14 @@ func (x *Index) removeStale() {
 	for _, e := range ents {
 		name := e.Name()
 		switch {
-		case !e.IsDir() || name == x.gen:
+		case !e.IsDir():
+			// a CURRENT.*.tmp left by a process that died while writing
+			if strings.HasPrefix(name, currentFile+".") && strings.HasSuffix(name, ".tmp") {
+				if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+					os.Remove(filepath.Join(x.dir, name))
+				}
+			}
+		case name == x.gen:
 		case strings.HasPrefix(name, "gen-"):
 			os.RemoveAll(filepath.Join(x.dir, name))
 		case strings.HasPrefix(name, "build-"):
@@ -317,11 +328,49 @@ func readCurrent(dir string) (string, error) {
 
 // writeCurrent atomically points CURRENT at gen.
 func writeCurrent(dir, gen string) error {
-	tmp := filepath.Join(dir, currentFile+".tmp")
-	if err := os.WriteFile(tmp, []byte(gen+"\n"), 0o644); err != nil {
+	return swapCurrent(dir, gen, "")
+}
+
+// swapCurrent atomically points CURRENT at gen. Unless expect is "", it
+// does so only while CURRENT still names expect, and otherwise returns
+// [errSuperseded]. The check and the write hold the directory's CURRENT
+// lock, so a server swapping in its own rebuild and `makerlink reindex` in
+// another process cannot interleave.
+func swapCurrent(dir, gen, expect string) (err error) {
+	release, err := lockCurrent(dir)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if expect != "" {
+		cur, err := readCurrent(dir)
+		if err != nil {
+			return err
+		}
+		if cur != expect {
+			return errSuperseded
+		}
+	}
+	f, err := os.CreateTemp(dir, currentFile+".*.tmp")
+	if err != nil {
 		return fmt.Errorf("search: write %s: %w", currentFile, err)
 	}
-	if err := os.Rename(tmp, filepath.Join(dir, currentFile)); err != nil {
+	defer func() {
+		if err != nil {
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.WriteString(gen + "\n"); err != nil {
+		f.Close()
+		return fmt.Errorf("search: write %s: %w", currentFile, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("search: write %s: %w", currentFile, err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("search: write %s: %w", currentFile, err)
+	}
+	if err := os.Rename(f.Name(), filepath.Join(dir, currentFile)); err != nil {
 		return fmt.Errorf("search: write %s: %w", currentFile, err)
 	}
 	return nil

@@ -28,3 +28,23 @@ func lockDir(dir string) (release func(), err error) {
 	}
 	return func() { f.Close() }, nil
 }
+
+// lockCurrent takes the lock on CURRENT, waiting for it: it is held only
+// while CURRENT is checked and written.
+func lockCurrent(dir string) (release func(), err error) {
+	f, err := os.OpenFile(filepath.Join(dir, currentLockFile), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("search: lock %s: %w", currentFile, err)
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("search: lock %s: %w", currentFile, err)
+	}
+	return func() { f.Close() }, nil
+}

@@ -547,7 +547,7 @@ func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64
 		s.loaded = false // reload the live index's position
 		return err
 	}
-	if err := writeCurrent(s.idx.dir, gen); err != nil {
+	if err := swapCurrent(s.idx.dir, gen, expect); err != nil {
 		bi.Close()
 		os.RemoveAll(filepath.Join(s.idx.dir, gen))
 		s.loaded = false
