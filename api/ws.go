@@ -11,8 +11,9 @@ import (
 // TokenCacheTTL is how long a [TokenCache] trusts a token it has checked:
 // a reconnecting crowd signs in without a database query each. A token
 // signed out through the node that holds the cache stops opening websockets
-// at once (Config.Tokens); one revoked through another node, or expired in
-// the database, within this time.
+// at once (Config.Tokens), and one signed out through another node as soon
+// as its hub hears of it ([TokenCache.Evict]); one revoked otherwise, or
+// expired in the database, within this time.
 const TokenCacheTTL = 30 * time.Second
 
 // maxCachedTokens bounds the token cache; it is emptied when full.
@@ -101,12 +102,20 @@ func (tc *TokenCache) Authenticate(ctx context.Context, token string) (string, e
 // forget drops the token with this hash from the cache and closes the
 // sockets signed in with it (OnSignOut).
 func (tc *TokenCache) forget(hash string) {
-	tc.mu.Lock()
-	delete(tc.entries, hash)
-	tc.mu.Unlock()
+	tc.Evict(hash)
 	if tc.onSignOut != nil {
 		tc.onSignOut(hash)
 	}
+}
+
+// Evict drops the token whose [TokenKey] is hash from the cache, without
+// calling OnSignOut: for sign-outs through other nodes, which the realtime
+// hub hears of (realtime.Config.OnSignOut). The next check of the token
+// asks the database.
+func (tc *TokenCache) Evict(hash string) {
+	tc.mu.Lock()
+	delete(tc.entries, hash)
+	tc.mu.Unlock()
 }
 
 // IssueSession stores a new session for an existing account and returns

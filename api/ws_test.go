@@ -91,13 +91,24 @@ func TestTokenCache(t *testing.T) {
 		signedOut = nil
 
 		// Signed out through node B: this node's cache trusts the token
-		// until its entry expires, then asks the database.
+		// until the hub hears of the sign-out (Evict) ...
 		logout(nodeB, b.Token)
 		if len(signedOut) != 0 {
 			t.Errorf("a sign-out through node B closed sockets here: %v", signedOut)
 		}
-		e.clock.Advance(api.TokenCacheTTL)
+		wantUser(b.Token, b.User.ID)
+		tokens.Evict(api.TokenKey(b.Token))
 		wantRefused(b.Token)
+		if len(signedOut) != 0 {
+			t.Errorf("Evict asked the hub to close sockets: %v", signedOut)
+		}
+		// ... or until its entry expires, when the hub missed it.
+		d := e.register()
+		wantUser(d.Token, d.User.ID)
+		logout(nodeB, d.Token)
+		wantUser(d.Token, d.User.ID)
+		e.clock.Advance(api.TokenCacheTTL)
+		wantRefused(d.Token)
 
 		// A session that expires in the database is refused too.
 		c := e.register()

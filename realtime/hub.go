@@ -26,6 +26,12 @@ type Config struct {
 	// TokenKey names a token for [Hub.SignOut] (the API gives its token
 	// hash). Nil: sockets are not closed by token.
 	TokenKey func(token string) string
+	// OnSignOut is called with the key of every token signed out through
+	// any node sharing the broker ([Hub.SignOutEverywhere]), this one
+	// included, once this hub has closed its sockets: the token cache
+	// behind Authenticate forgets it there, so that the token opens no new
+	// socket on this node either. Nil: nothing more is done.
+	OnSignOut func(key string)
 	// Authorize decides whether userID ("" when anonymous) may subscribe to
 	// channel. It runs after the hub's own rules (a valid name; user:<id>
 	// only for that user; private channels need a sign-in). Return an
@@ -310,8 +316,11 @@ func (h *Hub) Close() error {
 func (h *Hub) HandleMessage(m Message) {
 	if m.Channel == SignOutChannel {
 		var key string
-		if json.Unmarshal(m.Data, &key) == nil {
+		if json.Unmarshal(m.Data, &key) == nil && key != "" {
 			h.SignOut(key)
+			if h.cfg.OnSignOut != nil {
+				h.cfg.OnSignOut(key)
+			}
 		}
 		return
 	}

@@ -839,7 +839,10 @@ func TestHubSignOutEverywhere(t *testing.T) {
 		key := func(tok string) string { return "key:" + tok }
 		b1, peer := f(t, realtime.BrokerConfig{})
 		hubA, urlA := startHub(t, b1, realtime.Config{Authorize: testAuthorize, TokenKey: key})
-		_, urlB := startHub(t, peer(), realtime.Config{Authorize: testAuthorize, TokenKey: key})
+		// node B's token cache is told, so that the token opens no new
+		// socket there either
+		heardOnB := make(chan string, 4)
+		_, urlB := startHub(t, peer(), realtime.Config{Authorize: testAuthorize, TokenKey: key, OnSignOut: func(k string) { heardOnB <- k }})
 		onA := dial(t, urlA, client.Options{Token: "tok-alice"})
 		onB := dial(t, urlB+"?token=tok-alice", client.Options{})
 		bobOnB := dial(t, urlB, client.Options{Token: "tok-bob"})
@@ -856,6 +859,14 @@ func TestHubSignOutEverywhere(t *testing.T) {
 		}
 		for name, c := range map[string]*client.Client{"node A": onA, "node B": onB} {
 			wantSignedOut(t, name, c)
+		}
+		select {
+		case k := <-heardOnB:
+			if k != "key:tok-alice" {
+				t.Errorf("node B's OnSignOut got %q, want key:tok-alice", k)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("node B's OnSignOut was not called")
 		}
 		if _, err := bobOnB.Subscribe(tctx(t), "event:8"); err != nil {
 			t.Errorf("another token's socket: %v", err)

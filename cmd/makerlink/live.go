@@ -40,6 +40,7 @@ func (m *Main) openLive(ctx context.Context) error {
 	m.live.hub = realtime.NewHub(m.live.broker, realtime.Config{
 		Authenticate: m.live.tokens.Authenticate,
 		TokenKey:     api.TokenKey,
+		OnSignOut:    m.live.tokens.Evict, // signed out through another node
 		Authorize:    events.ChannelAuthorizer(m.store, m.store),
 		Logger:       m.Logger,
 	})
