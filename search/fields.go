@@ -13,6 +13,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"makerlink/analysis"
+	"makerlink/search/internal/segbuild"
 )
 
 // Pre-analysed documents. Bleve indexes a Go value by walking it with
@@ -72,30 +73,51 @@ func planFor(mode TextMode) fieldPlan {
 const keywordAnalyzer = keyword.Name
 
 // preField is a field analysed before Bleve sees it: Analyze does
-// nothing.
+// nothing. It gives its terms one by one to the full build's segment
+// builder (segbuild.TermVisitor), and counted in a map, made when first
+// asked for, to Bleve's own (live batches). Like any Bleve field, it is
+// not safe for concurrent use.
 type preField struct {
-	name   string
-	opts   index.FieldIndexingOptions
-	value  []byte // stored fields only
-	plain  uint64 // bytes of text the field was made from
-	length int
-	freqs  index.TokenFrequencies
+	name  string
+	opts  index.FieldIndexingOptions
+	value []byte // stored fields only
+	plain uint64 // bytes of text the field was made from
+	toks  []analysis.Token
+	freqs index.TokenFrequencies
 }
 
-var _ bdoc.Field = (*preField)(nil)
+var (
+	_ bdoc.Field           = (*preField)(nil)
+	_ segbuild.TermVisitor = (*preField)(nil)
+)
 
-func (f *preField) Name() string                                     { return f.name }
-func (f *preField) ArrayPositions() []uint64                         { return nil }
-func (f *preField) Options() index.FieldIndexingOptions              { return f.opts }
-func (f *preField) Analyze()                                         {}
-func (f *preField) Value() []byte                                    { return f.value }
-func (f *preField) NumPlainTextBytes() uint64                        { return f.plain }
-func (f *preField) EncodedFieldType() byte                           { return 't' }
-func (f *preField) AnalyzedLength() int                              { return f.length }
-func (f *preField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+func (f *preField) Name() string                        { return f.name }
+func (f *preField) ArrayPositions() []uint64            { return nil }
+func (f *preField) Options() index.FieldIndexingOptions { return f.opts }
+func (f *preField) Analyze()                            {}
+func (f *preField) Value() []byte                       { return f.value }
+func (f *preField) NumPlainTextBytes() uint64           { return f.plain }
+func (f *preField) EncodedFieldType() byte              { return 't' }
+func (f *preField) AnalyzedLength() int                 { return len(f.toks) }
+
+// AnalyzedTokenFrequencies counts the terms as Bleve does.
+func (f *preField) AnalyzedTokenFrequencies() index.TokenFrequencies {
+	if f.freqs == nil && f.opts.IsIndexed() {
+		f.freqs = frequencies(f.toks, f.opts)
+	}
+	return f.freqs
+}
+
+// VisitTerms implements segbuild.TermVisitor.
+func (f *preField) VisitTerms(visit func(term string, pos, start, end int)) {
+	for i := range f.toks {
+		t := &f.toks[i]
+		visit(t.Term, t.Pos, t.Start, t.End)
+	}
+}
 
 func (f *preField) Size() int {
-	n := int(unsafe.Sizeof(*f)) + len(f.name) + len(f.value)
+	n := int(unsafe.Sizeof(*f)) + len(f.name) + len(f.value) + len(f.toks)*int(unsafe.Sizeof(analysis.Token{}))
 	if f.freqs != nil {
 		n += f.freqs.Size()
 	}
@@ -153,8 +175,7 @@ func (plan fieldPlan) addValues(doc *bdoc.Document, name string, values ...strin
 				toks = append(toks, t...)
 			}
 		}
-		f.length = len(toks)
-		f.freqs = frequencies(toks, spec.opts)
+		f.toks = toks
 	}
 	doc.AddField(f)
 }
@@ -183,7 +204,7 @@ func (plan fieldPlan) addParts(doc *bdoc.Document, name, text string, common, ow
 		t, _ := analysis.TokensFor(spec.analyzer, part)
 		toks = append(toks, t...)
 	}
-	doc.AddField(&preField{name: name, opts: spec.opts, plain: uint64(len(text)), length: len(toks), freqs: frequencies(toks, spec.opts)})
+	doc.AddField(&preField{name: name, opts: spec.opts, plain: uint64(len(text)), toks: toks})
 }
 
 // partMemo holds the terms of common parts by analyzer and text (shared:

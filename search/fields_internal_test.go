@@ -1,7 +1,10 @@
 package search
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"testing"
@@ -11,6 +14,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"makerlink"
+	"makerlink/search/internal/segbuild"
 	"makerlink/seed"
 )
 
@@ -106,4 +110,51 @@ func fieldPlanNames(a, b map[string]*fieldSummary) map[string]bool {
 		out[k] = true
 	}
 	return out
+}
+
+// freqsOnly hides a field's segbuild.TermVisitor, so that the segment
+// builder reads its counted terms (AnalyzedTokenFrequencies) instead.
+type freqsOnly struct{ bdoc.Field }
+
+// TestTermVisitorMatchesFrequencies checks that the terms the
+// pre-analysed fields give one by one to the full build's segment builder
+// make the segment their counted terms make, which are Bleve's
+// (TestPreanalysedMatchesMapping; segbuild's tests compare that path with
+// zap's own builder byte for byte).
+func TestTermVisitorMatchesFrequencies(t *testing.T) {
+	ps := seed.Generate(seed.Options{Seed: 3}).Profiles
+	build := func(hide bool) []byte {
+		b := segbuild.New()
+		plan := planFor(TextWords)
+		for i := 0; i < len(ps); i += 100 {
+			var docs []index.Document
+			for _, p := range ps[i:min(i+100, len(ps))] {
+				d := newDocument(p).bleveDocument(docID(p.Kind(), p.Base().ID), plan)
+				d.AddIDField()
+				d.VisitFields(func(f index.Field) { f.Analyze() })
+				if hide {
+					for j, f := range d.Fields {
+						d.Fields[j] = freqsOnly{f}
+					}
+				}
+				docs = append(docs, d)
+			}
+			if err := b.AddDocs(docs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(t.TempDir(), "seg.zap")
+		if err := b.WriteFile(path); err != nil {
+			t.Fatal(err)
+		}
+		out, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	visited, counted := build(false), build(true)
+	if !bytes.Equal(visited, counted) {
+		t.Fatalf("segments differ: %d bytes from visited terms, %d from counted terms", len(visited), len(counted))
+	}
 }

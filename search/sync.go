@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"makerlink"
+	"makerlink/search/internal/segbuild"
 )
 
 // SyncOptions configure a [Syncer]. Zero fields take the defaults.
@@ -301,10 +302,9 @@ func apply(ctx context.Context, st makerlink.ProfileStore, bi bleve.Index, sug *
 // systemViewer sees every profile.
 var systemViewer = &makerlink.User{ID: "system:search", Roles: []makerlink.Role{makerlink.RoleAdmin}}
 
-// buildBatch is the number of profiles per segment of a full build: the
-// builder merges its segments once at the end. (Since the suggestions left
-// the index, segments of 1,250 build 7-11% faster than 2,500 at 100,000
-// profiles, 625 about the same as 1,250; before, 2,500 was best.)
+// buildBatch is the number of profiles per batch of a full build: each
+// batch's documents are built on every core, then analysed into one run
+// of the segment (segbuild.Run), whose term dictionaries stay small.
 const buildBatch = 1250
 
 // buildIndex writes an index of every profile of st into the new
@@ -354,13 +354,13 @@ func buildIndex(ctx context.Context, st makerlink.ProfileStore, path string, mod
 	return n, head, nil
 }
 
-// buildFrom writes a new index into directory path with Bleve's offline
+// buildFrom writes a new index into directory path with the offline
 // builder, from the batches of built documents that list emits (it runs
 // in its own goroutine; emit reports false when the build is abandoned).
-// The builder writes segments of buildBatch documents straight to disk,
-// without the persister and merger of a live index, and merges them once
-// into a single segment at the end (a live index merges as it goes, then
-// needs a forced merge). The index records the feed position seq.
+// Each batch becomes a run of the index's single segment, written once at
+// the end, without the persister and merger of a live index (a live index
+// merges as it goes, then needs a forced merge). The index records the
+// feed position seq.
 func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list func(ctx context.Context, emit func([]batchOp) bool) error) (int, error) {
 	m := newMapping(mode)
 	internal := map[string][]byte{
@@ -389,15 +389,14 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 		for range batches { // let the lister finish
 		}
 	}
-	// the segments of several batches are built at once, one per core
+	// the batches are analysed into segment runs at once, one per core
 	// (the lister builds the next batch's documents on every core too);
-	// batches are numbered in the order listed, which is the order of
-	// the documents in the merged segment
+	// the runs are added to the segment in the order listed
 	var (
 		mu       sync.Mutex
-		b        *offlineBuilder
+		runs     []*segbuild.Run
 		firstErr error
-		n, next  int
+		n        int
 		wg       sync.WaitGroup
 	)
 	for range runtime.GOMAXPROCS(0) {
@@ -415,22 +414,15 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 					mu.Unlock()
 					return
 				}
-				if b == nil {
-					var err error
-					if b, err = newOfflineBuilder(path, m, internal); err != nil {
-						firstErr = err
-						mu.Unlock()
-						return
-					}
-				}
-				k := next
-				next++
+				k := len(runs)
+				runs = append(runs, nil)
 				mu.Unlock()
-				err := b.add(k, ops)
+				r, err := run(ops)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
 				} else if err == nil {
+					runs[k] = r
 					n += len(ops)
 				}
 				mu.Unlock()
@@ -447,6 +439,13 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 	}
 	if listErr != nil {
 		return n, listErr
+	}
+	var b *offlineBuilder
+	if len(runs) > 0 {
+		var err error
+		if b, err = newOfflineBuilder(path, m, internal); err != nil {
+			return 0, err
+		}
 	}
 	if b == nil {
 		// nothing to build: an empty live index (the builder needs a
@@ -465,7 +464,7 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 		}
 		return 0, closeBleve(bi)
 	}
-	return n, b.finish()
+	return n, b.finish(runs)
 }
 
 // rebuild builds a new generation from the store, catches it up with the

@@ -493,10 +493,10 @@ func TestSyncerGaps(t *testing.T) {
 	})
 }
 
-// TestBuildMatchesOneSegment checks that a full build whose segments are
-// built concurrently and merged at the end gives the index a build of one
-// segment gives: the same documents, and the same hits, totals, scores
-// and order for the relevance set's queries.
+// TestBuildMatchesOneSegment checks that a full build whose batches are
+// analysed concurrently into runs of the segment gives the index a build
+// of one batch gives: the same documents, and the same hits, totals,
+// scores and order for the relevance set's queries.
 func TestBuildMatchesOneSegment(t *testing.T) {
 	ps := seed.Generate(seed.Options{Seed: 1}).Profiles
 	one, err := search.BuildBatchesForTest(t.TempDir(), ps, len(ps))
@@ -504,7 +504,7 @@ func TestBuildMatchesOneSegment(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer one.Close()
-	many, err := search.BuildBatchesForTest(t.TempDir(), ps, 37) // 14 segments
+	many, err := search.BuildBatchesForTest(t.TempDir(), ps, 37) // 14 runs
 	if err != nil {
 		t.Fatal(err)
 	}

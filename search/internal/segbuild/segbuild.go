@@ -1,0 +1,593 @@
+// Package segbuild writes analysed documents as one Bleve segment in the
+// zap format that Bleve's scorch index reads (zapx v17).
+//
+// zap builds a segment from a batch of documents in memory (interim
+// maps per field and term, a roaring bitmap per term), and grows slower
+// per document as the batch grows; a full build therefore wrote many
+// small segments and merged them into one, and the merge ran on a single
+// core. A [Builder] keeps each term's postings as plain sorted arrays, adds
+// a document in time proportional to its terms whatever the segment's
+// size, and writes the finished segment once, with no merge.
+//
+// What is written is what zap's own builder writes for the same
+// documents, byte for byte up to the fields section (whose section table
+// zap writes in map order): stored fields, the stored index, and per field
+// the postings (frequencies and norms in chunks of DefaultChunkMode,
+// locations, a roaring bitmap), the term dictionary (a vellum FST) and the
+// doc values. TestMatchesZap checks it against zap on the same documents.
+// Geo shapes, vectors, synonyms and nested documents are not supported.
+package segbuild
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/vellum"
+	zap "github.com/blevesearch/zapx/v17"
+	"github.com/golang/snappy"
+)
+
+// idField is the document id field, field 0 of every zap segment.
+const idField = "_id"
+
+// dvSeparator ends each term of a document's doc values.
+const dvSeparator = index.DocValueTermSeparator
+
+// fieldNotUninverted marks a field without doc values (zap's value).
+const fieldNotUninverted = math.MaxUint64
+
+// legacyChunk is the chunk size of doc values (zap.LegacyChunkMode).
+const legacyChunk = 1024
+
+// location is one occurrence of a term kept for term vectors.
+type location struct {
+	field           string // the field the location names ("": its own)
+	pos, start, end uint64
+	arrayPos        []uint64
+}
+
+// storedDoc is the stored values of one document.
+type storedDoc struct {
+	id     []byte
+	fields []storedValue
+}
+
+type storedValue struct {
+	field    string
+	typ      byte
+	value    []byte
+	arrayPos []uint64
+}
+
+// A Builder collects the runs of a segment, in document order, and
+// writes the segment. It is not safe for concurrent use; runs are built
+// concurrently ([NewRun]).
+type Builder struct {
+	runs     []*Run
+	docs     int
+	fieldsAt uint64 // where the last segment written has its fields section
+}
+
+// New returns an empty Builder.
+func New() *Builder { return &Builder{} }
+
+// Add appends the documents of r to the segment, after those added
+// before.
+func (b *Builder) Add(r *Run) {
+	b.runs = append(b.runs, r)
+	b.docs += r.docs
+}
+
+// AddDocs appends docs as one run ([NewRun]).
+func (b *Builder) AddDocs(docs []index.Document) error {
+	r, err := NewRun(docs)
+	if err != nil {
+		return err
+	}
+	b.Add(r)
+	return nil
+}
+
+// Docs returns the number of documents added.
+func (b *Builder) Docs() int { return b.docs }
+
+// WriteFile writes the documents added as a zap segment file at path,
+// which Bleve's zap plugin opens (zap.ZapPlugin.Open) and merges.
+func (b *Builder) WriteFile(path string) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("segbuild: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("segbuild: %w", cerr)
+		}
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := b.write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("segbuild: %w", err)
+	}
+	return nil
+}
+
+// segField is a field of the segment being written, with its parts in
+// the runs.
+type segField struct {
+	name  string
+	opts  index.FieldIndexingOptions
+	dv    bool
+	parts []*runField // by run; nil where a run lacks the field
+}
+
+// write writes the segment to out.
+func (b *Builder) write(out io.Writer) error {
+	if b.docs == 0 {
+		return fmt.Errorf("segbuild: no documents")
+	}
+	// the fields of the segment: _id first, then the names in order
+	byName := map[string]*segField{}
+	for ri, r := range b.runs {
+		for name, rf := range r.fields {
+			sf := byName[name]
+			if sf == nil {
+				sf = &segField{name: name, parts: make([]*runField, len(b.runs))}
+				byName[name] = sf
+			}
+			sf.opts |= rf.opts
+			sf.dv = sf.dv || rf.dv
+			sf.parts[ri] = rf
+		}
+	}
+	id := byName[idField]
+	if id == nil {
+		return fmt.Errorf("segbuild: no %s field", idField)
+	}
+	delete(byName, idField)
+	fields := []*segField{id}
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		fields = append(fields, byName[name])
+	}
+	segID := make(map[string]int, len(fields))
+	for i, f := range fields {
+		segID[f.name] = i
+	}
+	bases := make([]uint32, len(b.runs)) // first document number of each run
+	for i := 1; i < len(b.runs); i++ {
+		bases[i] = bases[i-1] + uint32(b.runs[i-1].docs)
+	}
+
+	w := &writer{out: out}
+	storedIndex := b.writeStored(w, segID)
+	addrs := make([]uint64, len(fields))
+	for i, f := range fields {
+		addr, err := f.write(w, b.docs, bases, segID)
+		if err != nil {
+			return err
+		}
+		addrs[i] = addr
+	}
+	b.fieldsAt = w.count()
+	sectionsIndex := writeFields(w, fields, addrs)
+	w.footer(uint64(b.docs), storedIndex, sectionsIndex)
+	if w.err != nil {
+		return fmt.Errorf("segbuild: %w", w.err)
+	}
+	return nil
+}
+
+// writer writes a segment, counting its bytes and their checksum. The
+// first error sticks.
+type writer struct {
+	out io.Writer
+	n   uint64
+	crc uint32
+	err error
+	tmp [binary.MaxVarintLen64]byte
+}
+
+func (w *writer) count() uint64 { return w.n }
+
+func (w *writer) write(p []byte) {
+	if w.err != nil {
+		return
+	}
+	_, w.err = w.out.Write(p)
+	w.n += uint64(len(p))
+	w.crc = crc32.Update(w.crc, crc32.IEEETable, p)
+}
+
+func (w *writer) uvarint(v uint64) {
+	n := binary.PutUvarint(w.tmp[:], v)
+	w.write(w.tmp[:n])
+}
+
+func (w *writer) uint64BE(v uint64) {
+	binary.BigEndian.PutUint64(w.tmp[:8], v)
+	w.write(w.tmp[:8])
+}
+
+func (w *writer) uint32BE(v uint32) {
+	binary.BigEndian.PutUint32(w.tmp[:4], v)
+	w.write(w.tmp[:4])
+}
+
+// footer writes zap's footer: no writer id (its length 0), the number of
+// documents, the offsets of the stored index and the fields index, the
+// chunk mode, the version and the checksum of everything before it.
+func (w *writer) footer(docs, storedIndex, sectionsIndex uint64) {
+	w.uint32BE(0)
+	w.uint64BE(docs)
+	w.uint64BE(storedIndex)
+	w.uint64BE(sectionsIndex)
+	w.uint32BE(zap.DefaultChunkMode)
+	w.uint32BE(zap.Version)
+	w.uint32BE(w.crc)
+}
+
+func appendUvarints(dst []byte, vs ...uint64) []byte {
+	for _, v := range vs {
+		dst = binary.AppendUvarint(dst, v)
+	}
+	return dst
+}
+
+// writeStored writes the stored fields of every document and the stored
+// index, and returns the index's offset.
+func (b *Builder) writeStored(w *writer, segID map[string]int) uint64 {
+	offsets := make([]uint64, 0, b.docs)
+	var meta, data, compressed, combined []byte
+	var vals []storedValue
+	for _, r := range b.runs {
+		for n := range r.stored {
+			sd := &r.stored[n]
+			vals = append(vals[:0], sd.fields...)
+			// by field id of the segment, in the order added within a field
+			slices.SortStableFunc(vals, func(x, y storedValue) int { return segID[x.field] - segID[y.field] })
+			meta = binary.AppendUvarint(meta[:0], uint64(len(sd.id)))
+			data = data[:0]
+			for _, v := range vals {
+				meta = appendUvarints(meta, uint64(segID[v.field]), uint64(v.typ), uint64(len(data)), uint64(len(v.value)), uint64(len(v.arrayPos)))
+				meta = appendUvarints(meta, v.arrayPos...)
+				data = append(data, v.value...)
+			}
+			compressed = snappy.Encode(compressed[:cap(compressed)], data)
+			combined = append(append(combined[:0], sd.id...), compressed...)
+			offsets = append(offsets, w.count())
+			w.uvarint(uint64(len(meta)))
+			w.uvarint(uint64(len(combined)))
+			w.write(meta)
+			w.write(combined)
+		}
+	}
+	at := w.count()
+	for _, o := range offsets {
+		w.uint64BE(o)
+	}
+	w.uvarint(0) // no nested documents
+	return at
+}
+
+// vellumOpts are the options zap builds its term dictionaries with.
+var vellumOpts = &vellum.BuilderOpts{Encoder: 1, RegistryTableSize: 0, RegistryMRUSize: 1}
+
+// part is a run's postings of one term.
+type part struct {
+	run  int
+	term int
+}
+
+// write writes the field's postings, term dictionary and doc values, and
+// returns the address of the field's section. The runs' sorted terms are
+// merged; a term's postings are those of its runs, in run order.
+func (f *segField) write(w *writer, docs int, bases []uint32, segID map[string]int) (uint64, error) {
+	var dvTerms [][]byte // per document, when the field has doc values
+	if f.dv {
+		dvTerms = make([][]byte, docs)
+	}
+	var fst bytes.Buffer
+	vb, err := vellum.New(&fst, vellumOpts)
+	if err != nil {
+		return 0, fmt.Errorf("segbuild: field %s: %w", f.name, err)
+	}
+	var (
+		tf, loc chunks
+		bm      = roaring.New()
+		rb      []byte
+		gdocs   []uint32
+		parts   []part
+		m       = newTermMerge(f.parts)
+	)
+	for {
+		text, ok := m.next(&parts)
+		if !ok {
+			break
+		}
+		card := 0
+		for _, p := range parts {
+			rf := f.parts[p.run]
+			card += int(rf.starts[p.term+1] - rf.starts[p.term])
+		}
+		chunk := chunkSize(uint64(card), uint64(docs))
+		tf.reset(chunk, uint64(docs))
+		loc.reset(chunk, uint64(docs))
+		gdocs = gdocs[:0]
+		for _, p := range parts {
+			rf := f.parts[p.run]
+			from, to := int(rf.starts[p.term]), int(rf.starts[p.term+1])
+			li := 0
+			if rf.nlocs != nil {
+				li = int(rf.termLocs[p.term])
+			}
+			for i := from; i < to; i++ {
+				local := rf.docs[i]
+				d := bases[p.run] + local
+				doc := uint64(d)
+				gdocs = append(gdocs, d)
+				nl := 0
+				if rf.nlocs != nil {
+					nl = int(rf.nlocs[i])
+				}
+				hasLocs := uint64(0)
+				if nl > 0 {
+					hasLocs = 1
+				}
+				if freq := uint64(rf.freqs[i]); freq > 0 {
+					tf.add(doc, freq<<1|hasLocs, uint64(rf.lens[local]))
+				} else {
+					tf.add(doc, hasLocs)
+				}
+				if nl > 0 {
+					ls := rf.locs[li : li+nl]
+					li += nl
+					size := 0
+					for _, l := range ls {
+						lf, err := locField(l, f.name, segID)
+						if err != nil {
+							return 0, err
+						}
+						size += uvarintLen(lf) + uvarintLen(l.pos) + uvarintLen(l.start) + uvarintLen(l.end) + uvarintLen(uint64(len(l.arrayPos)))
+						for _, a := range l.arrayPos {
+							size += uvarintLen(a)
+						}
+					}
+					loc.add(doc, uint64(size))
+					for _, l := range ls {
+						lf, _ := locField(l, f.name, segID)
+						loc.add(doc, lf, l.pos, l.start, l.end, uint64(len(l.arrayPos)))
+						loc.add(doc, l.arrayPos...)
+					}
+				}
+				if dvTerms != nil {
+					dvTerms[d] = append(append(dvTerms[d], text...), dvSeparator)
+				}
+			}
+		}
+		tf.close()
+		loc.close()
+		tfAt, locAt := tf.write(w), loc.write(w)
+		at := w.count()
+		w.uvarint(tfAt)
+		w.uvarint(locAt)
+		bm.Clear()
+		bm.AddMany(gdocs)
+		if rb, err = bm.ToBytes(); err != nil {
+			return 0, fmt.Errorf("segbuild: field %s: %w", f.name, err)
+		}
+		w.uvarint(uint64(len(rb)))
+		w.write(rb)
+		if err := vb.Insert([]byte(text), at); err != nil {
+			return 0, fmt.Errorf("segbuild: field %s: term %q: %w", f.name, text, err)
+		}
+	}
+	if err := vb.Close(); err != nil {
+		return 0, fmt.Errorf("segbuild: field %s: %w", f.name, err)
+	}
+	dictAt := w.count()
+	w.uvarint(uint64(fst.Len()))
+	w.write(fst.Bytes())
+
+	dvStart, dvEnd := uint64(fieldNotUninverted), uint64(fieldNotUninverted)
+	if dvTerms != nil {
+		size := uint64(legacyChunk)
+		if f.opts.SkipDVChunking() {
+			size = 1
+		}
+		dv := newContentChunks(size, uint64(docs), !f.opts.SkipDVCompression())
+		for d, ts := range dvTerms {
+			if len(ts) > 0 {
+				dv.add(uint64(d), ts)
+			}
+		}
+		dv.close()
+		dvStart = w.count()
+		dv.write(w)
+		dvEnd = w.count()
+	}
+	at := w.count()
+	w.uvarint(dvStart)
+	w.uvarint(dvEnd)
+	w.uvarint(dictAt)
+	return at, nil
+}
+
+// locField returns the field id a location names.
+func locField(l location, own string, segID map[string]int) (uint64, error) {
+	name := l.field
+	if name == "" {
+		name = own
+	}
+	id, ok := segID[name]
+	if !ok {
+		return 0, fmt.Errorf("segbuild: a location of field %s names field %q, which has no value", own, name)
+	}
+	return uint64(id), nil
+}
+
+// chunkSize is zap's chunk size of a postings list of card documents in
+// a segment of docs documents (DefaultChunkMode, 1026): as few chunks of
+// at most 1024 postings as can be, dividing the document numbers evenly.
+func chunkSize(card, docs uint64) uint64 {
+	return max(docs/(card/1024+1), 1)
+}
+
+func uvarintLen(v uint64) int {
+	n := 1
+	for v >= 0x80 {
+		v >>= 7
+		n++
+	}
+	return n
+}
+
+// chunks encodes integers by chunk of document numbers, as zap's
+// chunkedIntCoder does.
+type chunks struct {
+	size  uint64
+	lens  []uint64
+	cur   uint64
+	buf   []byte // the chunk being filled
+	final []byte
+}
+
+func (c *chunks) reset(size, docs uint64) {
+	n := int((docs-1)/size + 1)
+	c.size, c.cur = size, 0
+	c.lens = slices.Grow(c.lens[:0], n)[:n]
+	clear(c.lens)
+	c.buf, c.final = c.buf[:0], c.final[:0]
+}
+
+func (c *chunks) add(doc uint64, vs ...uint64) {
+	if ch := doc / c.size; ch != c.cur {
+		c.close()
+		c.buf = c.buf[:0]
+		c.cur = ch
+	}
+	c.buf = appendUvarints(c.buf, vs...)
+}
+
+func (c *chunks) close() {
+	c.lens[c.cur] = uint64(len(c.buf))
+	c.final = append(c.final, c.buf...)
+}
+
+// write writes the chunks (their count, end offsets and bytes) and
+// returns where they start, or 0 when there is nothing to write.
+func (c *chunks) write(w *writer) uint64 {
+	if len(c.final) == 0 {
+		return 0
+	}
+	at := w.count()
+	w.uvarint(uint64(len(c.lens)))
+	var end uint64
+	for _, l := range c.lens {
+		end += l
+		w.uvarint(end)
+	}
+	w.write(c.final)
+	return at
+}
+
+// contentChunks encodes doc values by chunk of document numbers, as
+// zap's chunkedContentCoder does: per chunk the documents' end offsets,
+// then the snappy-compressed values.
+type contentChunks struct {
+	size     uint64
+	compress bool
+	lens     []uint64
+	cur      uint64
+	meta     []uint64 // document, end offset pairs of the chunk
+	buf      []byte
+	final    []byte
+	tmp      []byte
+}
+
+func newContentChunks(size, docs uint64, compress bool) *contentChunks {
+	return &contentChunks{size: size, compress: compress, lens: make([]uint64, (docs-1)/size+1)}
+}
+
+func (c *contentChunks) add(doc uint64, val []byte) {
+	if ch := doc / c.size; ch != c.cur {
+		c.close()
+		c.buf, c.meta = c.buf[:0], c.meta[:0]
+		c.cur = ch
+	}
+	c.buf = append(c.buf, val...)
+	c.meta = append(c.meta, doc, uint64(len(c.buf)))
+}
+
+func (c *contentChunks) close() {
+	start := len(c.final)
+	if c.size != 1 {
+		c.final = binary.AppendUvarint(c.final, uint64(len(c.meta)/2))
+		c.final = appendUvarints(c.final, c.meta...)
+	}
+	data := c.buf
+	if c.compress {
+		c.tmp = snappy.Encode(c.tmp[:cap(c.tmp)], c.buf)
+		data = c.tmp
+	}
+	c.final = append(c.final, data...)
+	c.lens[c.cur] = uint64(len(c.final) - start)
+}
+
+func (c *contentChunks) write(w *writer) {
+	w.write(c.final)
+	start := w.count()
+	var end uint64
+	for _, l := range c.lens {
+		end += l
+		w.uvarint(end)
+	}
+	w.uint64BE(w.count() - start)
+	w.uint64BE(uint64(len(c.lens)))
+}
+
+// sectionTypes are the sections zap lists for every field (those it
+// registers without the vectors build tag); only the inverted index has
+// data here.
+var sectionTypes = []uint16{zap.SectionInvertedTextIndex, zap.SectionSynonymIndex, zap.SectionGeoShapeV2Index}
+
+// writeFields writes the fields section (names, options and section
+// addresses) and returns its index's offset.
+func writeFields(w *writer, fields []*segField, addrs []uint64) uint64 {
+	starts := make([]uint64, len(fields))
+	for i, f := range fields {
+		starts[i] = w.count()
+		w.uvarint(uint64(len(f.name)))
+		w.write([]byte(f.name))
+		w.uvarint(uint64(f.opts))
+		w.uvarint(uint64(len(sectionTypes)))
+		for _, st := range sectionTypes {
+			binary.BigEndian.PutUint16(w.tmp[:2], st)
+			w.write(w.tmp[:2])
+			addr := uint64(0)
+			if st == zap.SectionInvertedTextIndex {
+				addr = addrs[i]
+			}
+			w.uint64BE(addr)
+		}
+	}
+	at := w.count()
+	w.uvarint(uint64(len(fields)))
+	for _, s := range starts {
+		w.uint64BE(s)
+	}
+	return at
+}
