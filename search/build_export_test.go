@@ -19,7 +19,7 @@ func BuildForTest(dir string, ps []makerlink.Profile) (*Index, error) {
 func BuildBatchesForTest(dir string, ps []makerlink.Profile, batch int) (*Index, error) {
 	const gen = "gen-1"
 	plan := planFor(TextWords)
-	_, err := buildFrom(context.Background(), filepath.Join(dir, gen), TextWords, 0, func(ctx context.Context, emit func([]batchOp) bool) error {
+	_, sug, err := buildFrom(context.Background(), filepath.Join(dir, gen), TextWords, 0, func(ctx context.Context, emit func([]batchOp) bool) error {
 		for len(ps) > 0 {
 			k := min(batch, len(ps))
 			ops := make([]batchOp, k)
@@ -40,5 +40,5 @@ func BuildBatchesForTest(dir string, ps []makerlink.Profile, batch int) (*Index,
 	if err := writeCurrent(dir, gen); err != nil {
 		return nil, err
 	}
-	return Open(dir, Options{})
+	return open(dir, Options{}, gen, sug)
 }

@@ -142,7 +142,13 @@ const currentLockFile = "CURRENT.lock"
 // built with another [MappingVersion] or text mode, Open moves to a new,
 // empty generation and [Index.Fresh] reports true. When another process
 // has the directory open, Open fails at once with [ErrLocked].
-func Open(dir string, opts Options) (_ *Index, err error) {
+func Open(dir string, opts Options) (*Index, error) {
+	return open(dir, opts, "", nil)
+}
+
+// open is [Open], with the suggestions builtSug of generation builtGen
+// when the caller has them (it built the generation).
+func open(dir string, opts Options, builtGen string, builtSug *suggester) (_ *Index, err error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -174,6 +180,8 @@ func Open(dir string, opts Options) (_ *Index, err error) {
 		case !x.compatible(bi):
 			x.log.Info("search index built with another mapping: rebuilding", "dir", dir, "gen", gen)
 			bi.Close()
+		case gen == builtGen && builtSug != nil:
+			x.idx, x.sug, x.gen = bi, builtSug, gen
 		default:
 			sug, lerr := loadSuggester(bi)
 			if lerr != nil {
@@ -588,17 +596,22 @@ func applyOps(bi bleve.Index, sug *suggester, plan fieldPlan, ops []batchOp, int
 		return fmt.Errorf("search: apply batch: %w", err)
 	}
 	if sug != nil {
-		sops := make([]sugOp, len(ops))
-		for i := range ops {
-			op := &ops[i]
-			sops[i].id = op.id
-			if d := op.sug; op.p != nil {
-				sops[i].entry = &sugEntry{id: op.id, doc: newSugDoc(op.id, d.Name, d.Owner, d.Vis), keys: d.sugKeys}
-			}
-		}
-		sug.update(sops)
+		sug.update(sugOps(ops))
 	}
 	return nil
+}
+
+// sugOps returns the suggester's updates of built ops.
+func sugOps(ops []batchOp) []sugOp {
+	sops := make([]sugOp, len(ops))
+	for i := range ops {
+		op := &ops[i]
+		sops[i].id = op.id
+		if d := op.sug; op.p != nil {
+			sops[i].entry = &sugEntry{id: op.id, doc: newSugDoc(op.id, d.Name, d.Owner, d.Vis), keys: d.sugKeys}
+		}
+	}
+	return sops
 }
 
 // buildDocuments builds and analyses the documents of the profiles of

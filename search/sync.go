@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -314,13 +315,13 @@ const buildBatch = 1250
 // the feed position it is complete up to (read before listing, so changes
 // made meanwhile are applied again by the syncer), which buildIndex
 // returns.
-func buildIndex(ctx context.Context, st makerlink.ProfileStore, path string, mode TextMode) (int, int64, error) {
+func buildIndex(ctx context.Context, st makerlink.ProfileStore, path string, mode TextMode) (int, int64, *suggester, error) {
 	head, err := makerlink.FeedHead(ctx, st)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	plan := planFor(mode)
-	n, err := buildFrom(ctx, path, mode, head, func(ctx context.Context, emit func([]batchOp) bool) error {
+	n, sug, err := buildFrom(ctx, path, mode, head, func(ctx context.Context, emit func([]batchOp) bool) error {
 		ops := make([]batchOp, 0, buildBatch)
 		cursor := ""
 		for {
@@ -349,9 +350,9 @@ func buildIndex(ctx context.Context, st makerlink.ProfileStore, path string, mod
 		}
 	})
 	if err != nil {
-		return n, 0, err
+		return n, 0, nil, err
 	}
-	return n, head, nil
+	return n, head, sug, nil
 }
 
 // buildFrom writes a new index into directory path with the offline
@@ -360,8 +361,9 @@ func buildIndex(ctx context.Context, st makerlink.ProfileStore, path string, mod
 // Each batch becomes a run of the index's single segment, written once at
 // the end, without the persister and merger of a live index (a live index
 // merges as it goes, then needs a forced merge). The index records the
-// feed position seq.
-func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list func(ctx context.Context, emit func([]batchOp) bool) error) (int, error) {
+// feed position seq. The suggestions of the built index are made while the
+// segment is written, and returned.
+func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list func(ctx context.Context, emit func([]batchOp) bool) error) (int, *suggester, error) {
 	m := newMapping(mode)
 	internal := map[string][]byte{
 		string(keyVersion): []byte(strconv.Itoa(MappingVersion)),
@@ -395,6 +397,7 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 	var (
 		mu       sync.Mutex
 		runs     []*segbuild.Run
+		sops     [][]sugOp // suggestions, by batch
 		firstErr error
 		n        int
 		wg       sync.WaitGroup
@@ -415,14 +418,15 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 					return
 				}
 				k := len(runs)
-				runs = append(runs, nil)
+				runs, sops = append(runs, nil), append(sops, nil)
 				mu.Unlock()
 				r, err := run(ops)
+				so := sugOps(ops)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
 				} else if err == nil {
-					runs[k] = r
+					runs[k], sops[k] = r, so
 					n += len(ops)
 				}
 				mu.Unlock()
@@ -432,19 +436,19 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 	wg.Wait()
 	if firstErr != nil {
 		drain()
-		return n, firstErr
+		return n, nil, firstErr
 	}
 	if listErr == nil {
 		listErr = ctx.Err()
 	}
 	if listErr != nil {
-		return n, listErr
+		return n, nil, listErr
 	}
 	var b *offlineBuilder
 	if len(runs) > 0 {
 		var err error
 		if b, err = newOfflineBuilder(path, m, internal); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
 	if b == nil {
@@ -452,7 +456,7 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 		// segment)
 		bi, err := newBleve(path, m)
 		if err != nil {
-			return 0, fmt.Errorf("search: create index: %w", err)
+			return 0, nil, fmt.Errorf("search: create index: %w", err)
 		}
 		bb := bi.NewBatch()
 		for k, v := range internal {
@@ -460,11 +464,23 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 		}
 		if err := bi.Batch(bb); err != nil {
 			bi.Close()
-			return 0, fmt.Errorf("search: create index: %w", err)
+			return 0, nil, fmt.Errorf("search: create index: %w", err)
 		}
-		return 0, closeBleve(bi)
+		return 0, newSuggester(), closeBleve(bi)
 	}
-	return n, b.finish(runs)
+	// the suggestions on one core while the segment is written on another
+	sug := newSuggester()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sug.update(slices.Concat(sops...))
+	}()
+	err := b.finish(runs)
+	<-done
+	if err != nil {
+		return n, nil, err
+	}
+	return n, sug, nil
 }
 
 // rebuild builds a new generation from the store, catches it up with the
@@ -477,7 +493,7 @@ func (s *Syncer) rebuild(ctx context.Context) (int, int64, error) {
 	}
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
 	path := filepath.Join(s.idx.dir, "build-"+stamp)
-	n, seq, err := buildIndex(ctx, s.store, path, s.idx.opts.Mode)
+	n, seq, sug, err := buildIndex(ctx, s.store, path, s.idx.opts.Mode)
 	if err != nil {
 		os.RemoveAll(path)
 		return n, 0, err
@@ -492,7 +508,7 @@ func (s *Syncer) rebuild(ctx context.Context) (int, int64, error) {
 		os.RemoveAll(filepath.Join(s.idx.dir, gen))
 		return n, 0, fmt.Errorf("search: open built index: %w", err)
 	}
-	err = s.swap(ctx, gen, bi, seq, cur)
+	err = s.swap(ctx, gen, bi, sug, seq, cur)
 	if errors.Is(err, errSuperseded) {
 		s.log.Info("search: another process rebuilt the index meanwhile: adopting it", "dropped", gen)
 		return n, seq, s.adopt(ctx)
@@ -519,11 +535,11 @@ func (s *Syncer) Reindex(ctx context.Context) error {
 	return nil
 }
 
-// swap catches bi (generation gen, complete up to seq) up with the feed,
-// makes it the live index and removes the old one. Unless expect is "",
-// it gives up with errSuperseded (dropping gen) when CURRENT no longer
-// names expect.
-func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64, expect string) error {
+// swap catches bi (generation gen, complete up to seq, with the
+// suggestions sug, or nil to load them) up with the feed, makes it the
+// live index and removes the old one. Unless expect is "", it gives up
+// with errSuperseded (dropping gen) when CURRENT no longer names expect.
+func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, sug *suggester, seq int64, expect string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if expect != "" {
@@ -533,11 +549,13 @@ func (s *Syncer) swap(ctx context.Context, gen string, bi bleve.Index, seq int64
 			return errSuperseded
 		}
 	}
-	sug, err := loadSuggester(bi)
-	if err != nil {
-		bi.Close()
-		os.RemoveAll(filepath.Join(s.idx.dir, gen))
-		return err
+	if sug == nil {
+		var err error
+		if sug, err = loadSuggester(bi); err != nil {
+			bi.Close()
+			os.RemoveAll(filepath.Join(s.idx.dir, gen))
+			return err
+		}
 	}
 	s.resetCursor(seq)
 	if _, err := s.syncLocked(ctx, bi, sug); err != nil {
@@ -593,7 +611,7 @@ func (s *Syncer) adopt(ctx context.Context) error {
 		return err
 	}
 	s.log.Info("search: adopting rebuilt index", "gen", gen, "seq", seq)
-	return s.swap(ctx, gen, bi, seq, "")
+	return s.swap(ctx, gen, bi, nil, seq, "")
 }
 
 // Rebuild builds a new generation of the index in dir from the store and
@@ -609,7 +627,7 @@ func Rebuild(ctx context.Context, dir string, st makerlink.ProfileStore, opts Op
 	}
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
 	build := filepath.Join(dir, "build-"+stamp)
-	n, _, err := buildIndex(ctx, st, build, opts.Mode)
+	n, _, _, err := buildIndex(ctx, st, build, opts.Mode)
 	if err != nil {
 		os.RemoveAll(build)
 		return n, err

@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -529,5 +530,39 @@ func TestBuildMatchesOneSegment(t *testing.T) {
 				t.Errorf("%q: hit %d = %s/%s %v, want %s/%s %v", rq.q, i, g.Kind, g.ID, g.Score, w.Kind, w.ID, w.Score)
 			}
 		}
+	}
+}
+
+// TestBuiltSuggestionsMatchStored: a full build makes its suggestions
+// while it writes the segment instead of reading them back from the
+// index; they are those read back, for every viewer.
+func TestBuiltSuggestionsMatchStored(t *testing.T) {
+	ps := seed.Generate(seed.Options{Seed: 1}).Profiles
+	idx, err := search.BuildBatchesForTest(t.TempDir(), ps, 37)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	viewers := []*makerlink.User{nil, {ID: ps[0].Base().OwnerID, Roles: []makerlink.Role{makerlink.RoleFounder}}, {ID: "inv", Roles: []makerlink.Role{makerlink.RoleInvestor}}}
+	prefixes := []string{"宁", "银川", "ning", "nx", "a", "s", "创", "x", "智能"}
+	suggest := func() []string {
+		var out []string
+		for _, v := range viewers {
+			for _, p := range prefixes {
+				got, err := idx.Suggest(context.Background(), p, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, fmt.Sprint(p, got))
+			}
+		}
+		return out
+	}
+	built := suggest()
+	if _, _, err := search.ReloadSuggestionsForTest(idx); err != nil {
+		t.Fatal(err)
+	}
+	if stored := suggest(); !slices.Equal(built, stored) {
+		t.Errorf("suggestions after the build differ from those read back:\n%v\n%v", built, stored)
 	}
 }
