@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -41,7 +42,7 @@ const indexMeta = `{"storage":"scorch","index_type":"scorch"}`
 
 // newOfflineBuilder starts an index in the new directory path with
 // mapping m and the internal values internal.
-func newOfflineBuilder(path string, m mapping.IndexMapping, internal map[string][]byte) (*offlineBuilder, error) {
+func newOfflineBuilder(path string, m mapping.IndexMapping, s *segbuild.Schema, internal map[string][]byte) (*offlineBuilder, error) {
 	mb, err := util.MarshalJSON(m)
 	if err != nil {
 		return nil, fmt.Errorf("search: build index: encode mapping: %w", err)
@@ -54,12 +55,18 @@ func newOfflineBuilder(path string, m mapping.IndexMapping, internal map[string]
 	}
 	in := maps.Clone(internal)
 	in[string(util.MappingInternalKey)] = mb
-	return &offlineBuilder{path: path, internal: in, seg: segbuild.New()}, nil
+	return &offlineBuilder{path: path, internal: in, seg: segbuild.New(s)}, nil
+}
+
+// schemaOf returns the segment schema of the fields of plan.
+func schemaOf(plan fieldPlan) *segbuild.Schema {
+	return segbuild.NewSchema(slices.Collect(maps.Keys(plan))...)
 }
 
 // run analyses the built documents of ops (every op has a profile) into
-// a segment run; runs of different batches may be made concurrently.
-func run(ops []batchOp) (*segbuild.Run, error) {
+// a run of a segment of schema s; runs of different batches may be made
+// concurrently.
+func run(s *segbuild.Schema, ops []batchOp) (*segbuild.Run, error) {
 	docs := make([]index.Document, len(ops))
 	for i := range ops {
 		d := ops[i].doc
@@ -73,7 +80,7 @@ func run(ops []batchOp) (*segbuild.Run, error) {
 		})
 		docs[i] = d
 	}
-	r, err := segbuild.NewRun(docs)
+	r, err := segbuild.NewRun(s, docs)
 	if err != nil {
 		return nil, fmt.Errorf("search: build index: %w", err)
 	}
@@ -85,7 +92,9 @@ func run(ops []batchOp) (*segbuild.Run, error) {
 // snapshot, then the built segment replaces that one.
 func (o *offlineBuilder) finish(runs []*segbuild.Run) error {
 	for _, r := range runs {
-		o.seg.Add(r)
+		if err := o.seg.Add(r); err != nil {
+			return fmt.Errorf("search: build index: %w", err)
+		}
 	}
 	store := filepath.Join(o.path, "store")
 	b, err := scorch.NewBuilder(map[string]interface{}{

@@ -124,8 +124,8 @@ type freqsOnly struct{ bdoc.Field }
 func TestTermVisitorMatchesFrequencies(t *testing.T) {
 	ps := seed.Generate(seed.Options{Seed: 3}).Profiles
 	build := func(hide bool) []byte {
-		b := segbuild.New()
 		plan := planFor(TextWords)
+		b := segbuild.New(schemaOf(plan))
 		for i := 0; i < len(ps); i += 100 {
 			var docs []index.Document
 			for _, p := range ps[i:min(i+100, len(ps))] {

@@ -394,6 +394,7 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 	// the batches are analysed into segment runs at once, one per core
 	// (the lister builds the next batch's documents on every core too);
 	// the runs are added to the segment in the order listed
+	schema := schemaOf(planFor(mode))
 	var (
 		mu       sync.Mutex
 		runs     []*segbuild.Run
@@ -420,7 +421,7 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 				k := len(runs)
 				runs, sops = append(runs, nil), append(sops, nil)
 				mu.Unlock()
-				r, err := run(ops)
+				r, err := run(schema, ops)
 				so := sugOps(ops)
 				mu.Lock()
 				if err != nil && firstErr == nil {
@@ -447,7 +448,7 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 	var b *offlineBuilder
 	if len(runs) > 0 {
 		var err error
-		if b, err = newOfflineBuilder(path, m, internal); err != nil {
+		if b, err = newOfflineBuilder(path, m, schema, internal); err != nil {
 			return 0, nil, err
 		}
 	}

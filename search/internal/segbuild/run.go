@@ -1,12 +1,14 @@
 package segbuild
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
 	"unsafe"
 
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/golang/snappy"
 )
 
 // TermVisitor is implemented by fields that give their terms one
@@ -23,10 +25,12 @@ type TermVisitor interface {
 // documents or so) so that its term dictionaries stay in the processor's
 // caches; runs of different batches can be built concurrently.
 type Run struct {
-	docs   int
-	stored []storedDoc
-	fields map[string]*runField
-	arena  []byte // the bytes of the run's terms
+	schema   *Schema
+	docs     int
+	stored   []byte      // the documents' stored values, as the segment has them
+	storedAt []uint32    // where each document's are in stored
+	fields   []*runField // by field id; nil for fields no document has
+	arena    []byte      // the bytes of the run's terms
 }
 
 // runField is one field of a run.
@@ -44,15 +48,20 @@ type runField struct {
 	lens     []uint32   // analysed length per document (the norm zap stores)
 }
 
-// NewRun analyses docs into a Run. Their indexed fields must be analysed
-// (Analyze called), and each must have an _id field (AddIDField). Fields
-// of one name that occur several times in a document are indexed as one,
-// as zap does. The run keeps references to the stored values and the
-// location array positions, not to the documents.
-func NewRun(docs []index.Document) (*Run, error) {
-	r := &Run{docs: len(docs), stored: make([]storedDoc, len(docs)), fields: map[string]*runField{}}
-	accs := map[string]*fieldAcc{}
-	var touched []*fieldAcc // fields with locations pending in this document
+// NewRun analyses docs, which may only have fields of s, into a Run.
+// Their indexed fields must be analysed (Analyze called), and each must
+// have an _id field (AddIDField). Fields of one name that occur several
+// times in a document are indexed as one, as zap does. The run keeps
+// references to the location array positions, not to the documents.
+func NewRun(s *Schema, docs []index.Document) (*Run, error) {
+	r := &Run{schema: s, docs: len(docs), storedAt: make([]uint32, len(docs)), fields: make([]*runField, len(s.names))}
+	accs := make([]*fieldAcc, len(s.names))
+	var (
+		touched []*fieldAcc // fields with locations pending in this document
+		id      []byte
+		vals    []storedValue
+		st      storedEncoder
+	)
 	for n, doc := range docs {
 		if doc.HasComposite() {
 			return nil, fmt.Errorf("segbuild: %s: composite fields are not supported", doc.ID())
@@ -64,7 +73,7 @@ func NewRun(docs []index.Document) (*Run, error) {
 				return nil, fmt.Errorf("segbuild: %s: nested documents are not supported", doc.ID())
 			}
 		}
-		sd := &r.stored[n]
+		id, vals = nil, vals[:0]
 		var err error
 		doc.VisitFields(func(f index.Field) {
 			if err != nil {
@@ -75,44 +84,82 @@ func NewRun(docs []index.Document) (*Run, error) {
 				err = fmt.Errorf("segbuild: %s: field %s: %T is not supported", doc.ID(), f.Name(), f)
 				return
 			}
-			a := accs[f.Name()]
+			fid, ok := s.ids[f.Name()]
+			if !ok {
+				err = fmt.Errorf("segbuild: %s: field %s is not in the schema", doc.ID(), f.Name())
+				return
+			}
+			a := accs[fid]
 			if a == nil {
-				a = &fieldAcc{run: r, f: &runField{name: f.Name()}, dict: map[string]int32{}}
-				if a.f.name == idField {
+				a = &fieldAcc{run: r, id: fid, f: &runField{}, dict: map[string]int32{}}
+				if fid == 0 {
 					a.f.opts = index.IndexField | index.StoreField
 				}
-				accs[f.Name()] = a
+				accs[fid] = a
 			}
 			a.f.opts |= f.Options()
 			if f.Options().IncludeDocValues() {
 				a.f.dv = true
 			}
 			if f.Options().IsStored() {
-				if a.f.name == idField {
-					sd.id = f.Value()
+				if fid == 0 {
+					if id == nil {
+						id = f.Value()
+					}
 				} else {
-					sd.fields = append(sd.fields, storedValue{a.f.name, f.EncodedFieldType(), f.Value(), f.ArrayPositions()})
+					vals = append(vals, storedValue{fid, f.EncodedFieldType(), f.Value(), f.ArrayPositions()})
 				}
 			}
-			if a.add(uint32(n), f) && !slices.Contains(touched, a) {
+			if err = a.add(uint32(n), f); err == nil && len(a.pending) > 0 && !slices.Contains(touched, a) {
 				touched = append(touched, a)
 			}
 		})
 		if err != nil {
 			return nil, err
 		}
-		if sd.id == nil {
+		if id == nil {
 			return nil, fmt.Errorf("segbuild: document %q without an %s field", doc.ID(), idField)
 		}
 		for _, a := range touched {
 			a.placeLocations()
 		}
 		touched = touched[:0]
+		r.storedAt[n] = uint32(len(r.stored))
+		r.stored = st.appendDoc(r.stored, id, vals)
 	}
-	for name, a := range accs {
-		r.fields[name] = a.finish()
+	for fid, a := range accs {
+		if a != nil {
+			r.fields[fid] = a.finish()
+		}
 	}
 	return r, nil
+}
+
+// storedEncoder encodes a document's stored values as zap does: the
+// length of the id, then per value its field, type, offset, length and
+// array positions (meta); the id followed by the values, compressed.
+type storedEncoder struct {
+	meta, data, compressed []byte
+}
+
+// appendDoc appends the stored record of a document to dst: the lengths
+// of its meta and of the id with the compressed values, then both.
+func (e *storedEncoder) appendDoc(dst, id []byte, vals []storedValue) []byte {
+	// by field id, in the order given within a field
+	slices.SortStableFunc(vals, func(x, y storedValue) int { return x.field - y.field })
+	e.meta = binary.AppendUvarint(e.meta[:0], uint64(len(id)))
+	e.data = e.data[:0]
+	for _, v := range vals {
+		e.meta = appendUvarints(e.meta, uint64(v.field), uint64(v.typ), uint64(len(e.data)), uint64(len(v.value)), uint64(len(v.arrayPos)))
+		e.meta = appendUvarints(e.meta, v.arrayPos...)
+		e.data = append(e.data, v.value...)
+	}
+	e.compressed = snappy.Encode(e.compressed[:cap(e.compressed)], e.data)
+	dst = binary.AppendUvarint(dst, uint64(len(e.meta)))
+	dst = binary.AppendUvarint(dst, uint64(len(id)+len(e.compressed)))
+	dst = append(dst, e.meta...)
+	dst = append(dst, id...)
+	return append(dst, e.compressed...)
 }
 
 // intern returns a copy of term in the run's arena: a term may be part of
@@ -129,6 +176,7 @@ func (r *Run) intern(term string) string {
 // fieldAcc collects the postings of one field of a run in document order.
 type fieldAcc struct {
 	run     *Run
+	id      int // the field's id
 	f       *runField
 	dict    map[string]int32 // term -> term number
 	terms   []string
@@ -151,9 +199,9 @@ type pendingLoc struct {
 	loc   location
 }
 
-// add adds the terms of f, a field of document n, and reports whether it
-// left locations to place.
-func (a *fieldAcc) add(n uint32, f index.Field) bool {
+// add adds the terms of f, a field of document n; locations wait in
+// pending until the document's end.
+func (a *fieldAcc) add(n uint32, f index.Field) error {
 	for len(a.f.lens) <= int(n) {
 		a.f.lens = append(a.f.lens, 0)
 	}
@@ -166,7 +214,7 @@ func (a *fieldAcc) add(n uint32, f index.Field) bool {
 				a.entries[e].freq++
 			}
 			if vectors {
-				a.pending = append(a.pending, pendingLoc{e, location{pos: uint64(pos), start: uint64(start), end: uint64(end)}})
+				a.pending = append(a.pending, pendingLoc{e, location{a.id, uint64(pos), uint64(start), uint64(end), nil}})
 			}
 		})
 	} else {
@@ -174,15 +222,23 @@ func (a *fieldAcc) add(n uint32, f index.Field) bool {
 			e := a.entry(key, n)
 			a.entries[e].freq += uint32(tf.Frequency())
 			for _, l := range tf.Locations {
+				lf := a.id
+				if l.Field != "" {
+					id, ok := a.run.schema.ids[l.Field]
+					if !ok {
+						return fmt.Errorf("segbuild: a location of a term of %s names field %s, which is not in the schema", f.Name(), l.Field)
+					}
+					lf = id
+				}
 				var ap []uint64
 				if len(l.ArrayPositions) > 0 {
 					ap = l.ArrayPositions
 				}
-				a.pending = append(a.pending, pendingLoc{e, location{l.Field, uint64(l.Position), uint64(l.Start), uint64(l.End), ap}})
+				a.pending = append(a.pending, pendingLoc{e, location{lf, uint64(l.Position), uint64(l.Start), uint64(l.End), ap}})
 			}
 		}
 	}
-	return len(a.pending) > 0
+	return nil
 }
 
 // entry returns the entry of term in document n, adding it if needed.

@@ -19,13 +19,11 @@
 package segbuild
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"io"
-	"maps"
 	"math"
 	"os"
 	"slices"
@@ -51,51 +49,73 @@ const legacyChunk = 1024
 
 // location is one occurrence of a term kept for term vectors.
 type location struct {
-	field           string // the field the location names ("": its own)
+	field           int // the id of the field the location names
 	pos, start, end uint64
 	arrayPos        []uint64
 }
 
-// storedDoc is the stored values of one document.
-type storedDoc struct {
-	id     []byte
-	fields []storedValue
-}
-
+// storedValue is a stored value of a document.
 type storedValue struct {
-	field    string
+	field    int
 	typ      byte
 	value    []byte
 	arrayPos []uint64
+}
+
+// A Schema is the fields of a segment: _id, then the given names in
+// order, the field ids zap gives them. Runs encode their documents' stored
+// values with these ids, so that writing the segment only copies them.
+type Schema struct {
+	names []string
+	ids   map[string]int
+}
+
+// NewSchema returns the schema of the fields names (_id is added).
+func NewSchema(names ...string) *Schema {
+	s := &Schema{names: []string{idField}, ids: map[string]int{idField: 0}}
+	rest := slices.Clone(names)
+	slices.Sort(rest)
+	for _, n := range slices.Compact(rest) {
+		if n == idField {
+			continue
+		}
+		s.ids[n] = len(s.names)
+		s.names = append(s.names, n)
+	}
+	return s
 }
 
 // A Builder collects the runs of a segment, in document order, and
 // writes the segment. It is not safe for concurrent use; runs are built
 // concurrently ([NewRun]).
 type Builder struct {
+	schema   *Schema
 	runs     []*Run
 	docs     int
 	fieldsAt uint64 // where the last segment written has its fields section
 }
 
-// New returns an empty Builder.
-func New() *Builder { return &Builder{} }
+// New returns an empty Builder of a segment with the fields of s.
+func New(s *Schema) *Builder { return &Builder{schema: s} }
 
 // Add appends the documents of r to the segment, after those added
-// before.
-func (b *Builder) Add(r *Run) {
+// before. r must have been made with the Builder's schema.
+func (b *Builder) Add(r *Run) error {
+	if r.schema != b.schema {
+		return fmt.Errorf("segbuild: a run of another schema")
+	}
 	b.runs = append(b.runs, r)
 	b.docs += r.docs
+	return nil
 }
 
 // AddDocs appends docs as one run ([NewRun]).
 func (b *Builder) AddDocs(docs []index.Document) error {
-	r, err := NewRun(docs)
+	r, err := NewRun(b.schema, docs)
 	if err != nil {
 		return err
 	}
-	b.Add(r)
-	return nil
+	return b.Add(r)
 }
 
 // Docs returns the number of documents added.
@@ -116,14 +136,12 @@ func (b *Builder) WriteFile(path string) (err error) {
 			os.Remove(path)
 		}
 	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := b.write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
+	aw := newAsyncWriter(f, 1<<20, 4)
+	werr := b.write(aw)
+	if err := aw.Close(); err != nil {
 		return fmt.Errorf("segbuild: %w", err)
 	}
-	return nil
+	return werr
 }
 
 // segField is a field of the segment being written, with its parts in
@@ -140,32 +158,20 @@ func (b *Builder) write(out io.Writer) error {
 	if b.docs == 0 {
 		return fmt.Errorf("segbuild: no documents")
 	}
-	// the fields of the segment: _id first, then the names in order
-	byName := map[string]*segField{}
-	for ri, r := range b.runs {
-		for name, rf := range r.fields {
-			sf := byName[name]
-			if sf == nil {
-				sf = &segField{name: name, parts: make([]*runField, len(b.runs))}
-				byName[name] = sf
-			}
-			sf.opts |= rf.opts
-			sf.dv = sf.dv || rf.dv
-			sf.parts[ri] = rf
+	fields := make([]*segField, len(b.schema.names))
+	for i, name := range b.schema.names {
+		f := &segField{name: name, parts: make([]*runField, len(b.runs))}
+		if i == 0 {
+			f.opts = index.IndexField | index.StoreField
 		}
-	}
-	id := byName[idField]
-	if id == nil {
-		return fmt.Errorf("segbuild: no %s field", idField)
-	}
-	delete(byName, idField)
-	fields := []*segField{id}
-	for _, name := range slices.Sorted(maps.Keys(byName)) {
-		fields = append(fields, byName[name])
-	}
-	segID := make(map[string]int, len(fields))
-	for i, f := range fields {
-		segID[f.name] = i
+		for ri, r := range b.runs {
+			if rf := r.fields[i]; rf != nil {
+				f.opts |= rf.opts
+				f.dv = f.dv || rf.dv
+				f.parts[ri] = rf
+			}
+		}
+		fields[i] = f
 	}
 	bases := make([]uint32, len(b.runs)) // first document number of each run
 	for i := 1; i < len(b.runs); i++ {
@@ -173,10 +179,10 @@ func (b *Builder) write(out io.Writer) error {
 	}
 
 	w := &writer{out: out}
-	storedIndex := b.writeStored(w, segID)
+	storedIndex := b.writeStored(w)
 	addrs := make([]uint64, len(fields))
 	for i, f := range fields {
-		addr, err := f.write(w, b.docs, bases, segID)
+		addr, err := f.write(w, b.docs, bases)
 		if err != nil {
 			return err
 		}
@@ -247,33 +253,16 @@ func appendUvarints(dst []byte, vs ...uint64) []byte {
 	return dst
 }
 
-// writeStored writes the stored fields of every document and the stored
-// index, and returns the index's offset.
-func (b *Builder) writeStored(w *writer, segID map[string]int) uint64 {
+// writeStored writes the stored fields of every document (the runs
+// encoded them) and the stored index, and returns the index's offset.
+func (b *Builder) writeStored(w *writer) uint64 {
 	offsets := make([]uint64, 0, b.docs)
-	var meta, data, compressed, combined []byte
-	var vals []storedValue
 	for _, r := range b.runs {
-		for n := range r.stored {
-			sd := &r.stored[n]
-			vals = append(vals[:0], sd.fields...)
-			// by field id of the segment, in the order added within a field
-			slices.SortStableFunc(vals, func(x, y storedValue) int { return segID[x.field] - segID[y.field] })
-			meta = binary.AppendUvarint(meta[:0], uint64(len(sd.id)))
-			data = data[:0]
-			for _, v := range vals {
-				meta = appendUvarints(meta, uint64(segID[v.field]), uint64(v.typ), uint64(len(data)), uint64(len(v.value)), uint64(len(v.arrayPos)))
-				meta = appendUvarints(meta, v.arrayPos...)
-				data = append(data, v.value...)
-			}
-			compressed = snappy.Encode(compressed[:cap(compressed)], data)
-			combined = append(append(combined[:0], sd.id...), compressed...)
-			offsets = append(offsets, w.count())
-			w.uvarint(uint64(len(meta)))
-			w.uvarint(uint64(len(combined)))
-			w.write(meta)
-			w.write(combined)
+		at := w.count()
+		for _, o := range r.storedAt {
+			offsets = append(offsets, at+uint64(o))
 		}
+		w.write(r.stored)
 	}
 	at := w.count()
 	for _, o := range offsets {
@@ -295,7 +284,7 @@ type part struct {
 // write writes the field's postings, term dictionary and doc values, and
 // returns the address of the field's section. The runs' sorted terms are
 // merged; a term's postings are those of its runs, in run order.
-func (f *segField) write(w *writer, docs int, bases []uint32, segID map[string]int) (uint64, error) {
+func (f *segField) write(w *writer, docs int, bases []uint32) (uint64, error) {
 	var dvTerms [][]byte // per document, when the field has doc values
 	if f.dv {
 		dvTerms = make([][]byte, docs)
@@ -357,10 +346,7 @@ func (f *segField) write(w *writer, docs int, bases []uint32, segID map[string]i
 					li += nl
 					size := 0
 					for _, l := range ls {
-						lf, err := locField(l, f.name, segID)
-						if err != nil {
-							return 0, err
-						}
+						lf := uint64(l.field)
 						size += uvarintLen(lf) + uvarintLen(l.pos) + uvarintLen(l.start) + uvarintLen(l.end) + uvarintLen(uint64(len(l.arrayPos)))
 						for _, a := range l.arrayPos {
 							size += uvarintLen(a)
@@ -368,8 +354,7 @@ func (f *segField) write(w *writer, docs int, bases []uint32, segID map[string]i
 					}
 					loc.add(doc, uint64(size))
 					for _, l := range ls {
-						lf, _ := locField(l, f.name, segID)
-						loc.add(doc, lf, l.pos, l.start, l.end, uint64(len(l.arrayPos)))
+						loc.add(doc, uint64(l.field), l.pos, l.start, l.end, uint64(len(l.arrayPos)))
 						loc.add(doc, l.arrayPos...)
 					}
 				}
@@ -424,19 +409,6 @@ func (f *segField) write(w *writer, docs int, bases []uint32, segID map[string]i
 	w.uvarint(dvEnd)
 	w.uvarint(dictAt)
 	return at, nil
-}
-
-// locField returns the field id a location names.
-func locField(l location, own string, segID map[string]int) (uint64, error) {
-	name := l.field
-	if name == "" {
-		name = own
-	}
-	id, ok := segID[name]
-	if !ok {
-		return 0, fmt.Errorf("segbuild: a location of field %s names field %q, which has no value", own, name)
-	}
-	return uint64(id), nil
 }
 
 // chunkSize is zap's chunk size of a postings list of card documents in

@@ -76,6 +76,9 @@ func testDocs(t testing.TB, n int) []index.Document {
 	return docs
 }
 
+// testSchema is the fields of testDocs.
+var testSchema = NewSchema("fc", "title", "name", "text", "head", "rare", "owner", "empty")
+
 // persist writes sb to a file in dir and returns its bytes.
 func persist(t testing.TB, sb *zap.SegmentBase, dir, name string) []byte {
 	t.Helper()
@@ -152,7 +155,7 @@ func TestMatchesZap(t *testing.T) {
 					if visit {
 						docs = withTermVisitors(t, docs)
 					}
-					b := New()
+					b := New(testSchema)
 					for i := 0; i < n; i += run {
 						if err := b.AddDocs(docs[i:min(i+run, n)]); err != nil {
 							t.Fatal(err)
