@@ -83,25 +83,23 @@ var pinyinMemo = newMemo[[]string](1 << 14)
 
 func pinyinTerms(name string) []string {
 	name = Normalize(name)
-	seen := map[string]bool{}
 	var out []string
 	add := func(syl []string) {
 		if len(syl) == 0 {
 			return
 		}
 		full := strings.Join(syl, "")
-		var ini strings.Builder
-		for _, s := range syl {
-			ini.WriteByte(s[0])
+		ini := make([]byte, len(syl))
+		for i, s := range syl {
+			ini[i] = s[0]
 		}
-		for _, t := range []string{full, ini.String()} {
-			if len(t) >= 2 && !seen[t] {
-				seen[t] = true
+		for _, t := range []string{full, string(ini)} {
+			if len(t) >= 2 && !slices.Contains(out, t) {
 				out = append(out, t)
 			}
 		}
 	}
-	var all []string
+	var all, word []string
 	hasHan := false
 	for _, r := range splitRuns(name) {
 		if !r.Han {
@@ -109,12 +107,12 @@ func pinyinTerms(name string) []string {
 			continue
 		}
 		hasHan = true
-		syl := Pinyin(r.Text)
-		all = append(all, syl...)
+		all = appendHanPinyin(all, r.Text)
 		// words and their dictionary sub-words
 		for _, t := range Analyze(r.Text, ModeWords) {
 			if t.Type == TypeWord {
-				add(Pinyin(t.Term))
+				word = appendHanPinyin(word[:0], t.Term)
+				add(word)
 			}
 		}
 	}
@@ -123,4 +121,15 @@ func pinyinTerms(name string) []string {
 	}
 	add(all)
 	return out
+}
+
+// appendHanPinyin appends the pinyin of the characters of s, a run of
+// normalised Han characters (what [Pinyin] gives for it).
+func appendHanPinyin(dst []string, s string) []string {
+	for _, ch := range s {
+		if py := runePinyin(ch); py != "" {
+			dst = append(dst, py)
+		}
+	}
+	return dst
 }

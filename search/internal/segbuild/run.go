@@ -91,7 +91,7 @@ func NewRun(s *Schema, docs []index.Document) (*Run, error) {
 			}
 			a := accs[fid]
 			if a == nil {
-				a = &fieldAcc{run: r, id: fid, f: &runField{}, dict: map[string]int32{}}
+				a = newFieldAcc(r, fid, len(docs))
 				if fid == 0 {
 					a.f.opts = index.IndexField | index.StoreField
 				}
@@ -186,6 +186,23 @@ type fieldAcc struct {
 	locs    []location   // of the entries, grouped per entry
 }
 
+// newFieldAcc returns the accumulator of field fid of r, a run of docs
+// documents, sized after the latest run's field.
+func newFieldAcc(r *Run, fid, docs int) *fieldAcc {
+	a := &fieldAcc{run: r, id: fid, f: &runField{}}
+	h := &r.schema.hints[fid]
+	if hd := h.docs.Load(); hd > 0 {
+		scale := func(n int64) int { return int(n*int64(docs)/hd + n/8) }
+		a.entries = make([]entry, 0, scale(h.entries.Load()))
+		a.terms = make([]string, 0, scale(h.terms.Load()))
+		a.last = make([]int32, 0, cap(a.terms))
+		a.locs = make([]location, 0, scale(h.locs.Load()))
+	}
+	a.dict = make(map[string]int32, cap(a.terms))
+	a.f.lens = make([]uint32, 0, docs)
+	return a
+}
+
 // entry is a posting being collected.
 type entry struct {
 	term       int32
@@ -278,6 +295,11 @@ func (a *fieldAcc) placeLocations() {
 // finish sorts the terms and lays the postings out per term.
 func (a *fieldAcc) finish() *runField {
 	f := a.f
+	h := &a.run.schema.hints[a.id]
+	h.docs.Store(int64(a.run.docs))
+	h.entries.Store(int64(len(a.entries)))
+	h.terms.Store(int64(len(a.terms)))
+	h.locs.Store(int64(len(a.locs)))
 	order := make([]int32, len(a.terms))
 	for i := range order {
 		order[i] = int32(i)

@@ -27,6 +27,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	index "github.com/blevesearch/bleve_index_api"
@@ -68,6 +69,13 @@ type storedValue struct {
 type Schema struct {
 	names []string
 	ids   map[string]int
+	// sizes of the latest run per field (entries, terms), so that the
+	// next one allocates its arrays once
+	hints []sizeHint
+}
+
+type sizeHint struct {
+	docs, entries, terms, locs atomic.Int64
 }
 
 // NewSchema returns the schema of the fields names (_id is added).
@@ -82,6 +90,7 @@ func NewSchema(names ...string) *Schema {
 		s.ids[n] = len(s.names)
 		s.names = append(s.names, n)
 	}
+	s.hints = make([]sizeHint, len(s.names))
 	return s
 }
 
