@@ -70,7 +70,7 @@ type run struct {
 // splitRuns cuts normalized text into Han runs and non-Han words; anything
 // else (spaces, punctuation, symbols) separates them.
 func splitRuns(s string) []run {
-	var out []run
+	out := make([]run, 0, len(s)/12+2)
 	start, han := -1, false
 	flush := func(end int) {
 		if start >= 0 {

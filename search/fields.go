@@ -196,12 +196,19 @@ func (plan fieldPlan) addParts(doc *bdoc.Document, name, text string, common, ow
 		plan.addValues(doc, name, text)
 		return
 	}
-	var toks []analysis.Token
+	parts := make([][]analysis.Token, 0, len(common)+len(own))
+	n := 0
 	for _, part := range common {
-		toks = append(toks, partTokens(spec.analyzer, part)...)
+		parts = append(parts, partTokens(spec.analyzer, part))
+		n += len(parts[len(parts)-1])
 	}
 	for _, part := range own {
 		t, _ := analysis.TokensFor(spec.analyzer, part)
+		parts = append(parts, t)
+		n += len(t)
+	}
+	toks := make([]analysis.Token, 0, n)
+	for _, t := range parts {
 		toks = append(toks, t...)
 	}
 	doc.AddField(&preField{name: name, opts: spec.opts, plain: uint64(len(text)), toks: toks})

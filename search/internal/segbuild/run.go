@@ -55,6 +55,9 @@ type runField struct {
 // references to the location array positions, not to the documents.
 func NewRun(s *Schema, docs []index.Document) (*Run, error) {
 	r := &Run{schema: s, docs: len(docs), storedAt: make([]uint32, len(docs)), fields: make([]*runField, len(s.names))}
+	if h := &s.stored; h.docs.Load() > 0 {
+		r.stored = make([]byte, 0, int(h.bytes.Load()*int64(len(docs))/h.docs.Load()*9/8))
+	}
 	accs := make([]*fieldAcc, len(s.names))
 	var (
 		touched []*fieldAcc // fields with locations pending in this document
@@ -132,6 +135,8 @@ func NewRun(s *Schema, docs []index.Document) (*Run, error) {
 			r.fields[fid] = a.finish()
 		}
 	}
+	s.stored.docs.Store(int64(len(docs)))
+	s.stored.bytes.Store(int64(len(r.stored)))
 	return r, nil
 }
 

@@ -71,7 +71,8 @@ type Schema struct {
 	ids   map[string]int
 	// sizes of the latest run per field (entries, terms), so that the
 	// next one allocates its arrays once
-	hints []sizeHint
+	hints  []sizeHint
+	stored struct{ docs, bytes atomic.Int64 } // of the latest run
 }
 
 type sizeHint struct {
