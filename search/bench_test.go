@@ -147,9 +147,9 @@ func sharedIndex(b *testing.B) *search.Index {
 			b.Logf("warmed %d term tables (%.1f MB) in %v (CPU %v)", n, float64(size)/(1<<20), time.Since(t).Round(time.Millisecond), (cpuTime() - c).Round(time.Millisecond))
 		}()
 		defer func() {
-			// a bulk build leaves many segments; Syncer.Init and Reindex
-			// compact after filling the index, so the benchmark does too
-			if benchIndex.idx == nil || os.Getenv("MAKERLINK_BENCH_NOCOMPACT") != "" {
+			// live batches leave many segments; compact them as a full
+			// build would have one
+			if benchIndex.idx == nil || os.Getenv("MAKERLINK_BENCH_NOCOMPACT") != "" || search.SegmentCountForTest(benchIndex.idx) == 1 {
 				return
 			}
 			n := search.SegmentCountForTest(benchIndex.idx)
@@ -170,7 +170,7 @@ func sharedIndex(b *testing.B) *search.Index {
 				return
 			}
 			idx.Close()
-			benchIndex.idx = indexAll(b, keep, benchData(), 1000)
+			benchIndex.idx = benchBuild(b, keep)
 			return
 		}
 		dir, err := os.MkdirTemp("", "makerlink-bench-*")
@@ -178,9 +178,25 @@ func sharedIndex(b *testing.B) *search.Index {
 			b.Fatal(err)
 		}
 		benchIndex.dir = dir
-		benchIndex.idx = indexAll(b, dir, benchData(), 1000)
+		benchIndex.idx = benchBuild(b, dir)
 	})
 	return benchIndex.idx
+}
+
+// benchBuild builds the benchmarks' index in dir as a full build does
+// (Syncer.Init, Reindex, makerlink reindex), or, with
+// MAKERLINK_BENCH_LIVE=1, through live batches of 1,000 profiles.
+func benchBuild(b *testing.B, dir string) *search.Index {
+	if os.Getenv("MAKERLINK_BENCH_LIVE") != "" {
+		return indexAll(b, dir, benchData(), 1000)
+	}
+	t := time.Now()
+	idx, err := search.BuildForTest(dir, benchData())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("built %d profiles in %v", len(benchData()), time.Since(t).Round(time.Millisecond))
+	return idx
 }
 
 func TestMain(m *testing.M) {
