@@ -10,8 +10,9 @@ import (
 // BenchmarkIndexBuild builds an index of the whole data set per iteration
 // the way a full build (Syncer.Init, Syncer.Reindex, makerlink reindex)
 // does, with the offline builder, but from memory instead of a database:
-// documents per second, CPU per document and the size on disk. The
-// result is one segment, so there is no compaction to add.
+// documents per second, CPU per document and the size on disk, from the
+// first document to an open index with its suggestions. The result is
+// one segment, so there is no compaction to add.
 func BenchmarkIndexBuild(b *testing.B) {
 	ps := benchData()
 	b.ResetTimer()

@@ -9,8 +9,9 @@ import (
 
 // BuildForTest builds an index of ps in directory dir the way a full
 // build does (offline builder, batches of buildBatch documents built on
-// every core while the previous segment is written), but from ps instead
-// of a database, and opens it.
+// every core while earlier batches are analysed into runs of the
+// segment), but from ps instead of a database, and opens it with the
+// suggestions the build made.
 func BuildForTest(dir string, ps []makerlink.Profile) (*Index, error) {
 	return BuildBatchesForTest(dir, ps, buildBatch)
 }
