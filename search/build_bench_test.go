@@ -1,10 +1,13 @@
 package search_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"makerlink/search"
+	"makerlink/seed"
+	"makerlink/store/storetest"
 )
 
 // BenchmarkIndexBuild builds an index of the whole data set per iteration
@@ -33,5 +36,33 @@ func BenchmarkIndexBuild(b *testing.B) {
 		b.ReportMetric(float64(search.SegmentCountForTest(idx)), "segments")
 		idx.Close()
 		b.ReportMetric(float64(dirSize(dir))/(1<<20), "MB")
+	}
+}
+
+// BenchmarkRebuildSQLite is a full build from the embedded database, as
+// `makerlink reindex` and a start with a missing index do it: the
+// profiles are listed and decoded from SQLite while they are indexed. The
+// loading of the database is not timed.
+//
+//	MAKERLINK_BENCH_TOTAL=100000 go test -run '^$' -bench RebuildSQLite -benchtime 1x ./search/
+func BenchmarkRebuildSQLite(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.OpenSQLite(b)
+	d := seed.Generate(seed.Options{Seed: 1, Total: benchTotal()})
+	if err := seed.Load(ctx, db, d, "x"); err != nil {
+		b.Fatal(err)
+	}
+	n := len(d.Profiles)
+	b.ResetTimer()
+	for range b.N {
+		dir := b.TempDir()
+		t, c := time.Now(), cpuTime()
+		got, err := search.Rebuild(ctx, dir, db, search.Options{})
+		if err != nil || got != n {
+			b.Fatalf("Rebuild = %d, %v; want %d", got, err, n)
+		}
+		el, cel := time.Since(t), cpuTime()-c
+		b.ReportMetric(float64(n)/el.Seconds(), "docs/s")
+		b.ReportMetric(float64(cel.Microseconds())/float64(n), "cpu-µs/doc")
 	}
 }
