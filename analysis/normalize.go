@@ -1,26 +1,30 @@
 package analysis
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Normalize folds s for matching: full-width ASCII letters, digits and
 // punctuation become ASCII, the ideographic space and control characters
 // become spaces, invalid UTF-8 is dropped, and letters are lowercased.
 func Normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			b = append(b, byte(fold(rune(c))))
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
 		if r == utf8.RuneError && n <= 1 {
 			continue
 		}
-		b.WriteRune(fold(r))
+		b = utf8.AppendRune(b, fold(r))
 	}
-	return b.String()
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // FoldRune maps one rune as [Normalize] does (control characters become
@@ -29,6 +33,9 @@ func FoldRune(r rune) rune { return fold(r) }
 
 // fold maps one rune as [Normalize] does.
 func fold(r rune) rune {
+	if r >= cjkFirst && r <= cjkLast { // most of the text: unchanged
+		return r
+	}
 	switch {
 	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
 		r -= 0xFEE0
@@ -47,7 +54,15 @@ func fold(r rune) rune {
 }
 
 // IsHan reports whether r is a Chinese character.
-func IsHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+func IsHan(r rune) bool {
+	switch {
+	case r >= cjkFirst && r <= cjkLast:
+		return true
+	case r < 0x2E80: // below the first Han block
+		return false
+	}
+	return unicode.Is(unicode.Han, r)
+}
 
 // IsWordRune reports whether r belongs to a non-Han word (a letter of any
 // script but Han, or a digit).
@@ -56,6 +71,9 @@ func IsWordRune(r rune) bool { return isWordRune(r) }
 // isWordRune reports whether r belongs to a non-Han word: letters (any
 // script but Han) and digits.
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) && !IsHan(r)
 }
 
