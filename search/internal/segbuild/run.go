@@ -35,13 +35,12 @@ type Run struct {
 
 // runField is one field of a run.
 type runField struct {
-	name     string
 	opts     index.FieldIndexingOptions
 	dv       bool       // some document gave it doc values
 	terms    []string   // sorted
 	starts   []int32    // postings of terms[i]: starts[i] to starts[i+1]
 	docs     []uint32   // document numbers within the run
-	freqs    []uint32   //
+	freqs    []uint32   // occurrences of the term in the document
 	nlocs    []uint32   // locations per posting; nil when there are none
 	locs     []location // of the postings with locations, in posting order
 	termLocs []int32    // index in locs of the first location of each term
@@ -228,11 +227,11 @@ func (a *fieldAcc) add(n uint32, f index.Field) error {
 		a.f.lens = append(a.f.lens, 0)
 	}
 	a.f.lens[n] += uint32(f.AnalyzedLength())
-	vectors := f.Options().IncludeTermVectors()
+	vectors, counted := f.Options().IncludeTermVectors(), !f.Options().SkipFreqNorm()
 	if tv, ok := f.(TermVisitor); ok {
 		tv.VisitTerms(func(term string, pos, start, end int) {
 			e := a.entry(term, n)
-			if !f.Options().SkipFreqNorm() {
+			if counted {
 				a.entries[e].freq++
 			}
 			if vectors {
