@@ -2,6 +2,8 @@ package search_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -16,7 +18,15 @@ import (
 // documents per second, CPU per document and the size on disk, from the
 // first document to an open index with its suggestions. The result is
 // one segment, so there is no compaction to add.
+//
+// MAKERLINK_BENCH_BUILD_MEMORY (bytes) lowers the memory bound past which
+// the build writes parts and merges them at the end.
 func BenchmarkIndexBuild(b *testing.B) {
+	if s := os.Getenv("MAKERLINK_BENCH_BUILD_MEMORY"); s != "" {
+		var n int
+		fmt.Sscan(s, &n)
+		defer search.SetBuildMemoryForTest(n)()
+	}
 	ps := benchData()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

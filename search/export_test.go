@@ -112,3 +112,11 @@ func ReloadSuggestionsForTest(x *Index) (keys, bytes int, err error) {
 	x.mu.Unlock()
 	return len(s.keys), s.bytes(), nil
 }
+
+// SetBuildMemoryForTest sets the bytes of runs a full build holds before
+// it writes a part, and returns a function that restores it.
+func SetBuildMemoryForTest(n int) (restore func()) {
+	old := buildMemory
+	buildMemory = n
+	return func() { buildMemory = old }
+}

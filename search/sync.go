@@ -397,12 +397,19 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 	schema := schemaOf(planFor(mode))
 	var (
 		mu       sync.Mutex
-		runs     []*segbuild.Run
-		sops     [][]sugOp // suggestions, by batch
+		b        *offlineBuilder
+		runs     []*segbuild.Run // nil: not made yet, or (before written) written
+		written  int             // runs before it were written as parts
+		sops     [][]sugOp       // suggestions, by batch
 		firstErr error
 		n        int
 		wg       sync.WaitGroup
 	)
+	fail := func(err error) {
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
@@ -418,19 +425,49 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 					mu.Unlock()
 					return
 				}
+				if b == nil {
+					var err error
+					if b, err = newOfflineBuilder(path, m, schema, internal); err != nil {
+						fail(err)
+						mu.Unlock()
+						return
+					}
+				}
 				k := len(runs)
 				runs, sops = append(runs, nil), append(sops, nil)
 				mu.Unlock()
 				r, err := run(schema, ops)
 				so := sugOps(ops)
 				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				} else if err == nil {
-					runs[k], sops[k] = r, so
-					n += len(ops)
+				if err != nil {
+					fail(err)
+					mu.Unlock()
+					return
+				}
+				runs[k], sops[k] = r, so
+				n += len(ops)
+				// past the memory bound, the runs made so far in a row
+				// are written as a part
+				first, end, size := written, written, 0
+				for end < len(runs) && runs[end] != nil {
+					size += runs[end].Size()
+					end++
+				}
+				var part []*segbuild.Run
+				if size >= buildMemory {
+					part = slices.Clone(runs[first:end])
+					clear(runs[first:end])
+					written = end
 				}
 				mu.Unlock()
+				if part != nil {
+					if err := b.writePart(first, part); err != nil {
+						mu.Lock()
+						fail(err)
+						mu.Unlock()
+						return
+					}
+				}
 			}
 		}()
 	}
@@ -444,13 +481,6 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 	}
 	if listErr != nil {
 		return n, nil, listErr
-	}
-	var b *offlineBuilder
-	if len(runs) > 0 {
-		var err error
-		if b, err = newOfflineBuilder(path, m, schema, internal); err != nil {
-			return 0, nil, err
-		}
 	}
 	if b == nil {
 		// nothing to build: an empty live index (the builder needs a
@@ -476,7 +506,7 @@ func buildFrom(ctx context.Context, path string, mode TextMode, seq int64, list 
 		defer close(done)
 		sug.update(slices.Concat(sops...))
 	}()
-	err := b.finish(runs)
+	err := b.finish(written, runs[written:])
 	<-done
 	if err != nil {
 		return n, nil, err

@@ -495,9 +495,10 @@ func TestSyncerGaps(t *testing.T) {
 }
 
 // TestBuildMatchesOneSegment checks that a full build whose batches are
-// analysed concurrently into runs of the segment gives the index a build
-// of one batch gives: the same documents, and the same hits, totals,
-// scores and order for the relevance set's queries.
+// analysed concurrently into runs of the segment, or written in parts
+// merged at the end when the runs pass the memory bound, gives the index
+// a build of one batch gives: the same documents, and the same hits,
+// totals, scores and order for the relevance set's queries.
 func TestBuildMatchesOneSegment(t *testing.T) {
 	ps := seed.Generate(seed.Options{Seed: 1}).Profiles
 	one, err := search.BuildBatchesForTest(t.TempDir(), ps, len(ps))
@@ -510,14 +511,34 @@ func TestBuildMatchesOneSegment(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer many.Close()
-	for _, idx := range []*search.Index{one, many} {
+	restore := search.SetBuildMemoryForTest(100 << 10) // parts of a few runs
+	dir := t.TempDir()
+	parts, err := search.BuildBatchesForTest(dir, ps, 37)
+	restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer parts.Close()
+	if _, err := os.Stat(filepath.Join(dir, "gen-1", "parts")); !os.IsNotExist(err) {
+		t.Errorf("the parts were left behind (%v)", err)
+	}
+	for name, idx := range map[string]*search.Index{"one run": one, "many runs": many, "in parts": parts} {
 		if n, err := idx.DocCount(); err != nil || n != uint64(len(ps)) {
-			t.Fatalf("DocCount = %d, %v; want %d", n, err, len(ps))
+			t.Fatalf("%s: DocCount = %d, %v; want %d", name, n, err, len(ps))
 		}
 		if n := search.SegmentCountForTest(idx); n != 1 {
-			t.Fatalf("%d segments, want 1", n)
+			t.Fatalf("%s: %d segments, want 1", name, n)
 		}
 	}
+	for _, other := range []*search.Index{many, parts} {
+		compareSearches(t, one, other)
+	}
+}
+
+// compareSearches checks that the relevance set's queries give the same
+// hits, totals, scores and order on two indexes.
+func compareSearches(t *testing.T, one, many *search.Index) {
+	t.Helper()
 	for _, rq := range relevanceSet {
 		q := search.Query{Q: rq.q, Limit: 20}
 		want, got := mustSearch(t, one, q), mustSearch(t, many, q)

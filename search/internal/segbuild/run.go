@@ -139,6 +139,18 @@ func NewRun(s *Schema, docs []index.Document) (*Run, error) {
 	return r, nil
 }
 
+// Size returns about how many bytes the run holds.
+func (r *Run) Size() int {
+	n := len(r.stored) + 4*len(r.storedAt) + cap(r.arena)
+	for _, f := range r.fields {
+		if f != nil {
+			n += 16*len(f.terms) + 4*(len(f.starts)+len(f.docs)+len(f.freqs)+len(f.nlocs)+len(f.termLocs)+len(f.lens)) +
+				int(unsafe.Sizeof(location{}))*len(f.locs)
+		}
+	}
+	return n
+}
+
 // storedEncoder encodes a document's stored values as zap does: the
 // length of the id, then per value its field, type, offset, length and
 // array positions (meta); the id followed by the values, compressed.
