@@ -125,6 +125,7 @@ func (o *offlineBuilder) writePart(first int, runs []*segbuild.Run) error {
 // writeSegment writes runs as one segment file at path.
 func writeSegment(s *segbuild.Schema, runs []*segbuild.Run, path string) error {
 	b := segbuild.New(s)
+	b.OneHit = true // as zap's merge writes segments
 	for _, r := range runs {
 		if err := b.Add(r); err != nil {
 			return fmt.Errorf("search: build index: %w", err)

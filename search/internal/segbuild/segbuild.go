@@ -45,6 +45,9 @@ const dvSeparator = index.DocValueTermSeparator
 // fieldNotUninverted marks a field without doc values (zap's value).
 const fieldNotUninverted = math.MaxUint64
 
+// mask31 bounds the document numbers and norms of one-hit terms.
+const mask31 = 1<<31 - 1
+
 // legacyChunk is the chunk size of doc values (zap.LegacyChunkMode).
 const legacyChunk = 1024
 
@@ -99,6 +102,12 @@ func NewSchema(names ...string) *Schema {
 // writes the segment. It is not safe for concurrent use; runs are built
 // concurrently ([NewRun]).
 type Builder struct {
+	// OneHit writes a term found once, in one document and without
+	// locations, into the term dictionary itself, as zap's merge does
+	// (a smaller segment; zap's builder does not, and without OneHit the
+	// segment is the one it writes).
+	OneHit bool
+
 	schema   *Schema
 	runs     []*Run
 	docs     int
@@ -192,7 +201,7 @@ func (b *Builder) write(out io.Writer) error {
 	storedIndex := b.writeStored(w)
 	addrs := make([]uint64, len(fields))
 	for i, f := range fields {
-		addr, err := f.write(w, b.docs, bases)
+		addr, err := f.write(w, b.docs, bases, b.OneHit)
 		if err != nil {
 			return err
 		}
@@ -294,7 +303,7 @@ type part struct {
 // write writes the field's postings, term dictionary and doc values, and
 // returns the address of the field's section. The runs' sorted terms are
 // merged; a term's postings are those of its runs, in run order.
-func (f *segField) write(w *writer, docs int, bases []uint32) (uint64, error) {
+func (f *segField) write(w *writer, docs int, bases []uint32, oneHit bool) (uint64, error) {
 	var dvTerms [][]byte // per document, when the field has doc values
 	if f.dv {
 		dvTerms = make([][]byte, docs)
@@ -326,6 +335,7 @@ func (f *segField) write(w *writer, docs int, bases []uint32) (uint64, error) {
 		tf.reset(chunk, uint64(docs))
 		loc.reset(chunk, uint64(docs))
 		gdocs = gdocs[:0]
+		var freq1, norm1 uint64 // of the last posting
 		for _, p := range parts {
 			rf := f.parts[p.run]
 			from, to := int(rf.starts[p.term]), int(rf.starts[p.term+1])
@@ -346,8 +356,9 @@ func (f *segField) write(w *writer, docs int, bases []uint32) (uint64, error) {
 				if nl > 0 {
 					hasLocs = 1
 				}
-				if freq := uint64(rf.freqs[i]); freq > 0 {
-					tf.add(doc, freq<<1|hasLocs, uint64(rf.lens[local]))
+				freq1, norm1 = uint64(rf.freqs[i]), uint64(rf.lens[local])
+				if freq1 > 0 {
+					tf.add(doc, freq1<<1|hasLocs, norm1)
 				} else {
 					tf.add(doc, hasLocs)
 				}
@@ -375,6 +386,12 @@ func (f *segField) write(w *writer, docs int, bases []uint32) (uint64, error) {
 		}
 		tf.close()
 		loc.close()
+		if oneHit && card == 1 && len(loc.final) == 0 && freq1 == 1 && uint64(gdocs[0]) <= mask31 {
+			if err := vb.Insert([]byte(text), zap.FSTValEncode1Hit(uint64(gdocs[0]), norm1)); err != nil {
+				return 0, fmt.Errorf("segbuild: field %s: term %q: %w", f.name, text, err)
+			}
+			continue
+		}
 		tfAt, locAt := tf.write(w), loc.write(w)
 		at := w.count()
 		w.uvarint(tfAt)

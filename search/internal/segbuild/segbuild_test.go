@@ -436,3 +436,73 @@ func BenchmarkSegment(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/doc")
 	})
 }
+
+// TestOneHit: with OneHit, terms found once go into the dictionary itself,
+// and zap reads from the smaller segment every term's postings (documents,
+// frequencies, norms, locations) as it reads them from its own builder's.
+func TestOneHit(t *testing.T) {
+	const n = 1500
+	dir := t.TempDir()
+	zs, _, err := (&zap.ZapPlugin{}).New(testDocs(t, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := persist(t, zs.(*zap.SegmentBase), dir, "zap.zap")
+	b := New(testSchema)
+	b.OneHit = true
+	docs := testDocs(t, n)
+	for i := 0; i < n; i += 500 {
+		if err := b.AddDocs(docs[i : i+500]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.WriteFile(filepath.Join(dir, "ours.zap")); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "ours.zap"))
+	if len(got) >= len(want) {
+		t.Errorf("segment of %d bytes with OneHit, zap's builder writes %d", len(got), len(want))
+	}
+	if d := dumpPostings(t, filepath.Join(dir, "ours.zap")); d != dumpPostings(t, filepath.Join(dir, "zap.zap")) {
+		t.Error("postings read back differ from those of zap's builder")
+	}
+}
+
+// dumpPostings returns every field's terms and postings as zap reads them.
+func dumpPostings(t *testing.T, path string) string {
+	t.Helper()
+	s, err := (&zap.ZapPlugin{}).Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var out strings.Builder
+	for _, field := range s.Fields() {
+		d, err := s.Dictionary(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		it := d.AutomatonIterator(nil, nil, nil)
+		ones := 0
+		for e, err := it.Next(); err == nil && e != nil; e, err = it.Next() {
+			pl, err := d.PostingsList([]byte(e.Term), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&out, "%s:%s:", field, e.Term)
+			pi := pl.Iterator(true, true, true, nil)
+			for p, err := pi.Next(); err == nil && p != nil; p, err = pi.Next() {
+				fmt.Fprintf(&out, " %d/%d/%v", p.Number(), p.Frequency(), p.Norm())
+				for _, l := range p.Locations() {
+					fmt.Fprintf(&out, "[%s %d %d-%d %v]", l.Field(), l.Pos(), l.Start(), l.End(), l.ArrayPositions())
+				}
+			}
+			out.WriteByte('\n')
+			ones++
+		}
+		if ones == 0 && field == "name" {
+			t.Fatalf("no terms read in %s of %s", field, path)
+		}
+	}
+	return out.String()
+}
