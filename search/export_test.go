@@ -110,7 +110,7 @@ func ReloadSuggestionsForTest(x *Index) (keys, bytes int, err error) {
 	x.mu.Lock()
 	x.sug = s
 	x.mu.Unlock()
-	return len(s.keys), s.bytes(), nil
+	return len(s.keys) + len(s.delta), s.bytes(), nil
 }
 
 // SetBuildMemoryForTest sets the bytes of runs a full build holds before

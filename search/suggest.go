@@ -98,9 +98,13 @@ type sugDoc struct {
 type suggester struct {
 	wmu sync.Mutex // one update at a time
 
-	mu   sync.RWMutex // guards the fields below
-	keys []sugKey     // sorted by key; never changed in place (readers keep old slices)
-	blob []byte       // the bytes of the keys; only appended to
+	mu sync.RWMutex // guards the fields below
+	// the keys, sorted by key, in two arrays: most of them in keys, those
+	// added since keys was last rebuilt in delta, so that an update copies
+	// the small array and only now and then the large one; neither is
+	// changed in place (readers keep old slices)
+	keys, delta []sugKey
+	blob        []byte // the bytes of the keys; only appended to
 	memo *sugMemo     // answers for these keys
 	docs []sugDoc     // by slot; only appended to (a replaced or deleted profile's slot is dead)
 	gone []uint64     // the dead slots, a bitset; copied by every update
@@ -114,6 +118,15 @@ type suggester struct {
 // sugCompactMin is the number of dead slots from which an update
 // renumbers the live ones (when they are also more than half the slots).
 var sugCompactMin = 1024
+
+// An update merges delta into keys when delta has more than sugDeltaMin
+// keys and more than a sugDeltaShare-th of those of keys: each key is
+// copied a bounded number of times on average, and a live batch at
+// 100,000 profiles copies tens of kilobytes instead of 20 MB.
+var (
+	sugDeltaMin   = 4096
+	sugDeltaShare = 16
+)
 
 func newSuggester() *suggester {
 	return &suggester{slot: map[string]uint32{}, memo: newSugMemo()}
@@ -263,7 +276,7 @@ func (s *suggester) update(ops []sugOp) {
 	s.wmu.Lock() // only writers change slot, so reading it needs no mu
 	defer s.wmu.Unlock()
 	s.mu.RLock()
-	old, docs, blob, gone := s.keys, s.docs, s.blob, s.gone
+	main, delta, docs, blob, gone := s.keys, s.delta, s.docs, s.blob, s.gone
 	s.mu.RUnlock()
 
 	// New slots and keys (sorted apart, then merged with the old keys).
@@ -313,22 +326,40 @@ func (s *suggester) update(ops []sugOp) {
 		newGone[sl/64] |= 1 << (sl % 64)
 		deadKeys += newDocs[sl].nkeys
 	}
-	keys := mergeKeys(old, fresh, blob)
+	delta = mergeKeys(delta, fresh, blob)
+	fold := func() {
+		switch {
+		case len(main) == 0:
+			main, delta = delta, nil
+		case len(delta) > 0:
+			main, delta = mergeKeys(main, delta, blob), nil
+		}
+	}
+	if len(delta) > sugDeltaMin && len(delta) > len(main)/sugDeltaShare {
+		fold()
+	}
 	dead := s.dead + len(killed)
 	var renum []uint32
 	switch {
 	case dead > sugCompactMin && dead > len(newDocs)/2:
-		newDocs, keys, blob, renum = compactSlots(newDocs, keys, blob, newGone)
+		fold()
+		newDocs, main, blob, renum = compactSlots(newDocs, main, blob, newGone)
 		newGone = make([]uint64, (len(newDocs)+63)/64)
 		dead, deadKeys = 0, 0
-	case deadKeys > len(keys)/8:
-		keys = slices.DeleteFunc(keys, func(k sugKey) bool { return isGone(newGone, k.slot) })
-		deadKeys = 0
+	case deadKeys > (len(main)+len(delta))/8:
+		fold()
+		live := make([]sugKey, 0, len(main))
+		for _, k := range main {
+			if !isGone(newGone, k.slot) {
+				live = append(live, k)
+			}
+		}
+		main, deadKeys = live, 0
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.keys, s.docs, s.blob, s.gone, s.memo = keys, newDocs, blob, newGone, newSugMemo()
+	s.keys, s.delta, s.docs, s.blob, s.gone, s.memo = main, delta, newDocs, blob, newGone, newSugMemo()
 	s.dead, s.deadKeys = dead, deadKeys
 	for id, sl := range slots {
 		if sl == noSlot {
@@ -451,7 +482,7 @@ var sugScratchPool = sync.Pool{New: func() any { return &sugScratch{} }}
 // until the next update.
 func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.User, limit int, memo bool) []Suggestion {
 	s.mu.RLock()
-	keys, docs, blob, gone, m := s.keys, s.docs, s.blob, s.gone, s.memo
+	main, delta, docs, blob, gone, m := s.keys, s.delta, s.docs, s.blob, s.gone, s.memo
 	s.mu.RUnlock()
 	var mk string
 	if memo {
@@ -460,7 +491,6 @@ func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.Us
 			return slices.Clone(r)
 		}
 	}
-	lo, _ := slices.BinarySearchFunc(keys, prefix, func(k sugKey, p string) int { return strings.Compare(keyOf(blob, k), p) })
 	sc := sugScratchPool.Get().(*sugScratch)
 	defer sugScratchPool.Put(sc)
 	if len(sc.mark) < len(docs) {
@@ -471,24 +501,29 @@ func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.Us
 	if viewer != nil {
 		viewerID = viewer.ID
 	}
-	i := lo
-	for ; i < len(keys) && strings.HasPrefix(keyOf(blob, keys[i]), prefix); i++ {
-		k := &keys[i]
-		class := k.class &^ sugHidden
-		if class == sugPinyin && !withPinyin {
-			continue
+	scanned := 0
+	for _, keys := range [2][]sugKey{main, delta} {
+		lo, _ := slices.BinarySearchFunc(keys, prefix, func(k sugKey, p string) int { return strings.Compare(keyOf(blob, k), p) })
+		i := lo
+		for ; i < len(keys) && strings.HasPrefix(keyOf(blob, keys[i]), prefix); i++ {
+			k := &keys[i]
+			class := k.class &^ sugHidden
+			if class == sugPinyin && !withPinyin {
+				continue
+			}
+			if k.class&sugHidden != 0 && !hidden && (viewerID == "" || docs[k.slot].owner != viewerID) {
+				continue
+			}
+			if isGone(gone, k.slot) {
+				continue
+			}
+			if sc.mark[k.slot] == 0 {
+				sc.touched = append(sc.touched, k.slot)
+				sc.runes = append(sc.runes, k.runes)
+			}
+			sc.mark[k.slot] |= class
 		}
-		if k.class&sugHidden != 0 && !hidden && (viewerID == "" || docs[k.slot].owner != viewerID) {
-			continue
-		}
-		if isGone(gone, k.slot) {
-			continue
-		}
-		if sc.mark[k.slot] == 0 {
-			sc.touched = append(sc.touched, k.slot)
-			sc.runes = append(sc.runes, k.runes)
-		}
-		sc.mark[k.slot] |= class
+		scanned += i - lo
 	}
 	type hit struct {
 		w     int
@@ -524,7 +559,7 @@ func (s *suggester) suggest(prefix string, withPinyin bool, viewer *makerlink.Us
 		k, id := splitDocID(d.id)
 		out = append(out, Suggestion{Kind: k, ID: id, Title: d.title})
 	}
-	if memo && i-lo >= sugMemoScan {
+	if memo && scanned >= sugMemoScan {
 		m.put(mk, slices.Clone(out))
 	}
 	return out
@@ -595,7 +630,7 @@ func loadSuggester(bi bleve.Index) (*suggester, error) {
 func (s *suggester) bytes() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	n := len(s.keys)*int(unsafe.Sizeof(sugKey{})) + len(s.blob)
+	n := (len(s.keys)+len(s.delta))*int(unsafe.Sizeof(sugKey{})) + len(s.blob)
 	for _, d := range s.docs {
 		n += int(unsafe.Sizeof(d)) + len(d.id) + len(d.title) + len(d.owner) + len(d.vis)
 	}

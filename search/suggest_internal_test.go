@@ -93,6 +93,18 @@ func TestSuggestRanking(t *testing.T) {
 // the index's stored fields (what opening or adopting a generation does)
 // answers the same as the one the batches kept up to date.
 func TestSuggesterFollowsBatches(t *testing.T) {
+	// the recent keys in their own array: merged into the others every
+	// few batches, or never
+	for _, min := range []int{4, 1 << 30} {
+		t.Run(fmt.Sprintf("delta%d", min), func(t *testing.T) {
+			defer func(n, share int) { sugDeltaMin, sugDeltaShare = n, share }(sugDeltaMin, sugDeltaShare)
+			sugDeltaMin, sugDeltaShare = min, 1
+			followBatches(t)
+		})
+	}
+}
+
+func followBatches(t *testing.T) {
 	idx, err := Open(t.TempDir(), Options{})
 	if err != nil {
 		t.Fatal(err)
