@@ -5,17 +5,23 @@
 // maps per field and term, a roaring bitmap per term), and grows slower
 // per document as the batch grows; a full build therefore wrote many
 // small segments and merged them into one, and the merge ran on a single
-// core. A [Builder] keeps each term's postings as plain sorted arrays, adds
-// a document in time proportional to its terms whatever the segment's
-// size, and writes the finished segment once, with no merge.
+// core. Here each batch of documents becomes a [Run] (per field a small
+// term dictionary, sorted, with its postings as plain arrays), runs of
+// different batches are made concurrently, and a [Builder] merges the
+// runs' terms as it writes the segment, once, with no merge of segments.
+// The fields are declared up front ([Schema]).
 //
 // What is written is what zap's own builder writes for the same
 // documents, byte for byte up to the fields section (whose section table
 // zap writes in map order): stored fields, the stored index, and per field
 // the postings (frequencies and norms in chunks of DefaultChunkMode,
 // locations, a roaring bitmap), the term dictionary (a vellum FST) and the
-// doc values. TestMatchesZap checks it against zap on the same documents.
-// Geo shapes, vectors, synonyms and nested documents are not supported.
+// doc values. TestMatchesZap checks it against zap on the same documents;
+// [Builder.OneHit] adds the single-posting encoding of zap's merge. Geo
+// shapes, vectors, synonyms and nested documents are not supported. The
+// format is zapx v17's: should Bleve move to another version, the index
+// would refuse the segments (the snapshot names the version scorch
+// writes) and every search test would fail.
 package segbuild
 
 import (
