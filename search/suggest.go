@@ -104,12 +104,12 @@ type suggester struct {
 	// the small array and only now and then the large one; neither is
 	// changed in place (readers keep old slices)
 	keys, delta []sugKey
-	blob        []byte // the bytes of the keys; only appended to
-	memo *sugMemo     // answers for these keys
-	docs []sugDoc     // by slot; only appended to (a replaced or deleted profile's slot is dead)
-	gone []uint64     // the dead slots, a bitset; copied by every update
-	slot map[string]uint32
-	dead int // dead slots
+	blob        []byte   // the bytes of the keys; only appended to
+	memo        *sugMemo // answers for these keys
+	docs        []sugDoc // by slot; only appended to (a replaced or deleted profile's slot is dead)
+	gone        []uint64 // the dead slots, a bitset; copied by every update
+	slot        map[string]uint32
+	dead        int // dead slots
 	// keys of dead slots still in keys: searches skip them (gone), and an
 	// update drops them once they are an eighth of the keys
 	deadKeys int
