@@ -143,9 +143,6 @@ func (b *Builder) AddDocs(docs []index.Document) error {
 	return b.Add(r)
 }
 
-// Docs returns the number of documents added.
-func (b *Builder) Docs() int { return b.docs }
-
 // WriteFile writes the documents added as a zap segment file at path,
 // which Bleve's zap plugin opens (zap.ZapPlugin.Open) and merges.
 func (b *Builder) WriteFile(path string) (err error) {
