@@ -160,9 +160,20 @@ func (m *Model) coTerms(backers []int) (co, fol []float32) {
 // under a softmax over every investor but the known backers, with its
 // gradient in grad.
 func softmaxLoss(qs []learnQuery, th, grad []float64) float64 {
+	return sumQueries(len(qs), grad, func() func(int, []float64) float64 {
+		var s []float64
+		var f []float32
+		return func(qi int, g []float64) float64 { return queryLoss(&qs[qi], th, g, &s, &f) }
+	})
+}
+
+// sumQueries sums the losses of queries 0 … n-1 and their gradients (into
+// grad) on two goroutines. Each makes its own query function with
+// worker (for its scratch buffers), takes every other query and adds their
+// gradients to its own g; the workers' sums are added in worker order, so
+// that every run gives the same weights.
+func sumQueries(n int, grad []float64, worker func() func(qi int, g []float64) float64) float64 {
 	const workers = 2
-	// Each worker sums its own queries; the sums are added in worker order
-	// so that every run gives the same weights.
 	var loss [workers]float64
 	var g [workers][]float64
 	var wg sync.WaitGroup
@@ -170,11 +181,10 @@ func softmaxLoss(qs []learnQuery, th, grad []float64) float64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g[w] = make([]float64, numTheta)
-			var s []float64
-			var f []float32
-			for qi := w; qi < len(qs); qi += workers {
-				loss[w] += queryLoss(&qs[qi], th, g[w], &s, &f)
+			g[w] = make([]float64, len(grad))
+			query := worker()
+			for qi := w; qi < n; qi += workers {
+				loss[w] += query(qi, g[w])
 			}
 		}()
 	}
@@ -324,8 +334,11 @@ func Learn(ds *Dataset, folds []Split, p Params, iters int, logf func(it int, lo
 
 // adamStep moves th one Adam step (β₁ 0.9, β₂ 0.999, rate 0.02) along the
 // gradient g of step it (from 1), with the moment estimates m1 and m2.
-func adamStep(th, g, m1, m2 []float64, it int) {
-	const b1, b2, lr = 0.9, 0.999, 0.02
+func adamStep(th, g, m1, m2 []float64, it int) { adamStepRate(th, g, m1, m2, it, 0.02) }
+
+// adamStepRate is [adamStep] with the rate lr.
+func adamStepRate(th, g, m1, m2 []float64, it int, lr float64) {
+	const b1, b2 = 0.9, 0.999
 	for i := range th {
 		m1[i] = b1*m1[i] + (1-b1)*g[i]
 		m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]

@@ -23,7 +23,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -297,53 +296,42 @@ func queryObj(q *xq, o rankObj, sc *objScratch) float64 {
 
 // objLoss returns the loss of qs under th and o, and its gradient in grad.
 func objLoss(qs []xq, o rankObj, th, grad []float64) float64 {
-	const workers = 2
-	var loss [workers]float64
-	var g [workers][]float64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g[w] = make([]float64, len(th))
-			var sc objScratch
-			for qi := w; qi < len(qs); qi += workers {
-				q := &qs[qi]
-				if len(q.targets) == 0 {
+	return sumQueries(len(qs), grad, func() func(int, []float64) float64 {
+		var sc objScratch
+		return func(qi int, gw []float64) float64 {
+			q := &qs[qi]
+			if len(q.targets) == 0 {
+				return 0
+			}
+			n := len(q.m.invIDs)
+			if len(sc.s) < n {
+				sc.s, sc.ds, sc.isT, sc.idx = make([]float64, n), make([]float64, n), make([]bool, n), make([]int32, 0, n)
+			}
+			sc.s, sc.ds, sc.isT = sc.s[:n], sc.ds[:n], sc.isT[:n]
+			expScores(q, th, sc.s)
+			for _, t := range q.targets {
+				sc.isT[t] = true
+			}
+			loss := queryObj(q, o, &sc)
+			for _, t := range q.targets {
+				sc.isT[t] = false
+			}
+			for i, d := range sc.ds {
+				if d == 0 {
 					continue
 				}
-				n := len(q.m.invIDs)
-				if len(sc.s) < n {
-					sc.s, sc.ds, sc.isT, sc.idx = make([]float64, n), make([]float64, n), make([]bool, n), make([]int32, 0, n)
+				fi := q.f[i*nfx : (i+1)*nfx]
+				gw[thPop] += d * float64(fi[0])
+				gw[thCo] += d * float64(fi[1])
+				gw[thFollow] += d * float64(fi[2])
+				for k := range numPref {
+					gw[thPref+q.seg*numPref+k] += d * float64(fi[3+k])
 				}
-				sc.s, sc.ds, sc.isT = sc.s[:n], sc.ds[:n], sc.isT[:n]
-				expScores(q, th, sc.s)
-				for _, t := range q.targets {
-					sc.isT[t] = true
-				}
-				loss[w] += queryObj(q, o, &sc)
-				for _, t := range q.targets {
-					sc.isT[t] = false
-				}
-				gw := g[w]
-				for i, d := range sc.ds {
-					if d == 0 {
-						continue
-					}
-					fi := q.f[i*nfx : (i+1)*nfx]
-					gw[thPop] += d * float64(fi[0])
-					gw[thCo] += d * float64(fi[1])
-					gw[thFollow] += d * float64(fi[2])
-					for k := range numPref {
-						gw[thPref+q.seg*numPref+k] += d * float64(fi[3+k])
-					}
-					sc.ds[i] = 0
-				}
+				sc.ds[i] = 0
 			}
-		}()
-	}
-	wg.Wait()
-	return sumWorkers(loss[:], g[:], grad)
+			return loss
+		}
+	})
 }
 
 // fitObj fits th in place by o.iters full-batch Adam steps of rate o.lr on
@@ -357,21 +345,9 @@ func fitObj(qs []xq, o rankObj, th []float64, npairs int) float64 {
 		for i := range g {
 			g[i] /= float64(npairs)
 		}
-		adamRate(th, g, m1, m2, it, o.lr)
+		adamStepRate(th, g, m1, m2, it, o.lr)
 	}
 	return l
-}
-
-// adamRate is [adamStep] with rate lr.
-func adamRate(th, g, m1, m2 []float64, it int, lr float64) {
-	const b1, b2 = 0.9, 0.999
-	for i := range th {
-		m1[i] = b1*m1[i] + (1-b1)*g[i]
-		m2[i] = b2*m2[i] + (1-b2)*g[i]*g[i]
-		mh := m1[i] / (1 - math.Pow(b1, float64(it)))
-		vh := m2[i] / (1 - math.Pow(b2, float64(it)))
-		th[i] -= lr * mh / (math.Sqrt(vh) + 1e-8)
-	}
 }
 
 // trainR50 returns the new-pair Recall@50 of th on the training rankings

@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"sync"
 	"testing"
 )
 
@@ -214,76 +213,66 @@ func xScore(q *xq, th []float64, s []float64, ne int) {
 // when not nil, says which extra features need a gradient (the others' is
 // left 0).
 func xLoss2(qs []xq, th, grad []float64, ne int, on []bool) float64 {
-	const workers = 2
 	nx := len(th)
-	var loss [workers]float64
-	var g [workers][]float64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g[w] = make([]float64, nx)
-			gw := g[w]
-			var s []float64
-			for qi := w; qi < len(qs); qi += workers {
-				q := &qs[qi]
-				if len(q.targets) == 0 {
-					continue
+	return sumQueries(len(qs), grad, func() func(int, []float64) float64 {
+		var s []float64
+		return func(qi int, gw []float64) float64 {
+			q := &qs[qi]
+			if len(q.targets) == 0 {
+				return 0
+			}
+			n := len(q.m.invIDs)
+			if cap(s) < n {
+				s = make([]float64, n)
+			}
+			s = s[:n]
+			xScore(q, th, s, ne)
+			for _, b := range q.excl {
+				s[b] = math.Inf(-1)
+			}
+			mx := slices.Max(s)
+			var z float64
+			ef := make([]float64, nx)
+			// feature vector of investor i in θ coordinates
+			phi := func(i int, c float64, dst []float64) {
+				fi := q.f[i*nfx : (i+1)*nfx]
+				dst[thPop] += c * float64(fi[0])
+				dst[thCo] += c * float64(fi[1])
+				dst[thFollow] += c * float64(fi[2])
+				for k := range numPref {
+					dst[thPref+q.seg*numPref+k] += c * float64(fi[3+k])
 				}
-				n := len(q.m.invIDs)
-				if cap(s) < n {
-					s = make([]float64, n)
-				}
-				s = s[:n]
-				xScore(q, th, s, ne)
-				for _, b := range q.excl {
-					s[b] = math.Inf(-1)
-				}
-				mx := slices.Max(s)
-				var z float64
-				ef := make([]float64, nx)
-				// feature vector of investor i in θ coordinates
-				phi := func(i int, c float64, dst []float64) {
-					fi := q.f[i*nfx : (i+1)*nfx]
-					dst[thPop] += c * float64(fi[0])
-					dst[thCo] += c * float64(fi[1])
-					dst[thFollow] += c * float64(fi[2])
-					for k := range numPref {
-						dst[thPref+q.seg*numPref+k] += c * float64(fi[3+k])
-					}
-					for e := range ne {
-						if on == nil || on[e] {
-							dst[numTheta+e*numSegs+q.seg] += c * float64(q.ext[e][i])
-						}
-					}
-					b := invBucket(q.m.trainN[i])
-					for k := range 3 {
-						dst[numTheta+ne*numSegs+b*3+k] += c * float64(fi[k])
+				for e := range ne {
+					if on == nil || on[e] {
+						dst[numTheta+e*numSegs+q.seg] += c * float64(q.ext[e][i])
 					}
 				}
-				for i := 0; i < n; i++ {
-					e := math.Exp(s[i] - mx)
-					if e == 0 {
-						continue
-					}
-					z += e
-					phi(i, e, ef)
-				}
-				lse := mx + math.Log(z)
-				nt := float64(len(q.targets))
-				for k := range ef {
-					gw[k] += nt * ef[k] / z
-				}
-				for _, t := range q.targets {
-					loss[w] += lse - s[t]
-					phi(t, -1, gw)
+				b := invBucket(q.m.trainN[i])
+				for k := range 3 {
+					dst[numTheta+ne*numSegs+b*3+k] += c * float64(fi[k])
 				}
 			}
-		}()
-	}
-	wg.Wait()
-	return sumWorkers(loss[:], g[:], grad)
+			for i := 0; i < n; i++ {
+				e := math.Exp(s[i] - mx)
+				if e == 0 {
+					continue
+				}
+				z += e
+				phi(i, e, ef)
+			}
+			lse := mx + math.Log(z)
+			nt := float64(len(q.targets))
+			for k := range ef {
+				gw[k] += nt * ef[k] / z
+			}
+			var loss float64
+			for _, t := range q.targets {
+				loss += lse - s[t]
+				phi(t, -1, gw)
+			}
+			return loss
+		}
+	})
 }
 
 // xEval2 returns new-pair R@50, R@10, MRR with backers excluded and, for
