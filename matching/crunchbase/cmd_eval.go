@@ -29,6 +29,7 @@ func RunEval(args []string, stdout, stderr io.Writer) error {
 	nfolds := fs.Int("folds", 0, "yearly splits of the training side -tune and -learn fit on, the most recent first (0: every year from 2007-10)")
 	iters := fs.Int("iters", 150, "gradient steps of -learn")
 	passes := fs.Int("passes", 3, "coordinate-ascent passes of -tune")
+	online := fs.Bool("online", false, "also evaluate the per-round protocol with the model refitted at the start of every month of the validation year")
 	knobList := fs.String("knobs", "", "comma-separated weights -tune fits (e.g. WSize,Seg[*].Size; \"*\" ends a prefix); empty: all")
 	p := DefaultParams
 	fs.Float64Var(&p.HalfLifeYears, "halflife", p.HalfLifeYears, "half-life in years of the preference counts")
@@ -100,6 +101,20 @@ func RunEval(args []string, stdout, stderr io.Writer) error {
 		reps = append(reps, modelReport("model ("+pr+")", m, es, true, false))
 		if pr == PerRound {
 			reps = append(reps, modelReport("model ("+pr+", backers excluded)", m, es, true, true))
+			if *online {
+				reps = append(reps, onlineBaselines(ds, m, es)...)
+				for _, ex := range []bool{false, true} {
+					name := "model (" + pr + ", monthly refit"
+					if ex {
+						name += ", backers excluded"
+					}
+					r, err := onlineReport(name+")", ds, m, es, ex)
+					if err != nil {
+						return err
+					}
+					reps = append(reps, r)
+				}
+			}
 		}
 		if pr == PerStartup && *protocol == PerStartup {
 			break

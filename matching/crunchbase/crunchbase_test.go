@@ -211,6 +211,15 @@ func TestEvalFixtures(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
 	}
+	out.Reset()
+	if err := crunchbase.RunEval([]string{"--data", dir, "-online"}, &out, &errb); err != nil {
+		t.Fatalf("RunEval -online: %v\n%s", err, errb.String())
+	}
+	for _, want := range []string{"category popularity (monthly)", "model (per-round, monthly refit, backers excluded)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-online report lacks %q:\n%s", want, out.String())
+		}
+	}
 	if err := crunchbase.RunEval([]string{"--data", t.TempDir()}, &out, &errb); err == nil {
 		t.Error("RunEval on an empty folder succeeded")
 	}

@@ -319,3 +319,123 @@ func printReports(w io.Writer, reps []Report) {
 		}
 	}
 }
+
+// monthStart returns the first instant of t's month.
+func monthStart(t time.Time) time.Time { return date(t.Year(), t.Month(), 1) }
+
+// onlineReport evaluates per-round queries as a product that keeps its
+// model current would: each ranking uses a model fitted on every
+// investment before the first day of the query's month (one refit a
+// month of the validation year). Only the investors of m0 (those with a
+// training row) are ranked, so ranks compare with [modelReport]'s.
+func onlineReport(name string, ds *Dataset, m0 *Model, es evalSet, excludeBackers bool) (Report, error) {
+	type fitted struct {
+		m   *Model
+		row []int // m0 row -> row of m
+	}
+	models := map[time.Time]fitted{}
+	for i := range es.queries {
+		t := monthStart(es.queries[i].at)
+		if es.queries[i].at.IsZero() || !t.After(m0.Now) {
+			t = m0.Now
+		}
+		if _, ok := models[t]; ok {
+			continue
+		}
+		m := m0
+		if t.After(m0.Now) {
+			var err error
+			if m, err = Fit(ds, t, m0.P); err != nil {
+				return Report{}, fmt.Errorf("refit at %s: %w", t.Format(time.DateOnly), err)
+			}
+		}
+		f := fitted{m: m, row: make([]int, m0.Investors())}
+		for r, id := range m0.invIDs {
+			f.row[r] = m.invRow[id]
+		}
+		models[t] = f
+	}
+	var st []float32
+	s0 := make([]float32, m0.Investors())
+	return evaluate(name, es, func(e *evalQuery) []float32 {
+		t := monthStart(e.at)
+		if e.at.IsZero() || !t.After(m0.Now) {
+			t = m0.Now
+		}
+		f := models[t]
+		q := f.m.NewQuery(QueryRow{StartupID: e.startup, RoundType: e.round, RaisedUSD: e.raised}, e.at, e.earlier)
+		st = f.m.Scores(q, st)
+		if excludeBackers {
+			for _, b := range q.Backers {
+				st[b] = float32(math.Inf(-1))
+			}
+		}
+		for r, fr := range f.row {
+			s0[r] = st[fr]
+		}
+		return s0
+	}, m0.Tie), nil
+}
+
+// onlineBaselines are [baselines] with the counts taken, for each query,
+// over every investment before the first day of its month.
+func onlineBaselines(ds *Dataset, m0 *Model, es evalSet) []Report {
+	n := m0.Investors()
+	type counts struct {
+		pop []float64
+		cat map[string][]float64
+	}
+	at := map[time.Time]*counts{}
+	key := func(e *evalQuery) time.Time {
+		t := monthStart(e.at)
+		if e.at.IsZero() || !t.After(m0.Now) {
+			t = m0.Now
+		}
+		return t
+	}
+	for i := range es.queries {
+		t := key(&es.queries[i])
+		if at[t] != nil {
+			continue
+		}
+		c := &counts{pop: make([]float64, n), cat: map[string][]float64{}}
+		for _, iv := range ds.Investments {
+			r, ok := m0.invRow[iv.InvestorID]
+			if !ok || !iv.Date.Before(t) {
+				continue
+			}
+			cat := ""
+			if s := m0.startups[iv.StartupID]; s != nil {
+				cat = s.Category
+			}
+			if c.cat[cat] == nil {
+				c.cat[cat] = make([]float64, n)
+			}
+			c.pop[r]++
+			c.cat[cat][r]++
+		}
+		at[t] = c
+	}
+	var cur *counts
+	tie := func(a, b int) bool {
+		if cur.pop[a] != cur.pop[b] {
+			return cur.pop[a] > cur.pop[b]
+		}
+		return m0.invIDs[a] < m0.invIDs[b]
+	}
+	idTie := func(a, b int) bool { return m0.invIDs[a] < m0.invIDs[b] }
+	zero := make([]float64, n)
+	r1 := evaluate("popularity (monthly)", es, func(e *evalQuery) []float64 { return at[key(e)].pop }, idTie)
+	r2 := evaluate("category popularity (monthly)", es, func(e *evalQuery) []float64 {
+		cur = at[key(e)]
+		c := ""
+		if s := m0.startups[e.startup]; s != nil {
+			c = s.Category
+		}
+		if v := cur.cat[c]; v != nil {
+			return v
+		}
+		return zero
+	}, tie)
+	return []Report{r1, r2}
+}
