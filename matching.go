@@ -79,9 +79,12 @@ type MatchService interface {
 	Feedback(ctx context.Context, viewer *User, f MatchFeedback) error
 	// MentorAssignments proposes an optimal mentor for each startup (no
 	// mentor over capacity). Empty lists mean the startups of the space
-	// and every mentor with a free place. Returns ENotFound for unknown
-	// ids. Access checks are the caller's (admin or space owner).
-	MentorAssignments(ctx context.Context, spaceID string, startupIDs, mentorIDs []string) ([]MentorAssignment, error)
+	// and every mentor with a free place; an id listed twice counts once.
+	// Returns ENotFound for unknown ids and for listed startups viewer may
+	// not see (the same reply, so that hidden startups do not show). The
+	// check that viewer may plan for the space (admin or space owner) is
+	// the caller's. A nil viewer is trusted.
+	MentorAssignments(ctx context.Context, viewer *User, spaceID string, startupIDs, mentorIDs []string) ([]MentorAssignment, error)
 }
 
 // MatchStore keeps match feedback and reads the connection signals the

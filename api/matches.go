@@ -136,7 +136,7 @@ func (s *Server) mentorAssignments(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	as, err := svc.MentorAssignments(c.UserContext(), id, req.StartupIDs, req.MentorIDs)
+	as, err := svc.MentorAssignments(c.UserContext(), viewer(c), id, req.StartupIDs, req.MentorIDs)
 	if err != nil {
 		return err
 	}
@@ -176,8 +176,8 @@ func matchSchemas(schemas obj) {
 		"action":    obj{"type": "string", "enum": []string{makerlink.MatchSave, makerlink.MatchDismiss}},
 	}}
 	schemas["MentorAssignmentRequest"] = obj{"type": "object", "properties": obj{
-		"startup_ids": obj{"type": "array", "maxItems": 500, "items": obj{"type": "string"}, "description": "Default: the startups of the space."},
-		"mentor_ids":  obj{"type": "array", "maxItems": 500, "items": obj{"type": "string"}, "description": "Default: every mentor with a free place."},
+		"startup_ids": obj{"type": "array", "maxItems": 500, "items": obj{"type": "string"}, "description": "Default: the startups of the space. An id listed twice counts once; a startup the caller may not see is 404, as an unknown id."},
+		"mentor_ids":  obj{"type": "array", "maxItems": 500, "items": obj{"type": "string"}, "description": "Default: every mentor with a free place. An id listed twice counts once."},
 	}}
 	schemas["MentorAssignments"] = obj{"type": "object", "required": []string{"items", "total_score"}, "properties": obj{
 		"items": arrayOf(obj{"type": "object", "properties": obj{

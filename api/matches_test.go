@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 
 	"makerlink"
@@ -120,4 +121,52 @@ func TestMatchRoutesWithoutService(t *testing.T) {
 	a := e.register(makerlink.RoleFounder)
 	e.want(e.do(req{method: "GET", path: "/api/v1/startups/x/matches", token: a.Token}), 503, "unavailable")
 	e.want(e.do(req{method: "POST", path: "/api/v1/matches/feedback", token: a.Token, body: map[string]any{}}), 503, "unavailable")
+}
+
+// TestMentorAssignmentsHiddenStartups: a space owner who may not see an
+// investors-only startup gets the reply of an unknown id for it (nothing of
+// its sector or city), one who may see it gets its assignment, and ids
+// listed twice count once.
+func TestMentorAssignmentsHiddenStartups(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e, svc := matchEnv(t, open)
+		founder := e.register(makerlink.RoleFounder)
+		planner := e.register(makerlink.RoleFounder)
+		inv := e.register(makerlink.RoleInvestor)
+		mentorUser := e.register(makerlink.RoleMentor)
+		hidden := e.create(founder.Token, makerlink.KindStartup, map[string]any{
+			"name": "隐身储能", "description": "储能电池", "sectors": []string{"new_energy"}, "stage": "angel",
+			"city": "吴忠", "visibility": "investors"})
+		e.create(mentorUser.Token, makerlink.KindMentor, map[string]any{
+			"name": "王导师", "bio": "储能电池 二十年", "expertise": []string{"储能"}, "sectors": []string{"new_energy"},
+			"capacity": 2, "city": "吴忠"})
+		syncMatches(t, svc)
+		e.want(e.do(req{method: "GET", path: "/api/v1/startups/" + hidden, token: planner.Token}), 404, "not_found")
+
+		mySpace := e.create(planner.Token, makerlink.KindSpace, sampleBody(t, makerlink.KindSpace))
+		apath := "/api/v1/spaces/" + mySpace + "/mentor-assignments"
+		hid := e.want(e.do(req{method: "POST", path: apath, body: map[string]any{"startup_ids": []string{hidden}}, token: planner.Token}), 404, "not_found")
+		made := e.want(e.do(req{method: "POST", path: apath, body: map[string]any{"startup_ids": []string{"made-up"}}, token: planner.Token}), 404, "not_found")
+		hp, mp := hid.Problem(t), made.Problem(t)
+		if strings.ReplaceAll(hp.Detail, hidden, "made-up") != mp.Detail {
+			t.Errorf("a hidden startup reads %q, an unknown one %q", hp.Detail, mp.Detail)
+		}
+		for _, leak := range []string{"吴忠", "Wuzhong", "new energy", "新能源"} {
+			if strings.Contains(string(hid.Body), leak) {
+				t.Errorf("the refusal shows %q: %s", leak, hid.Body)
+			}
+		}
+
+		invSpace := e.create(inv.Token, makerlink.KindSpace, sampleBody(t, makerlink.KindSpace))
+		ipath := "/api/v1/spaces/" + invSpace + "/mentor-assignments"
+		var one, twice api.AssignmentsReply
+		e.want(e.do(req{method: "POST", path: ipath, body: map[string]any{"startup_ids": []string{hidden}}, token: inv.Token}), 200, "").JSON(t, &one)
+		if len(one.Items) != 1 || one.Items[0].StartupID != hidden || one.TotalScore <= 0 {
+			t.Fatalf("an investor's plan for the startup: %+v", one)
+		}
+		e.want(e.do(req{method: "POST", path: ipath, body: map[string]any{"startup_ids": []string{hidden, hidden}}, token: inv.Token}), 200, "").JSON(t, &twice)
+		if len(twice.Items) != 1 || twice.TotalScore != one.TotalScore {
+			t.Errorf("the startup listed twice: %+v, once: %+v", twice, one)
+		}
+	})
 }

@@ -770,6 +770,15 @@ func (e *Engine) ProfilesOf(k makerlink.Kind, ownerID string) []string {
 	return out
 }
 
+// CanView reports whether viewer may see the profile k/id (see
+// [makerlink.CanView]); false for a profile the engine does not hold.
+func (e *Engine) CanView(viewer *makerlink.User, k makerlink.Kind, id string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	it := e.items[k][id]
+	return it != nil && makerlink.CanView(viewer, it.owner, makerlink.Tags{Visibility: it.visibility})
+}
+
 // Owner returns the owner of a profile the engine holds.
 func (e *Engine) Owner(k makerlink.Kind, id string) (string, bool) {
 	e.mu.RLock()

@@ -359,9 +359,15 @@ func (s *Service) Feedback(ctx context.Context, viewer *makerlink.User, f makerl
 const MaxCohort = 500
 
 // MentorAssignments implements [makerlink.MatchService].
-func (s *Service) MentorAssignments(ctx context.Context, spaceID string, startupIDs, mentorIDs []string) ([]makerlink.MentorAssignment, error) {
+func (s *Service) MentorAssignments(ctx context.Context, viewer *makerlink.User, spaceID string, startupIDs, mentorIDs []string) ([]makerlink.MentorAssignment, error) {
 	if err := s.ready(); err != nil {
 		return nil, err
+	}
+	startupIDs, mentorIDs = distinct(startupIDs), distinct(mentorIDs)
+	for _, id := range startupIDs {
+		if viewer != nil && !s.e.CanView(viewer, makerlink.KindStartup, id) {
+			return nil, makerlink.Errorf(makerlink.ENotFound, "startup %q not found", id)
+		}
 	}
 	if len(startupIDs) == 0 {
 		startupIDs = s.e.StartupsInSpace(spaceID)
@@ -377,4 +383,17 @@ func (s *Service) MentorAssignments(ctx context.Context, spaceID string, startup
 		out = []makerlink.MentorAssignment{}
 	}
 	return out, err
+}
+
+// distinct returns ids without repeats, in first-seen order.
+func distinct(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -258,7 +258,7 @@ func TestServiceMentorAssignments(t *testing.T) {
 	if _, err := env.svc.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	as, err := env.svc.MentorAssignments(ctx, sp.ID, nil, nil)
+	as, err := env.svc.MentorAssignments(ctx, nil, sp.ID, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,10 +266,10 @@ func TestServiceMentorAssignments(t *testing.T) {
 	if len(as) != 1 || as[0].Score <= 0 {
 		t.Fatalf("assignments %+v, want one", as)
 	}
-	if _, err := env.svc.MentorAssignments(ctx, sp.ID, []string{"nope"}, nil); makerlink.ErrorCode(err) != makerlink.ENotFound {
+	if _, err := env.svc.MentorAssignments(ctx, nil, sp.ID, []string{"nope"}, nil); makerlink.ErrorCode(err) != makerlink.ENotFound {
 		t.Errorf("unknown startup: %v", err)
 	}
-	as, err = env.svc.MentorAssignments(ctx, "empty-space", nil, nil)
+	as, err = env.svc.MentorAssignments(ctx, nil, "empty-space", nil, nil)
 	if err != nil || as == nil || len(as) != 0 {
 		t.Errorf("a space without startups: %v, %v", as, err)
 	}
