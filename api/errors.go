@@ -18,6 +18,7 @@ const (
 	codeMethodNotAllowed     = "method_not_allowed"    // 405
 	codeTimeout              = "timeout"               // 503: the request ran out of time
 	codeHeadersTooLarge      = "headers_too_large"     // 431
+	codeUnsupportedEncoding  = "unsupported_encoding"  // 415: a compressed request body
 )
 
 // statusByCode is the only table mapping error codes to HTTP statuses.
@@ -41,6 +42,7 @@ var statusByCode = map[string]int{
 	codeMethodNotAllowed:          fiber.StatusMethodNotAllowed,
 	codeTimeout:                   fiber.StatusServiceUnavailable,
 	codeHeadersTooLarge:           fiber.StatusRequestHeaderFieldsTooLarge,
+	codeUnsupportedEncoding:       fiber.StatusUnsupportedMediaType,
 
 	// Connections and bookings (connections.go).
 	makerlink.EIntroLimit:       fiber.StatusTooManyRequests,
@@ -78,6 +80,7 @@ var titles = map[string]string{
 	codeMethodNotAllowed:          "Method not allowed",
 	codeTimeout:                   "Timeout",
 	codeHeadersTooLarge:           "Request headers too large",
+	codeUnsupportedEncoding:       "Unsupported content encoding",
 
 	makerlink.EIntroLimit:       "Too many open requests",
 	makerlink.EAskedRecently:    "Asked recently",

@@ -112,7 +112,7 @@ func (d *openAPIDoc) add(method, path string, o op) {
 		problems = append(problems, http.StatusUnauthorized)
 	}
 	if o.body != "" {
-		problems = append(problems, http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity)
+		problems = append(problems, http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity)
 	}
 	problems = append(problems, http.StatusInternalServerError)
 	slices.Sort(problems)
@@ -301,7 +301,7 @@ func typeSchema(t reflect.Type) obj {
 }
 
 // problemStatuses are the error statuses that have a reusable response.
-var problemStatuses = []int{304, 400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 429, 500, 503}
+var problemStatuses = []int{304, 400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 429, 500, 503}
 
 func components() obj {
 	schemas := obj{

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -163,6 +164,11 @@ func (s *Server) serve(c *fiber.Ctx) (err error) {
 			err = &makerlink.Error{Code: makerlink.EInternal, Op: "api.serve", Err: fmt.Errorf("panic: %v", r)}
 		}
 	}()
+	if ce := c.Get(fiber.HeaderContentEncoding); ce != "" && !strings.EqualFold(strings.TrimSpace(ce), "identity") {
+		// Fiber would inflate the body in full before BodyLimit could
+		// apply: a small gzip bomb would then cost gigabytes.
+		return &makerlink.Error{Code: codeUnsupportedEncoding, Message: "Compressed request bodies are not accepted; send the body uncompressed."}
+	}
 	if err := s.authenticate(c); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -333,4 +334,46 @@ func TestHugeHeaders(t *testing.T) {
 	if p := r.Problem(t); r.Status != 431 || p.Code != "headers_too_large" || p.Detail != "The request headers are too large." {
 		t.Errorf("status %d %s", r.Status, b)
 	}
+}
+
+// TestCompressedBodyRefused: a compressed body is refused before it is
+// inflated (a 40 KB gzip of 40 MB would pass the 1 MiB limit otherwise),
+// on a public route and a signed-in one, and nothing is stored.
+func TestCompressedBodyRefused(t *testing.T) {
+	e := newEnv(t, engines[0].open)
+	a := e.register()
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	_, _ = zw.Write([]byte(`{"name":"`))
+	_, _ = zw.Write(bytes.Repeat([]byte("x"), 40<<20))
+	_, _ = zw.Write([]byte(`"}`))
+	_ = zw.Close()
+	var small bytes.Buffer
+	zw = gzip.NewWriter(&small)
+	_, _ = zw.Write([]byte(`{"name":"光储科技","sectors":["new_energy"],"stage":"idea","city":"银川"}`))
+	_ = zw.Close()
+	for _, c := range []struct {
+		name, path, token, encoding string
+		body                        []byte
+	}{
+		{"bomb to login", "/api/v1/auth/login", "", "gzip", bomb.Bytes()},
+		{"bomb to create", "/api/v1/startups", a.Token, "gzip", bomb.Bytes()},
+		{"small gzip", "/api/v1/startups", a.Token, "gzip", small.Bytes()},
+		{"deflate", "/api/v1/startups", a.Token, "deflate", small.Bytes()},
+		{"br", "/api/v1/startups", a.Token, "br", small.Bytes()},
+	} {
+		r := e.do(req{method: "POST", path: c.path, body: c.body, token: c.token,
+			header: map[string]string{"Content-Encoding": c.encoding, "Content-Type": "application/json"}})
+		if r.Status != 415 || r.Problem(t).Code != "unsupported_encoding" {
+			t.Errorf("%s: status %d %s, want 415 unsupported_encoding", c.name, r.Status, r.Body)
+		}
+	}
+	recs, _, err := e.store.FindProfiles(context.Background(), makerlink.ProfileFilter{Kind: makerlink.KindStartup})
+	if err != nil || len(recs) != 0 {
+		t.Errorf("%d startups stored (%v)", len(recs), err)
+	}
+	// identity is no encoding at all.
+	e.want(e.do(req{method: "POST", path: "/api/v1/startups", token: a.Token,
+		body:   map[string]any{"name": "光储科技", "sectors": []string{"new_energy"}, "stage": "idea", "city": "银川"},
+		header: map[string]string{"Content-Encoding": "identity"}}), 201, "")
 }
