@@ -33,7 +33,7 @@ func (s *Server) createIntro(c *fiber.Ctx) error {
 	}
 	st := p.(*makerlink.Startup)
 	if !makerlink.CanView(u, st.OwnerID, st.Tags()) {
-		return errProfileNotFound(makerlink.KindStartup)
+		return errProfileNotFound()
 	}
 	if st.OwnerID != u.ID {
 		return makerlink.Errorf(makerlink.EForbidden, "Only the founder who owns %s may ask for introductions for it.", st.Name)

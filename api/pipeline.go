@@ -98,7 +98,7 @@ func (s *Server) putPipelineEntry(c *fiber.Ctx) error {
 		return err
 	}
 	if !makerlink.CanView(me, rec.OwnerID, makerlink.Tags{Visibility: rec.Visibility}) {
-		return errProfileNotFound(makerlink.KindStartup)
+		return errProfileNotFound()
 	}
 	e, err := cs.SavePipelineEntry(ctx, me.ID, id, u)
 	if err != nil {
@@ -134,7 +134,7 @@ func (s *Server) startupFeedback(c *fiber.Ctx) error {
 		return err
 	}
 	if !makerlink.CanView(u, rec.OwnerID, makerlink.Tags{Visibility: rec.Visibility}) {
-		return errProfileNotFound(makerlink.KindStartup)
+		return errProfileNotFound()
 	}
 	if !makerlink.CanEdit(u, rec.OwnerID) {
 		return makerlink.Errorf(makerlink.EForbidden, "Only the startup's founder sees investors' feedback.")

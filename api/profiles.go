@@ -65,8 +65,11 @@ func ifMatch(c *fiber.Ctx) (int64, bool, error) {
 	return v, true, nil
 }
 
-func errProfileNotFound(k makerlink.Kind) error {
-	return makerlink.Errorf(makerlink.ENotFound, "No such %s.", k)
+// errProfileNotFound is the reply for a profile the caller may not see:
+// word for word the store's for an id that does not exist, so that a
+// hidden profile cannot be told from a missing one.
+func errProfileNotFound() error {
+	return makerlink.Errorf(makerlink.ENotFound, "Profile not found.")
 }
 
 func profileURL(k makerlink.Kind, id string) string {
@@ -105,7 +108,7 @@ func (s *Server) getProfile(k makerlink.Kind) fiber.Handler {
 			return err
 		}
 		if !makerlink.CanView(viewer(c), rec.OwnerID, makerlink.Tags{Visibility: rec.Visibility}) {
-			return errProfileNotFound(k)
+			return errProfileNotFound()
 		}
 		setETag(c, rec.Version)
 		if etagMatches(c.Request().Header.Peek(fiber.HeaderIfNoneMatch), rec.Version) {
@@ -126,7 +129,7 @@ func (s *Server) editable(c *fiber.Ctx, k makerlink.Kind, id string) (makerlink.
 	u := viewer(c)
 	m := p.Base()
 	if !makerlink.CanView(u, m.OwnerID, p.Tags()) {
-		return nil, errProfileNotFound(k)
+		return nil, errProfileNotFound()
 	}
 	if !makerlink.CanEdit(u, m.OwnerID) {
 		return nil, makerlink.Errorf(makerlink.EForbidden, "Only the owner of this %s or an admin may change it.", k)

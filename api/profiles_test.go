@@ -167,9 +167,19 @@ func TestProfileAuthorization(t *testing.T) {
 					t.Errorf("%s: list shows the hidden startup: %v, want %v", who.name, !who.see, who.see)
 				}
 			}
-			// Someone who cannot see it gets 404 on writes too, not 403.
-			e.want(e.do(req{method: "PATCH", path: path, token: other.Token, body: map[string]any{"version": 1, "name": "x"}}), 404, makerlink.ENotFound)
-			e.want(e.do(req{method: "DELETE", path: path, token: other.Token}), 404, makerlink.ENotFound)
+			// Someone who cannot see it gets 404 on writes too, not 403, and
+			// every refusal reads exactly as for an id that does not exist.
+			missing := "/api/v1/startups/06560zfwg0g2aehedg0qw7tz"
+			for _, c := range []struct {
+				method string
+				body   any
+			}{{"GET", nil}, {"PATCH", map[string]any{"version": 1, "name": "x"}}, {"DELETE", nil}} {
+				hid := e.want(e.do(req{method: c.method, path: path, token: other.Token, body: c.body}), 404, makerlink.ENotFound)
+				gone := e.want(e.do(req{method: c.method, path: missing, token: other.Token, body: c.body}), 404, makerlink.ENotFound)
+				if h, g := hid.Problem(t), gone.Problem(t); h.Detail != g.Detail || h.Title != g.Title {
+					t.Errorf("%s: a hidden startup reads %q, a missing one %q", c.method, h.Detail, g.Detail)
+				}
+			}
 			// An investor sees it but may not change it.
 			e.want(e.do(req{method: "PATCH", path: path, token: investor.Token, body: map[string]any{"version": 1, "name": "x"}}), 403, makerlink.EForbidden)
 		})
