@@ -1,6 +1,7 @@
 package makerlink
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -106,8 +107,8 @@ type Startup struct {
 	District      string   `json:"district,omitempty"`
 	FundingAskCNY int64    `json:"funding_ask_cny"`
 	TeamSize      int      `json:"team_size"`
-	FoundedOn     string   `json:"founded_on,omitempty"`
-	SpaceID       string   `json:"space_id,omitempty"`
+	FoundedOn     OptText  `json:"founded_on"` // YYYY-MM-DD; null when unknown
+	SpaceID       OptText  `json:"space_id"`   // null when in no space
 	Needs         []string `json:"needs"`
 	Visibility    string   `json:"visibility"`
 }
@@ -226,6 +227,7 @@ const (
 // Validate implements [Profile].
 func (s *Startup) Validate() error {
 	var v Validation
+	s.Sectors, s.Needs = nonNil(s.Sectors), nonNil(s.Needs)
 	s.City = CanonicalCity(s.City)
 	text(&v, "name", s.Name, MaxName, true)
 	text(&v, "tagline", s.Tagline, MaxShortText, false)
@@ -237,11 +239,11 @@ func (s *Startup) Validate() error {
 	money(&v, "funding_ask_cny", s.FundingAskCNY)
 	intRange(&v, "team_size", s.TeamSize, 0, 100000)
 	if s.FoundedOn != "" {
-		if _, err := time.Parse(time.DateOnly, s.FoundedOn); err != nil {
+		if _, err := time.Parse(time.DateOnly, string(s.FoundedOn)); err != nil {
 			v.Add("founded_on", FInvalid, "must be a date YYYY-MM-DD")
 		}
 	}
-	text(&v, "space_id", s.SpaceID, MaxName, false)
+	text(&v, "space_id", string(s.SpaceID), MaxName, false)
 	texts(&v, "needs", s.Needs, MaxShortText)
 	oneOf(&v, "visibility", s.Visibility, Visibilities, true)
 	return v.Err()
@@ -249,6 +251,7 @@ func (s *Startup) Validate() error {
 
 func (i *Investor) Validate() error {
 	var v Validation
+	i.Sectors, i.Stages, i.Regions, i.Portfolio = nonNil(i.Sectors), nonNil(i.Stages), nonNil(i.Regions), nonNil(i.Portfolio)
 	text(&v, "name", i.Name, MaxName, true)
 	oneOf(&v, "kind", i.Type, InvestorKinds, true)
 	text(&v, "organization", i.Organization, MaxName, false)
@@ -275,6 +278,7 @@ func (i *Investor) Validate() error {
 
 func (m *Mentor) Validate() error {
 	var v Validation
+	m.Expertise, m.Sectors, m.Languages = nonNil(m.Expertise), nonNil(m.Sectors), nonNil(m.Languages)
 	m.City = CanonicalCity(m.City)
 	text(&v, "name", m.Name, MaxName, true)
 	text(&v, "bio", m.Bio, MaxLongText, false)
@@ -289,6 +293,7 @@ func (m *Mentor) Validate() error {
 
 func (e *Equipment) Validate() error {
 	var v Validation
+	e.OpenHours = nonNil(e.OpenHours)
 	e.City = CanonicalCity(e.City)
 	text(&v, "name", e.Name, MaxName, true)
 	text(&v, "category", e.Category, MaxName, true)
@@ -328,6 +333,7 @@ func (e *Equipment) Validate() error {
 
 func (s *Space) Validate() error {
 	var v Validation
+	s.Services = nonNil(s.Services)
 	s.City = CanonicalCity(s.City)
 	text(&v, "name", s.Name, MaxName, true)
 	oneOf(&v, "kind", s.Type, SpaceKinds, true)
@@ -458,4 +464,40 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// nonNil returns s, or an empty slice when s is nil, so that a list a
+// profile was created without reads [] and not null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// OptText is an optional text field of a profile: stored and compared as
+// a string, written to JSON as null when empty, so that the key is always
+// there and never holds an empty date or id.
+type OptText string
+
+// MarshalJSON writes null for an empty value.
+func (t OptText) MarshalJSON() ([]byte, error) {
+	if t == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(t))
+}
+
+// UnmarshalJSON reads a string or null (empty).
+func (t *OptText) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*t = ""
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*t = OptText(s)
+	return nil
 }

@@ -247,6 +247,9 @@ func schemaFor(t reflect.Type, enums map[string][]string) obj {
 				name = f.Name
 			}
 			s := typeSchema(f.Type)
+			if f.Type == reflect.TypeFor[makerlink.OptText]() {
+				s["nullable"] = true
+			}
 			if e, ok := enums[name]; ok {
 				if items, ok := s["items"].(obj); ok {
 					items["enum"] = e

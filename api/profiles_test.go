@@ -473,3 +473,46 @@ func TestConcurrentEditsNeverLoseAnUpdate(t *testing.T) {
 		}
 	})
 }
+
+// TestProfileListsAndOptionalFields: lists a profile was created without
+// read [] (never null), and the contract's optional startup fields are
+// always present, null when unset.
+func TestProfileListsAndOptionalFields(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEnv(t, open)
+		u := e.register(makerlink.RoleFounder, makerlink.RoleMentor, makerlink.RoleInvestor)
+		for _, c := range []struct {
+			kind  makerlink.Kind
+			body  map[string]any
+			lists []string
+		}{
+			{makerlink.KindMentor, map[string]any{"name": "X"}, []string{"expertise", "sectors", "languages"}},
+			{makerlink.KindInvestor, map[string]any{"name": "X", "kind": "angel"}, []string{"sectors", "stages", "regions", "portfolio"}},
+			{makerlink.KindStartup, map[string]any{"name": "N", "sectors": []string{"biotech"}, "stage": "idea", "city": "银川"}, []string{"needs"}},
+		} {
+			created := e.want(e.do(req{method: "POST", path: "/api/v1/" + c.kind.Plural(), body: c.body, token: u.Token}), 201, "").Map(t)
+			got := e.want(e.do(req{method: "GET", path: "/api/v1/" + c.kind.Plural() + "/" + created["id"].(string), token: u.Token}), 200, "").Map(t)
+			for _, m := range []map[string]any{created, got} {
+				for _, f := range c.lists {
+					if l, ok := m[f].([]any); !ok || len(l) != 0 {
+						t.Errorf("%s %s = %#v, want []", c.kind, f, m[f])
+					}
+				}
+				if c.kind == makerlink.KindStartup {
+					for _, f := range []string{"founded_on", "space_id"} {
+						if v, ok := m[f]; !ok || v != nil {
+							t.Errorf("startup %s = %#v (present %v), want null", f, v, ok)
+						}
+					}
+				}
+			}
+		}
+		body := map[string]any{"name": "N", "sectors": []string{"biotech"}, "stage": "idea", "city": "银川", "founded_on": "2020-05-01"}
+		m := e.want(e.do(req{method: "POST", path: "/api/v1/startups", body: body, token: u.Token}), 201, "").Map(t)
+		if m["founded_on"] != "2020-05-01" {
+			t.Errorf("founded_on = %#v", m["founded_on"])
+		}
+		body["founded_on"] = "May 2020"
+		e.want(e.do(req{method: "POST", path: "/api/v1/startups", body: body, token: u.Token}), 422, makerlink.EValidation)
+	})
+}

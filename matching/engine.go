@@ -284,7 +284,7 @@ func (e *Engine) prepare(p makerlink.Profile) (*prepared, error) {
 	case *makerlink.Startup:
 		it.name, it.sectors, it.stage, it.ask = v.Name, slices.Clone(v.Sectors), v.Stage, v.FundingAskCNY
 		it.city, it.visibility, it.needs = makerlink.CanonicalCity(v.City), v.Visibility, slices.Clone(v.Needs)
-		it.spaceID = v.SpaceID
+		it.spaceID = string(v.SpaceID)
 		txt = append([]string{v.Tagline, v.Description}, v.Needs...)
 	case *makerlink.Investor:
 		it.name, it.sectors, it.stages = v.Name, slices.Clone(v.Sectors), slices.Clone(v.Stages)

@@ -245,7 +245,7 @@ func TestServiceMentorAssignments(t *testing.T) {
 	}
 	for i, name := range []string{"one", "two", "three"} {
 		s := startup(name, nil)
-		s.ID, s.OwnerID, s.SpaceID = "", env.founder.ID, sp.ID
+		s.ID, s.OwnerID, s.SpaceID = "", env.founder.ID, makerlink.OptText(sp.ID)
 		if err := env.db.CreateProfile(ctx, s); err != nil {
 			t.Fatal(err)
 		}

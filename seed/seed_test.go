@@ -298,7 +298,7 @@ func TestIDsOwnersAndReferences(t *testing.T) {
 	twoStartups := 0
 	for _, s := range ofKind[*makerlink.Startup](d) {
 		if s.SpaceID != "" {
-			if sp, ok := ids[s.SpaceID].(*makerlink.Space); !ok {
+			if sp, ok := ids[string(s.SpaceID)].(*makerlink.Space); !ok {
 				t.Errorf("startup %s: space_id %s is not a space", s.Name, s.SpaceID)
 			} else if sp.City != s.City {
 				t.Errorf("startup %s in %s sits in space %s in %s", s.Name, s.City, sp.Name, sp.City)

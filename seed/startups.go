@@ -71,7 +71,7 @@ func (g *generator) genStartups(n int) {
 			s = g.startup(r, topicByKey(ds.topic), makerlink.StageIndex(ds.stage), ds.place, ds.sectors)
 			s.Visibility = makerlink.VisibilityPublic
 			if len(g.spaces) > 0 {
-				s.SpaceID = g.spaces[0].ID // 银川iBi育成中心
+				s.SpaceID = makerlink.OptText(g.spaces[0].ID) // 银川iBi育成中心
 			}
 			owner = g.demo[FounderEmail]
 		} else {
@@ -192,15 +192,15 @@ func (g *generator) startup(r *rng, t *topic, st int, pl place, sectors []string
 	}
 	return &makerlink.Startup{
 		Name: name, Tagline: tagline, Description: b.String(), Sectors: sectors, Stage: stage,
-		City: pl.city, District: pl.district, FundingAskCNY: ask, TeamSize: team, FoundedOn: founded,
-		SpaceID: spaceID, Needs: needs(r, t, st), Visibility: vis,
+		City: pl.city, District: pl.district, FundingAskCNY: ask, TeamSize: team, FoundedOn: makerlink.OptText(founded),
+		SpaceID: makerlink.OptText(spaceID), Needs: needs(r, t, st), Visibility: vis,
 	}
 }
 
 // needs lists what a startup asks for: topic needs, instruments it must
 // use (named by kind, so equipment can be matched), and stage needs.
 func needs(r *rng, t *topic, st int) []string {
-	var out []string
+	out := []string{}
 	add := func(s string) {
 		// angels invest early and series A later: skip asks that do not fit the stage
 		late := st >= 3 && (strings.Contains(s, "天使") || strings.Contains(s, "联合创始人"))
