@@ -185,6 +185,18 @@ func (s *Server) patchProfile(k makerlink.Kind) fiber.Handler {
 		if err := decodeJSON(body, p); err != nil {
 			return err
 		}
+		// id and owner_id may be sent back as they are (a client may PATCH
+		// the document it read), never changed.
+		var v makerlink.Validation
+		if p.Base().ID != meta.ID {
+			v.Add("id", makerlink.FInvalid, "is read-only")
+		}
+		if p.Base().OwnerID != meta.OwnerID {
+			v.Add("owner_id", makerlink.FInvalid, "is read-only")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
 		*p.Base() = meta
 		if err := p.Validate(); err != nil {
 			return err

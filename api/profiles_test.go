@@ -271,6 +271,23 @@ func TestBadBodies(t *testing.T) {
 				}
 			})
 		}
+		// id and owner_id: sent back unchanged is fine (a client PATCHes the
+		// document it read); a change is refused, not silently ignored.
+		for _, f := range []string{"id", "owner_id"} {
+			r := e.want(e.do(req{method: "PATCH", path: "/api/v1/startups/" + id, token: owner.Token,
+				body: map[string]any{"version": 1, f: "someone-else"}}), 422, makerlink.EValidation)
+			if !hasFieldName(r.Problem(t).Errors, f) {
+				t.Errorf("PATCH %s: errors %s do not name it", f, r.Body)
+			}
+		}
+		if after, _ := e.stored(makerlink.KindStartup, id); after != before {
+			t.Errorf("the stored startup changed:\n%s\n%s", before, after)
+		}
+		doc := e.want(e.do(req{method: "GET", path: "/api/v1/startups/" + id, token: owner.Token}), 200, "").Map(t)
+		doc["name"] = "改名科技"
+		if got := e.want(e.do(req{method: "PATCH", path: "/api/v1/startups/" + id, token: owner.Token, body: doc}), 200, "").Map(t); got["name"] != "改名科技" || got["owner_id"] != owner.User.ID {
+			t.Errorf("PATCH of the document as read: %v", got)
+		}
 		// The service keeps serving.
 		e.want(e.do(req{method: "GET", path: "/api/v1/startups/" + id}), 200, "")
 	})
