@@ -3,6 +3,7 @@ package makerlink
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -239,8 +240,12 @@ func (s *Startup) Validate() error {
 	money(&v, "funding_ask_cny", s.FundingAskCNY)
 	intRange(&v, "team_size", s.TeamSize, 0, 100000)
 	if s.FoundedOn != "" {
-		if _, err := time.Parse(time.DateOnly, string(s.FoundedOn)); err != nil {
+		d, err := time.Parse(time.DateOnly, string(s.FoundedOn))
+		switch {
+		case err != nil:
 			v.Add("founded_on", FInvalid, "must be a date YYYY-MM-DD")
+		case d.Year() < 1900 || d.After(time.Now().AddDate(0, 0, 1)):
+			v.Add("founded_on", FOutOfRange, "must be a past date, from 1900")
 		}
 	}
 	text(&v, "space_id", string(s.SpaceID), MaxName, false)
@@ -258,6 +263,7 @@ func (i *Investor) Validate() error {
 	sectors(&v, "sectors", i.Sectors, false)
 	for n, st := range i.Stages {
 		code(&v, fmt.Sprintf("stages[%d]", n), st, Stages, true)
+		twice(&v, "stages", i.Stages, n)
 	}
 	if len(i.Stages) > len(Stages) {
 		v.Add("stages", FTooMany, "too many stages")
@@ -320,6 +326,15 @@ func (e *Equipment) Validate() error {
 			v.Add(f+".to", FInvalid, "must be HH:MM or 24:00")
 		case to <= from:
 			v.Add(f+".to", FOutOfRange, "must be after from")
+		default:
+			for m, o := range e.OpenHours[:n] {
+				of, okOF := ParseClock(o.From)
+				ot, okOT := ParseClock(o.To)
+				if okOF && okOT && o.Day == h.Day && from < ot && of < to {
+					v.Add(f, FOutOfRange, fmt.Sprintf("overlaps open_hours[%d] on the same day", m))
+					break
+				}
+			}
 		}
 	}
 	intRange(&v, "min_minutes", e.MinMinutes, 1, 7*24*60)
@@ -417,6 +432,14 @@ func sectors(v *Validation, field string, list []string, required bool) {
 	}
 	for n, c := range list {
 		code(v, fmt.Sprintf("%s[%d]", field, n), c, Sectors, true)
+		twice(v, field, list, n)
+	}
+}
+
+// twice flags list[n] when an earlier entry holds the same value.
+func twice(v *Validation, field string, list []string, n int) {
+	if n > 0 && list[n] != "" && slices.Contains(list[:n], list[n]) {
+		v.Add(fmt.Sprintf("%s[%d]", field, n), FInvalid, "is listed twice")
 	}
 }
 

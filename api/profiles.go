@@ -89,6 +89,9 @@ func (s *Server) createProfile(k makerlink.Kind) fiber.Handler {
 		if err := p.Validate(); err != nil {
 			return err
 		}
+		if err := s.checkSpace(c, p, ""); err != nil {
+			return err
+		}
 		if err := s.store.CreateProfile(c.UserContext(), p); err != nil {
 			return err
 		}
@@ -182,6 +185,10 @@ func (s *Server) patchProfile(k makerlink.Kind) fiber.Handler {
 		if want != meta.Version {
 			return errStale(k, meta.Version)
 		}
+		oldSpace := ""
+		if st, ok := p.(*makerlink.Startup); ok {
+			oldSpace = string(st.SpaceID)
+		}
 		if err := decodeJSON(body, p); err != nil {
 			return err
 		}
@@ -199,6 +206,9 @@ func (s *Server) patchProfile(k makerlink.Kind) fiber.Handler {
 		}
 		*p.Base() = meta
 		if err := p.Validate(); err != nil {
+			return err
+		}
+		if err := s.checkSpace(c, p, oldSpace); err != nil {
 			return err
 		}
 		if err := s.store.UpdateProfile(c.UserContext(), p); err != nil {
@@ -297,4 +307,21 @@ func (s *Server) listProfiles(k makerlink.Kind) fiber.Handler {
 		c.Response().Header.SetContentTypeBytes(mimeJSON)
 		return c.Send(out)
 	}
+}
+
+// checkSpace refuses a startup whose space_id names no space (422 on
+// space_id). A space_id the startup already had is not checked again: a
+// deleted space does not block other edits.
+func (s *Server) checkSpace(c *fiber.Ctx, p makerlink.Profile, had string) error {
+	st, ok := p.(*makerlink.Startup)
+	if !ok || st.SpaceID == "" || string(st.SpaceID) == had {
+		return nil
+	}
+	_, err := s.store.FindProfileRecord(c.UserContext(), makerlink.KindSpace, string(st.SpaceID))
+	if makerlink.ErrorCode(err) == makerlink.ENotFound {
+		var v makerlink.Validation
+		v.Add("space_id", makerlink.FInvalid, "names no space")
+		return v.Err()
+	}
+	return err
 }

@@ -234,6 +234,9 @@ func TestBadBodies(t *testing.T) {
 			{"BadVisibility", with("visibility", "friends"), 422, makerlink.EValidation, "visibility"},
 			{"BadDate", with("founded_on", "2023-13-45"), 422, makerlink.EValidation, "founded_on"},
 			{"NameRequired", with("name", ""), 422, makerlink.EValidation, "name"},
+			{"NoSuchSpace", with("space_id", "no-such-space"), 422, makerlink.EValidation, "space_id"},
+			{"FutureFounding", with("founded_on", "2999-01-01"), 422, makerlink.EValidation, "founded_on"},
+			{"SectorTwice", with("sectors", []string{"biotech", "biotech"}), 422, makerlink.EValidation, "sectors[1]"},
 			{"OneMegabyteField", with("description", strings.Repeat("x", 1_000_000)), 422, makerlink.EValidation, "description"},
 			{"TooManyNeeds", with("needs", make([]string, 51)), 422, makerlink.EValidation, "needs"},
 		}
@@ -531,5 +534,11 @@ func TestProfileListsAndOptionalFields(t *testing.T) {
 		}
 		body["founded_on"] = "May 2020"
 		e.want(e.do(req{method: "POST", path: "/api/v1/startups", body: body, token: u.Token}), 422, makerlink.EValidation)
+		// A space that exists may be named; the key then holds its id.
+		space := e.create(u.Token, makerlink.KindSpace, sampleBody(t, makerlink.KindSpace))
+		body["founded_on"], body["space_id"] = "2020-05-01", space
+		if m := e.want(e.do(req{method: "POST", path: "/api/v1/startups", body: body, token: u.Token}), 201, "").Map(t); m["space_id"] != space {
+			t.Errorf("space_id = %#v, want %s", m["space_id"], space)
+		}
 	})
 }
