@@ -22,7 +22,11 @@ const (
 	EBookingTooLong   = "booking_too_long"   // 422: longer than max_minutes
 	ETooSoon          = "too_soon"           // 422: starts before now + lead_minutes
 	ETooFarAhead      = "too_far_ahead"      // 422: starts more than MaxBookingAhead from now
-	ENotTrained       = "not_trained"        // 403: untrained users may only ask for an assisted session
+	// ENotTrained is 403 not_trained. POST /equipment/{id}/bookings no
+	// longer returns it (an untrained user's booking waits for the owner
+	// instead, with [Booking.Untrained] set); the code stays for clients
+	// that still match on it.
+	ENotTrained = "not_trained"
 )
 
 // Booking statuses. Pending and confirmed bookings hold their slot: the
@@ -70,19 +74,24 @@ func Shanghai() *time.Location { return shanghai() }
 // Booking is a reservation of an instrument. Name, institution, owner and
 // price are copied from the equipment when the booking is made.
 type Booking struct {
-	ID              string     `json:"id"`
-	EquipmentID     string     `json:"equipment_id"`
-	EquipmentName   string     `json:"equipment_name"`
-	Institution     string     `json:"institution"`
-	OwnerID         string     `json:"-"`
-	UserID          string     `json:"user_id"`
-	UserName        string     `json:"user_name"`
-	StartupID       string     `json:"startup_id,omitempty"`
-	Start           time.Time  `json:"start"`
-	End             time.Time  `json:"end"`
-	Purpose         string     `json:"purpose"`
-	Status          string     `json:"status"`
-	Assisted        bool       `json:"assisted"`
+	ID            string    `json:"id"`
+	EquipmentID   string    `json:"equipment_id"`
+	EquipmentName string    `json:"equipment_name"`
+	Institution   string    `json:"institution"`
+	OwnerID       string    `json:"-"`
+	UserID        string    `json:"user_id"`
+	UserName      string    `json:"user_name"`
+	StartupID     string    `json:"startup_id,omitempty"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	Purpose       string    `json:"purpose"`
+	Status        string    `json:"status"`
+	Assisted      bool      `json:"assisted"`
+	// Untrained says that the booker is neither the instrument's owner
+	// nor on its trained list: such a booking always waits for the
+	// owner, who decides whether to give an assisted session. It is not
+	// stored: the API sets it from the trained list when it replies.
+	Untrained       bool       `json:"untrained"`
 	ActualStart     *time.Time `json:"actual_start"`
 	ActualEnd       *time.Time `json:"actual_end"`
 	PricePerHourCNY int64      `json:"price_per_hour_cny"`
@@ -156,25 +165,44 @@ func CheckBookingRules(e *Equipment, start, end, now time.Time) error {
 	minutes := int(end.Sub(start) / time.Minute)
 	switch {
 	case e.MinMinutes > 0 && minutes < e.MinMinutes:
-		return Errorf(EBookingTooShort, "A booking of %s must last at least %d minutes.", e.Name, e.MinMinutes)
+		return ruleError(EBookingTooShort, "end", fmt.Sprintf("must be at least %d minutes after start", e.MinMinutes),
+			"A booking of %s must last at least %d minutes.", e.Name, e.MinMinutes)
 	case e.MaxMinutes > 0 && minutes > e.MaxMinutes:
-		return Errorf(EBookingTooLong, "A booking of %s may last at most %d minutes.", e.Name, e.MaxMinutes)
+		return ruleError(EBookingTooLong, "end", fmt.Sprintf("must be at most %d minutes after start", e.MaxMinutes),
+			"A booking of %s may last at most %d minutes.", e.Name, e.MaxMinutes)
 	}
 	earliest := now.Add(time.Duration(e.LeadMinutes) * time.Minute)
 	if start.Before(earliest) {
 		if e.LeadMinutes == 0 {
-			return Errorf(ETooSoon, "The booking starts in the past.")
+			return ruleError(ETooSoon, "start", "must not be in the past", "The booking starts in the past.")
 		}
-		return Errorf(ETooSoon, "Book %s at least %d minutes ahead: the earliest start now is %s.",
-			e.Name, e.LeadMinutes, earliest.In(Shanghai()).Format("2006-01-02 15:04 (UTC+8)"))
+		at := earliest.In(Shanghai()).Format("2006-01-02 15:04 (UTC+8)")
+		return ruleError(ETooSoon, "start", "must be at or after "+at,
+			"Book %s at least %d minutes ahead: the earliest start now is %s.", e.Name, e.LeadMinutes, at)
 	}
 	if start.After(now.Add(MaxBookingAhead)) {
-		return Errorf(ETooFarAhead, "Bookings open at most a year ahead.")
+		return ruleError(ETooFarAhead, "start", "must be at most a year ahead", "Bookings open at most a year ahead.")
 	}
 	if !WithinOpenHours(e.OpenHours, start, end) {
-		return Errorf(EOutsideOpenHours, "%s is not open for the whole of that time (open hours are Asia/Shanghai time).", e.Name)
+		// Name the end that falls outside: the start when the instrument
+		// is closed then, else the end.
+		field := "end"
+		if !WithinOpenHours(e.OpenHours, start, start.Add(time.Minute)) {
+			field = "start"
+		}
+		return ruleError(EOutsideOpenHours, field, "must be within the open hours (Asia/Shanghai time)",
+			"%s is not open for the whole of that time (open hours are Asia/Shanghai time).", e.Name)
 	}
 	return nil
+}
+
+// ruleError is the error of a broken booking rule: its own code, a
+// message, and the field at fault (the contract gives every 422 a list of
+// field errors).
+func ruleError(code, field, fieldMsg, format string, args ...any) error {
+	e := Errorf(code, format, args...)
+	e.Fields = []FieldError{{Field: field, Code: FOutOfRange, Message: fieldMsg}}
+	return e
 }
 
 // WithinOpenHours reports whether [start, end) lies within the weekly
@@ -441,10 +469,15 @@ func BookingCreatedNotification(b *Booking) *Notification {
 	when := b.Start.In(Shanghai()).Format("2006-01-02 15:04")
 	n := &Notification{UserID: b.OwnerID, Type: NotifyBookingCreated,
 		Data: notificationData("booking_id", b.ID, "equipment_id", b.EquipmentID)}
-	if b.Status == BookingPending {
+	switch {
+	case b.Status == BookingPending && b.Untrained:
+		n.Title = Text{ZH: fmt.Sprintf("%s 申请预约 %s（%s），尚未接受该仪器培训，需安排技术人员协助；请审批", b.UserName, b.EquipmentName, when),
+			EN: fmt.Sprintf("%s asks to book %s (%s) and is not trained on it: an assisted session is needed; please approve or reject",
+				b.UserName, b.EquipmentName, when)}
+	case b.Status == BookingPending:
 		n.Title = Text{ZH: fmt.Sprintf("%s 申请预约 %s（%s），请审批", b.UserName, b.EquipmentName, when),
 			EN: fmt.Sprintf("%s asks to book %s (%s); please approve or reject", b.UserName, b.EquipmentName, when)}
-	} else {
+	default:
 		n.Title = Text{ZH: fmt.Sprintf("%s 预约了 %s（%s）", b.UserName, b.EquipmentName, when),
 			EN: fmt.Sprintf("%s booked %s (%s)", b.UserName, b.EquipmentName, when)}
 	}

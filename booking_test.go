@@ -80,21 +80,33 @@ func TestCheckBookingRules(t *testing.T) {
 		name       string
 		start, end time.Time
 		code       string
+		field      string // the field error every rule violation carries
 	}{
-		{"ok", sh(2026, 3, 2, 10, 0), sh(2026, 3, 2, 12, 0), ""},
-		{"too short", sh(2026, 3, 2, 10, 0), sh(2026, 3, 2, 10, 30), makerlink.EBookingTooShort},
-		{"too long", sh(2026, 3, 2, 9, 0), sh(2026, 3, 2, 13, 30), makerlink.EBookingTooLong},
-		{"inside lead time", sh(2026, 3, 2, 9, 0), sh(2026, 3, 2, 10, 0), makerlink.ETooSoon},
-		{"exactly lead time", sh(2026, 3, 2, 10, 0), sh(2026, 3, 2, 11, 0), ""},
-		{"in the past", sh(2026, 2, 23, 10, 0), sh(2026, 2, 23, 11, 0), makerlink.ETooSoon},
-		{"outside hours", sh(2026, 3, 3, 17, 0), sh(2026, 3, 3, 18, 0), makerlink.EOutsideOpenHours},
-		{"a year ahead", sh(2027, 3, 8, 10, 0), sh(2027, 3, 8, 11, 0), makerlink.ETooFarAhead},
+		{"ok", sh(2026, 3, 2, 10, 0), sh(2026, 3, 2, 12, 0), "", ""},
+		{"too short", sh(2026, 3, 2, 10, 0), sh(2026, 3, 2, 10, 30), makerlink.EBookingTooShort, "end"},
+		{"too long", sh(2026, 3, 2, 9, 0), sh(2026, 3, 2, 13, 30), makerlink.EBookingTooLong, "end"},
+		{"inside lead time", sh(2026, 3, 2, 9, 0), sh(2026, 3, 2, 10, 0), makerlink.ETooSoon, "start"},
+		{"exactly lead time", sh(2026, 3, 2, 10, 0), sh(2026, 3, 2, 11, 0), "", ""},
+		{"in the past", sh(2026, 2, 23, 10, 0), sh(2026, 2, 23, 11, 0), makerlink.ETooSoon, "start"},
+		{"ends after hours", sh(2026, 3, 3, 17, 0), sh(2026, 3, 3, 18, 0), makerlink.EOutsideOpenHours, "end"},
+		{"starts before hours", sh(2026, 3, 3, 8, 0), sh(2026, 3, 3, 10, 0), makerlink.EOutsideOpenHours, "start"},
+		{"a year ahead", sh(2027, 3, 8, 10, 0), sh(2027, 3, 8, 11, 0), makerlink.ETooFarAhead, "start"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := makerlink.CheckBookingRules(e, tc.start.UTC(), tc.end.UTC(), now.UTC())
 			if got := makerlink.ErrorCode(err); got != tc.code {
 				t.Fatalf("code %q (%v), want %q", got, err, tc.code)
+			}
+			fields := makerlink.ErrorFields(err)
+			if tc.field == "" {
+				if len(fields) != 0 {
+					t.Fatalf("fields %+v", fields)
+				}
+				return
+			}
+			if len(fields) != 1 || fields[0].Field != tc.field || fields[0].Code != makerlink.FOutOfRange || fields[0].Message == "" {
+				t.Fatalf("fields %+v, want one out_of_range on %s", fields, tc.field)
 			}
 		})
 	}

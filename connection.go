@@ -302,8 +302,9 @@ type PipelineUpdate struct {
 	PassReason string  `json:"pass_reason"`
 }
 
-// Validate checks the update. A passed stage needs a reason from
-// PassReasons; other stages must not carry one.
+// Validate checks the update. A passed stage may give a reason, which
+// must be one of PassReasons (the contract's body is only stage and note,
+// so a pass without one is valid); other stages must not carry one.
 func (u *PipelineUpdate) Validate() error {
 	var v Validation
 	oneOf(&v, "stage", u.Stage, PipelineStages, true)
@@ -312,7 +313,6 @@ func (u *PipelineUpdate) Validate() error {
 	}
 	switch {
 	case u.Stage == StagePassed && u.PassReason == "":
-		v.Add("pass_reason", FRequired, "say why you passed")
 	case u.Stage == StagePassed:
 		code(&v, "pass_reason", u.PassReason, PassReasons, true)
 	case u.PassReason != "":
@@ -339,8 +339,9 @@ type PassFeedback struct {
 }
 
 // AggregatePassReasons builds the feedback from one reason code per
-// investor who passed. Below MinPassesForFeedback investors the reasons
-// stay hidden; the rest are counted most frequent first.
+// investor who passed ("" when they gave none). Below
+// MinPassesForFeedback investors the reasons stay hidden; the rest are
+// counted most frequent first. Passes without a reason count in Passed only.
 func AggregatePassReasons(startupID string, reasons []string) PassFeedback {
 	f := PassFeedback{StartupID: startupID, Passed: len(reasons), MinPassed: MinPassesForFeedback, Reasons: []ReasonCount{}}
 	if f.Passed < MinPassesForFeedback {
@@ -349,6 +350,9 @@ func AggregatePassReasons(startupID string, reasons []string) PassFeedback {
 	f.Shown = true
 	counts := map[string]int{}
 	for _, r := range reasons {
+		if r == "" {
+			continue
+		}
 		if _, ok := labelByCode(PassReasons, r); !ok {
 			r = "other"
 		}
@@ -383,7 +387,8 @@ type ConnectionStore interface {
 	// puts the startup on the investor's pipeline (stage contacted, unless
 	// it is there already). Returns ENotFound for anyone but the
 	// recipient, EExpired for an overdue request and EConflict when it
-	// was answered already. The notifications built by notes (for the
+	// was answered already or, on accepting, when its startup no longer
+	// exists (nothing changes then; declining still works). The notifications built by notes (for the
 	// answered intro) are stored in the same transaction and returned.
 	AnswerIntro(ctx context.Context, id, userID string, accept bool, notes func(*Intro) []*Notification) (*Intro, []*Notification, error)
 	// ExpireIntros marks pending intros created before cutoff expired,

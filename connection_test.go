@@ -94,7 +94,8 @@ func TestPipelineUpdateValidate(t *testing.T) {
 	}{
 		{"ok", makerlink.PipelineUpdate{Stage: "meeting", Note: &note}, ""},
 		{"passed with reason", makerlink.PipelineUpdate{Stage: "passed", PassReason: "valuation"}, ""},
-		{"passed without reason", makerlink.PipelineUpdate{Stage: "passed"}, "pass_reason"},
+		{"passed without reason", makerlink.PipelineUpdate{Stage: "passed"}, ""},
+		{"passed with a note only", makerlink.PipelineUpdate{Stage: "passed", Note: &note}, ""},
 		{"unknown reason", makerlink.PipelineUpdate{Stage: "passed", PassReason: "dislike"}, "pass_reason"},
 		{"reason without passing", makerlink.PipelineUpdate{Stage: "new", PassReason: "team"}, "pass_reason"},
 		{"unknown stage", makerlink.PipelineUpdate{Stage: "won"}, "stage"},
@@ -123,6 +124,11 @@ func TestAggregatePassReasons(t *testing.T) {
 	}
 	if f.Reasons[2].Code != "other" {
 		t.Fatalf("unknown codes count as other: %+v", f.Reasons)
+	}
+	// A pass without a reason counts as a pass, not as a reason.
+	f = makerlink.AggregatePassReasons("s1", []string{"team", "", "", "valuation"})
+	if !f.Shown || f.Passed != 4 || len(f.Reasons) != 2 || f.Reasons[0].Count != 1 || f.Reasons[1].Count != 1 {
+		t.Fatalf("passes without a reason: %+v", f)
 	}
 }
 

@@ -124,9 +124,12 @@ func (s *Server) removeTrained(c *fiber.Ctx) error {
 }
 
 // createBooking handles POST /equipment/{id}/bookings. Confirmed at once
-// when the instrument needs no approval and the user is trained (or the
-// owner); pending when it needs approval or for an assisted session.
-// Untrained users must ask for "assisted": true (403 not_trained).
+// when the user is the owner, or is trained on an instrument that needs no
+// approval and asks for no assistance; pending (holding the slot) when the
+// instrument needs approval, for an assisted session, and for a user not
+// on the trained list: then the reply and the owner's view say
+// "untrained": true and the owner decides whether to give an assisted
+// session.
 func (s *Server) createBooking(c *fiber.Ctx) error {
 	bs, err := s.bookingStore()
 	if err != nil {
@@ -149,15 +152,13 @@ func (s *Server) createBooking(c *fiber.Ctx) error {
 	}
 	ctx, u := c.UserContext(), viewer(c)
 	owner := makerlink.CanEdit(u, e.OwnerID)
-	if !owner && !r.Assisted {
+	untrained := false
+	if u.ID != e.OwnerID {
 		trained, err := bs.IsTrained(ctx, e.ID, u.ID)
 		if err != nil {
 			return err
 		}
-		if !trained {
-			return makerlink.Errorf(makerlink.ENotTrained,
-				"You are not trained on %s yet: ask for an assisted session (\"assisted\": true) or for training.", e.Name)
-		}
+		untrained = !trained
 	}
 	if r.StartupID != "" {
 		rec, err := s.store.FindProfileRecord(ctx, makerlink.KindStartup, r.StartupID)
@@ -169,8 +170,8 @@ func (s *Server) createBooking(c *fiber.Ctx) error {
 	}
 	b := &makerlink.Booking{EquipmentID: e.ID, EquipmentName: e.Name, Institution: e.Institution, OwnerID: e.OwnerID,
 		UserID: u.ID, UserName: u.Name, StartupID: r.StartupID, Start: start, End: end, Purpose: r.Purpose,
-		Assisted: r.Assisted, PricePerHourCNY: e.PricePerHourCNY, Status: makerlink.BookingConfirmed}
-	if !owner && (e.RequiresApproval || r.Assisted) {
+		Assisted: r.Assisted, Untrained: untrained, PricePerHourCNY: e.PricePerHourCNY, Status: makerlink.BookingConfirmed}
+	if !owner && (e.RequiresApproval || r.Assisted || untrained) {
 		b.Status = makerlink.BookingPending
 	}
 	b.UpdateCost()
@@ -251,9 +252,10 @@ func (s *Server) window(c *fiber.Ctx) (time.Time, time.Time, error) {
 	return from, to, nil
 }
 
-// equipmentBookings handles GET /equipment/{id}/bookings?from=&to=: the
-// owner (and admins) see every booking in full; others see when the
+// equipmentBookings handles GET /equipment/{id}/bookings?from=&to=&limit=&cursor=:
+// the owner (and admins) see every booking in full; others see when the
 // instrument is taken (start, end, status) and their own bookings in full.
+// Bookings come in start order; without limit the whole window.
 func (s *Server) equipmentBookings(c *fiber.Ctx) error {
 	bs, err := s.bookingStore()
 	if err != nil {
@@ -264,6 +266,10 @@ func (s *Server) equipmentBookings(c *fiber.Ctx) error {
 		return err
 	}
 	from, to, err := s.window(c)
+	if err != nil {
+		return err
+	}
+	page, err := readWholePage(c)
 	if err != nil {
 		return err
 	}
@@ -280,14 +286,6 @@ func (s *Server) equipmentBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := make([]any, 0, len(list))
-	for _, b := range list {
-		if owner || (u != nil && b.UserID == u.ID) {
-			out = append(out, b)
-		} else {
-			out = append(out, b.Busy())
-		}
-	}
 	if u != nil && !owner {
 		// The caller's own bookings that no longer hold a slot.
 		mine, err := bs.FindBookings(ctx, makerlink.BookingFilter{EquipmentID: e.ID, UserID: u.ID, From: from, To: to, Limit: maxBookingItems,
@@ -295,12 +293,53 @@ func (s *Server) equipmentBookings(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		for _, b := range mine {
+		list = append(list, mine...)
+	}
+	list, next := pageOf(list, bookingKey, page)
+	out := make([]any, 0, len(list))
+	var full []*makerlink.Booking
+	for _, b := range list {
+		if owner || (u != nil && b.UserID == u.ID) {
 			out = append(out, b)
+			full = append(full, b)
+		} else {
+			out = append(out, b.Busy())
 		}
 	}
+	if err := markUntrained(ctx, bs, full); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(items(out, ""))
+	return c.JSON(items(out, next))
+}
+
+// bookingKey orders bookings by start, then id.
+func bookingKey(b *makerlink.Booking) string { return sortKey(b.Start.UnixMicro(), b.ID) }
+
+// markUntrained sets [makerlink.Booking.Untrained] on bookings whose booker
+// is neither the instrument's owner nor on its trained list (one look-up of
+// the trained list per instrument).
+func markUntrained(ctx context.Context, bs makerlink.BookingStore, list []*makerlink.Booking) error {
+	trained := map[string]map[string]bool{}
+	for _, b := range list {
+		if b.UserID == b.OwnerID {
+			continue
+		}
+		set, ok := trained[b.EquipmentID]
+		if !ok {
+			users, err := bs.FindTrainedUsers(ctx, b.EquipmentID)
+			if err != nil {
+				return fmt.Errorf("trained users of %s: %w", b.EquipmentID, err)
+			}
+			set = make(map[string]bool, len(users))
+			for _, t := range users {
+				set[t.UserID] = true
+			}
+			trained[b.EquipmentID] = set
+		}
+		b.Untrained = !set[b.UserID]
+	}
+	return nil
 }
 
 // equipmentCalendar handles GET /equipment/{id}/calendar.ics: the public
@@ -330,13 +369,18 @@ func (s *Server) equipmentCalendar(c *fiber.Ctx) error {
 	return c.Send(makerlink.BookingCalendar(e.Name, list).Render())
 }
 
-// myBookings handles GET /bookings?from=&to=: the caller's bookings.
+// myBookings handles GET /bookings?from=&to=&limit=&cursor=: the caller's
+// bookings in start order; without limit the whole window.
 func (s *Server) myBookings(c *fiber.Ctx) error {
 	bs, err := s.bookingStore()
 	if err != nil {
 		return err
 	}
 	from, to, err := s.window(c)
+	if err != nil {
+		return err
+	}
+	page, err := readWholePage(c)
 	if err != nil {
 		return err
 	}
@@ -348,8 +392,12 @@ func (s *Server) myBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	list, next := pageOf(list, bookingKey, page)
+	if err := markUntrained(ctx, bs, list); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(items(list, ""))
+	return c.JSON(items(list, next))
 }
 
 // partyBooking loads a booking the caller made or whose instrument they
@@ -383,6 +431,9 @@ func (s *Server) getBooking(c *fiber.Ctx) error {
 		if b, err = s.partyBooking(c, bs); err != nil {
 			return err
 		}
+	}
+	if err := markUntrained(c.UserContext(), bs, []*makerlink.Booking{b}); err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(b)
@@ -453,6 +504,9 @@ func (s *Server) bookingAction(act bookingAct) fiber.Handler {
 			return err
 		}
 		s.push(ctx, ns)
+		if err := markUntrained(ctx, bs, []*makerlink.Booking{b}); err != nil {
+			return err
+		}
 		return c.JSON(b)
 	}
 }

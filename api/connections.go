@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/csv"
+	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -207,6 +210,66 @@ func pageLimit(c *fiber.Ctx) (int, error) {
 		return 0, makerlink.Errorf(makerlink.EBadRequest, "limit must be a whole number from 1 to %d.", MaxListLimit)
 	}
 	return n, nil
+}
+
+// wholePage reads ?limit= and ?cursor= of the lists that are read whole
+// and paged here (GET /pipeline, GET /bookings, GET /equipment/{id}/bookings):
+// a limit outside 1..100 and a cursor this API did not give out are 400
+// bad_request, as on every list. Without limit the reply holds the whole
+// list (a pipeline board, a window of bookings), as it always has.
+type wholePage struct {
+	limit int    // 0: no limit
+	after string // the sort key of the previous page's last item
+}
+
+func readWholePage(c *fiber.Ctx) (wholePage, error) {
+	var p wholePage
+	if c.Query("limit") != "" {
+		n, err := pageLimit(c)
+		if err != nil {
+			return p, err
+		}
+		p.limit = n
+	}
+	if cur := c.Query("cursor"); cur != "" {
+		b, err := base64.RawURLEncoding.DecodeString(cur)
+		if err != nil || !validSortKey(string(b)) {
+			return p, makerlink.Errorf(makerlink.EBadRequest, "cursor must be the next_cursor of a previous page of this list.")
+		}
+		p.after = string(b)
+	}
+	return p, nil
+}
+
+// sortKey orders items by n, then by id: 16 hex digits, a slash and the id.
+func sortKey(n int64, id string) string { return fmt.Sprintf("%016x/%s", uint64(n), id) }
+
+func validSortKey(k string) bool {
+	if len(k) < 18 || k[16] != '/' {
+		return false
+	}
+	_, err := strconv.ParseUint(k[:16], 16, 64)
+	return err == nil
+}
+
+// pageOf sorts list by key and returns the items after p.after, at most
+// p.limit of them, with the cursor of the next page ("" on the last).
+func pageOf[T any](list []T, key func(T) string, p wholePage) ([]T, string) {
+	slices.SortStableFunc(list, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+	if p.after != "" {
+		i, _ := slices.BinarySearchFunc(list, p.after, func(x T, k string) int {
+			if key(x) <= k {
+				return -1
+			}
+			return 1
+		})
+		list = list[i:]
+	}
+	if p.limit > 0 && len(list) > p.limit {
+		list = list[:p.limit]
+		return list, base64.RawURLEncoding.EncodeToString([]byte(key(list[len(list)-1])))
+	}
+	return list, ""
 }
 
 // csvSafe keeps a spreadsheet from reading a cell as a formula.

@@ -302,7 +302,14 @@ func TestPipelinePrivacyAndFeedback(t *testing.T) {
 		e.want(e.do(req{method: "DELETE", path: "/api/v1/pipeline/" + sid, token: b.Token}), 404, "not_found")
 		e.want(e.do(req{method: "GET", path: "/api/v1/pipeline", token: founder.Token}), 403, "forbidden")
 		e.want(e.do(req{method: "GET", path: "/api/v1/pipeline"}), 401, "unauthorized")
-		e.want(put(a, map[string]any{"stage": "passed"}), 422, "validation_failed")
+		// The contract's body is {stage, note}: passing needs no reason,
+		// but a given one must be known, and only passing takes one.
+		e.want(put(a, map[string]any{"stage": "passed", "note": "=HYPERLINK(\"http://x\")"}), 200, "").JSON(t, &entry)
+		if entry.Stage != "passed" || entry.PassReason != "" || entry.Note == "" {
+			t.Fatalf("passed without a reason: %+v", entry)
+		}
+		e.want(put(a, map[string]any{"stage": "passed", "pass_reason": "dislike"}), 422, "validation_failed")
+		e.want(put(a, map[string]any{"stage": "meeting", "pass_reason": "team"}), 422, "validation_failed")
 		e.want(e.do(req{method: "PUT", path: "/api/v1/pipeline/nope", token: a.Token, body: map[string]any{"stage": "new"}}), 404, "not_found")
 
 		// An omitted note is kept.
@@ -405,38 +412,85 @@ func TestBookingRules(t *testing.T) {
 			start, end string
 			status     int
 			code       string
+			field      string // on 422: the field of the one entry of errors
 		}{
-			{"across midnight", shanghai(2025, 3, 3, 22, 0), shanghai(2025, 3, 4, 1, 0), 201, ""},
-			{"given in UTC", "2025-03-03T01:00:00Z", "2025-03-03T02:00:00Z", 201, ""}, // Mon 09:00-10:00 in Shanghai
-			{"UTC wall clock", "2025-03-03T10:00:00Z", "2025-03-03T11:00:00Z", 422, makerlink.EOutsideOpenHours},
-			{"past 02:00", shanghai(2025, 3, 4, 1, 0), shanghai(2025, 3, 4, 3, 0), 422, makerlink.EOutsideOpenHours},
-			{"closed evening", shanghai(2025, 3, 3, 17, 0), shanghai(2025, 3, 3, 18, 0), 422, makerlink.EOutsideOpenHours},
-			{"too long", shanghai(2025, 3, 3, 9, 0), shanghai(2025, 3, 3, 13, 30), 422, makerlink.EBookingTooLong},
-			{"too short", shanghai(2025, 3, 3, 11, 0), shanghai(2025, 3, 3, 11, 30), 422, makerlink.EBookingTooShort},
-			{"inside lead time", shanghai(2025, 3, 1, 17, 30), shanghai(2025, 3, 1, 18, 30), 422, makerlink.ETooSoon},
-			{"overlap", shanghai(2025, 3, 3, 23, 0), shanghai(2025, 3, 4, 0, 30), 409, makerlink.ESlotTaken},
-			{"touching", shanghai(2025, 3, 3, 20, 0), shanghai(2025, 3, 3, 22, 0), 201, ""},
-			{"not a time", "Monday 9am", shanghai(2025, 3, 3, 10, 0), 422, makerlink.EValidation},
-			{"seconds", "2025-03-03T12:00:30+08:00", shanghai(2025, 3, 3, 13, 0), 422, makerlink.EValidation},
+			{"across midnight", shanghai(2025, 3, 3, 22, 0), shanghai(2025, 3, 4, 1, 0), 201, "", ""},
+			{"given in UTC", "2025-03-03T01:00:00Z", "2025-03-03T02:00:00Z", 201, "", ""}, // Mon 09:00-10:00 in Shanghai
+			{"UTC wall clock", "2025-03-03T10:00:00Z", "2025-03-03T11:00:00Z", 422, makerlink.EOutsideOpenHours, "start"},
+			{"past 02:00", shanghai(2025, 3, 4, 1, 0), shanghai(2025, 3, 4, 3, 0), 422, makerlink.EOutsideOpenHours, "end"},
+			{"closed evening", shanghai(2025, 3, 3, 17, 0), shanghai(2025, 3, 3, 18, 0), 422, makerlink.EOutsideOpenHours, "start"},
+			{"too long", shanghai(2025, 3, 3, 9, 0), shanghai(2025, 3, 3, 13, 30), 422, makerlink.EBookingTooLong, "end"},
+			{"too short", shanghai(2025, 3, 3, 11, 0), shanghai(2025, 3, 3, 11, 30), 422, makerlink.EBookingTooShort, "end"},
+			{"inside lead time", shanghai(2025, 3, 1, 17, 30), shanghai(2025, 3, 1, 18, 30), 422, makerlink.ETooSoon, "start"},
+			{"too far ahead", shanghai(2026, 3, 9, 9, 0), shanghai(2026, 3, 9, 10, 0), 422, makerlink.ETooFarAhead, "start"},
+			{"overlap", shanghai(2025, 3, 3, 23, 0), shanghai(2025, 3, 4, 0, 30), 409, makerlink.ESlotTaken, ""},
+			{"touching", shanghai(2025, 3, 3, 20, 0), shanghai(2025, 3, 3, 22, 0), 201, "", ""},
+			{"not a time", "Monday 9am", shanghai(2025, 3, 3, 10, 0), 422, makerlink.EValidation, "start"},
+			{"seconds", "2025-03-03T12:00:30+08:00", shanghai(2025, 3, 3, 13, 0), 422, makerlink.EValidation, "start"},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
 				r := l.want(l.book(l.user, tc.start, tc.end), tc.status, tc.code)
-				if tc.status == 201 {
+				switch tc.status {
+				case 201:
 					var b makerlink.Booking
 					r.JSON(t, &b)
-					if b.Status != "confirmed" || b.ID == "" || b.CostCNY != int64(b.End.Sub(b.Start).Hours()*600) {
+					if b.Status != "confirmed" || b.ID == "" || b.CostCNY != int64(b.End.Sub(b.Start).Hours()*600) || b.Untrained {
 						t.Fatalf("booking %+v", b)
+					}
+				case 422:
+					// The contract: every 422 carries errors [{field, code, message}].
+					var p struct {
+						Code   string
+						Errors []makerlink.FieldError
+					}
+					r.JSON(t, &p)
+					if p.Code != tc.code || len(p.Errors) != 1 || p.Errors[0].Field != tc.field || p.Errors[0].Code == "" || p.Errors[0].Message == "" {
+						t.Fatalf("problem %s, want one error on %s", r.Body, tc.field)
 					}
 				}
 			})
 		}
-		// Untrained users only get assisted sessions, which wait for approval.
-		l.want(l.book(l.untrained, shanghai(2025, 3, 3, 12, 0), shanghai(2025, 3, 3, 13, 0)), 403, makerlink.ENotTrained)
+		// An untrained user's booking waits for the owner even though the
+		// instrument needs no approval; it says why and holds its slot.
+		var plain makerlink.Booking
+		l.want(l.book(l.untrained, shanghai(2025, 3, 3, 12, 0), shanghai(2025, 3, 3, 13, 0)), 201, "").JSON(t, &plain)
+		if plain.Status != "pending" || !plain.Untrained || plain.Assisted {
+			t.Fatalf("untrained %+v", plain)
+		}
+		if got := l.notificationTypes(l.owner.User.ID); len(got) != 1 || got[0] != makerlink.NotifyBookingCreated {
+			t.Fatalf("owner notifications %v", got)
+		}
+		// An assisted session keeps its meaning: pending, assisted.
 		var b makerlink.Booking
-		l.want(l.book(l.untrained, shanghai(2025, 3, 3, 12, 0), shanghai(2025, 3, 3, 13, 0), map[string]any{"assisted": true}), 201, "").JSON(t, &b)
-		if b.Status != "pending" || !b.Assisted {
+		l.want(l.book(l.untrained, shanghai(2025, 3, 3, 14, 0), shanghai(2025, 3, 3, 15, 0), map[string]any{"assisted": true}), 201, "").JSON(t, &b)
+		if b.Status != "pending" || !b.Assisted || !b.Untrained {
 			t.Fatalf("assisted %+v", b)
+		}
+		// The owner sees which bookers are untrained; the booker too.
+		var owned struct{ Items []makerlink.Booking }
+		l.want(l.do(req{method: "GET", path: "/api/v1/equipment/" + l.eq + "/bookings?from=2025-03-03&to=2025-03-05", token: l.owner.Token}), 200, "").JSON(t, &owned)
+		untrained := map[string]bool{}
+		for _, x := range owned.Items {
+			untrained[x.ID] = x.Untrained
+			if x.UserID == l.user.User.ID && x.Untrained {
+				t.Fatalf("trained booker shown untrained: %+v", x)
+			}
+		}
+		if len(owned.Items) != 5 || !untrained[plain.ID] || !untrained[b.ID] {
+			t.Fatalf("owner's view %+v", owned.Items)
+		}
+		var got makerlink.Booking
+		l.want(l.do(req{method: "GET", path: "/api/v1/bookings/" + plain.ID, token: l.untrained.Token}), 200, "").JSON(t, &got)
+		if !got.Untrained {
+			t.Fatalf("booker's view %+v", got)
+		}
+		// Once trained, the booker is no longer flagged.
+		l.want(l.do(req{method: "POST", path: "/api/v1/equipment/" + l.eq + "/trained", token: l.owner.Token,
+			body: map[string]any{"user_id": l.untrained.User.ID}}), 201, "")
+		l.want(l.do(req{method: "POST", path: "/api/v1/bookings/" + plain.ID + "/approve", token: l.owner.Token}), 200, "").JSON(t, &got)
+		if got.Untrained || got.Status != "confirmed" {
+			t.Fatalf("approved %+v", got)
 		}
 		// A pending booking holds its slot too.
 		l.want(l.book(l.user, shanghai(2025, 3, 3, 12, 30), shanghai(2025, 3, 3, 13, 30)), 409, makerlink.ESlotTaken)
@@ -690,7 +744,9 @@ func TestConnectionRoutesSayNo(t *testing.T) {
 		{"POST", "/api/v1/equipment/" + l.eq + "/trained", map[string]any{"user_id": stranger.User.ID}, &stranger, 403, "forbidden"},
 		{"DELETE", "/api/v1/equipment/" + l.eq + "/trained/" + founder.User.ID, nil, &founder, 403, "forbidden"},
 		{"POST", "/api/v1/equipment/" + l.eq + "/bookings", slot, nil, 401, "unauthorized"},
-		{"POST", "/api/v1/equipment/" + l.eq + "/bookings", slot, &stranger, 403, makerlink.ENotTrained},
+		{"GET", "/api/v1/equipment/" + l.eq + "/bookings?limit=0", nil, nil, 400, "bad_request"},
+		{"GET", "/api/v1/bookings?limit=10000", nil, &founder, 400, "bad_request"},
+		{"GET", "/api/v1/pipeline?cursor=garbage", nil, &inv, 400, "bad_request"},
 		{"GET", "/api/v1/bookings", nil, nil, 401, "unauthorized"},
 		{"GET", "/api/v1/bookings/" + b.ID, nil, &stranger, 404, "not_found"},
 		{"POST", "/api/v1/bookings/" + b.ID + "/approve", nil, &founder, 403, "forbidden"},
@@ -713,6 +769,12 @@ func TestConnectionRoutesSayNo(t *testing.T) {
 			}
 			l.want(l.do(r), tc.status, tc.code)
 		})
+	}
+	// An untrained user is not refused: the booking waits for the owner.
+	var sb makerlink.Booking
+	l.want(l.book(stranger, slot["start"].(string), slot["end"].(string)), 201, "").JSON(t, &sb)
+	if sb.Status != "pending" || !sb.Untrained {
+		t.Fatalf("untrained booking %+v", sb)
 	}
 	// And a bad token is 401 even on the public routes.
 	l.want(l.do(req{method: "GET", path: "/api/v1/equipment/" + l.eq + "/calendar.ics", token: "bad"}), 401, "unauthorized")
@@ -796,6 +858,116 @@ func TestPendingBookingLapses(t *testing.T) {
 		}
 		if rejected != 2 {
 			t.Fatalf("%d lapse notifications, want 2: %v", rejected, l.notificationTypes(l.user.User.ID))
+		}
+	})
+}
+
+// TestIntroToDeletedStartup: a request whose startup was deleted cannot be
+// accepted (409 conflict, nothing changes: no mentee, no place taken, no
+// pipeline entry); it can still be declined.
+func TestIntroToDeletedStartup(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := connEnv(t, open)
+		founder, mentor, inv := e.register(makerlink.RoleFounder), e.register(makerlink.RoleMentor), e.register(makerlink.RoleInvestor)
+		mid, iid := e.mentor(mentor, 1), e.investor(inv, true)
+		gone, kept := e.startup(founder), e.startup(founder)
+		var toMentor, toInvestor introReply
+		e.want(e.intro(founder, gone, "mentor", mid), 201, "").JSON(t, &toMentor)
+		e.want(e.intro(founder, gone, "investor", iid), 201, "").JSON(t, &toInvestor)
+		e.want(e.do(req{method: "DELETE", path: "/api/v1/startups/" + gone, token: founder.Token}), 204, "")
+
+		e.clock.Advance(time.Hour)
+		e.want(e.do(req{method: "POST", path: "/api/v1/intros/" + toMentor.ID + "/accept", token: mentor.Token}), 409, "conflict")
+		e.want(e.do(req{method: "POST", path: "/api/v1/intros/" + toInvestor.ID + "/accept", token: inv.Token}), 409, "conflict")
+		var st makerlink.MentorState
+		e.want(e.do(req{method: "GET", path: "/api/v1/mentors/" + mid + "/mentoring"}), 200, "").JSON(t, &st)
+		if st.Active != 0 || !st.Accepting {
+			t.Fatalf("mentor lost a place: %+v", st)
+		}
+		var board struct{ Items []makerlink.PipelineEntry }
+		e.want(e.do(req{method: "GET", path: "/api/v1/pipeline", token: inv.Token}), 200, "").JSON(t, &board)
+		if len(board.Items) != 0 {
+			t.Fatalf("pipeline %+v", board.Items)
+		}
+		var in introReply
+		e.want(e.do(req{method: "GET", path: "/api/v1/intros/" + toMentor.ID, token: mentor.Token}), 200, "").JSON(t, &in)
+		if in.Status != "pending" || in.Contact != nil {
+			t.Fatalf("intro changed: %+v", in)
+		}
+		e.want(e.do(req{method: "POST", path: "/api/v1/intros/" + toMentor.ID + "/decline", token: mentor.Token}), 200, "")
+
+		// The place is still free for a startup that exists.
+		var ok introReply
+		e.want(e.intro(founder, kept, "mentor", mid), 201, "").JSON(t, &ok)
+		e.want(e.do(req{method: "POST", path: "/api/v1/intros/" + ok.ID + "/accept", token: mentor.Token}), 200, "")
+	})
+}
+
+// TestWholeListParameters: GET /pipeline, GET /bookings and GET
+// /equipment/{id}/bookings take limit and cursor like every list: bad
+// values are 400, pages follow next_cursor, and without limit the whole
+// list comes at once.
+func TestWholeListParameters(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		l := newLabEnv(t, open, false)
+		inv := l.register(makerlink.RoleInvestor)
+		for range 3 {
+			sid := l.startup(l.user)
+			l.want(l.do(req{method: "PUT", path: "/api/v1/pipeline/" + sid, token: inv.Token, body: map[string]any{"stage": "new"}}), 200, "")
+			l.clock.Advance(time.Second)
+		}
+		for _, h := range []int{9, 11, 13} {
+			l.want(l.book(l.user, shanghai(2025, 3, 3, h, 0), shanghai(2025, 3, 3, h+1, 0)), 201, "")
+		}
+		window := "from=2025-03-03&to=2025-03-04"
+		lists := []struct {
+			name, path string
+			who        account
+		}{
+			{"pipeline", "/api/v1/pipeline?", inv},
+			{"my bookings", "/api/v1/bookings?" + window + "&", l.user},
+			{"equipment bookings (owner)", "/api/v1/equipment/" + l.eq + "/bookings?" + window + "&", l.owner},
+			{"equipment bookings (others)", "/api/v1/equipment/" + l.eq + "/bookings?" + window + "&", l.untrained},
+		}
+		type page struct {
+			Items      []json.RawMessage
+			NextCursor *string `json:"next_cursor"`
+		}
+		for _, tc := range lists {
+			t.Run(tc.name, func(t *testing.T) {
+				get := func(q string) reply { return l.do(req{method: "GET", path: tc.path + q, token: tc.who.Token}) }
+				for _, bad := range []string{"limit=0", "limit=10000", "limit=-1", "limit=x", "cursor=garbage", "cursor=%25%25", "cursor=" + strings.Repeat("A", 30)} {
+					l.want(get(bad), 400, "bad_request")
+				}
+				var all page
+				l.want(get(""), 200, "").JSON(t, &all)
+				if len(all.Items) != 3 || all.NextCursor != nil {
+					t.Fatalf("whole list: %d items, cursor %v", len(all.Items), all.NextCursor)
+				}
+				var seen []string
+				q := "limit=2"
+				for range 3 {
+					var p page
+					l.want(get(q), 200, "").JSON(t, &p)
+					for _, it := range p.Items {
+						seen = append(seen, string(it))
+					}
+					if p.NextCursor == nil {
+						break
+					}
+					if len(p.Items) != 2 {
+						t.Fatalf("page of %d before the end", len(p.Items))
+					}
+					q = "limit=2&cursor=" + *p.NextCursor
+				}
+				var want []string
+				for _, it := range all.Items {
+					want = append(want, string(it))
+				}
+				if !slices.Equal(seen, want) {
+					t.Fatalf("pages %v\nwant %v", seen, want)
+				}
+			})
 		}
 	})
 }

@@ -193,7 +193,9 @@ func problemOf(err error) Problem {
 	if p.Title == "" {
 		p.Title = "Error"
 	}
-	if code == makerlink.EValidation {
+	// Every 422 carries its field errors (the contract): validation_failed
+	// and the booking rules (too_soon, outside_open_hours, ...) alike.
+	if p.Status == fiber.StatusUnprocessableEntity {
 		p.Errors = makerlink.ErrorFields(err)
 		if p.Errors == nil {
 			p.Errors = []makerlink.FieldError{}

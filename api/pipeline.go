@@ -1,6 +1,8 @@
 package api
 
 import (
+	"math"
+
 	"github.com/gofiber/fiber/v2"
 
 	"makerlink"
@@ -30,10 +32,14 @@ func (s *Server) pipelineStore(c *fiber.Ctx) (makerlink.ConnectionStore, error) 
 	return cs, nil
 }
 
-// listPipeline handles GET /pipeline: the caller's board, most recently
-// changed first.
+// listPipeline handles GET /pipeline?limit=&cursor=: the caller's board,
+// most recently changed first; without limit the whole board.
 func (s *Server) listPipeline(c *fiber.Ctx) error {
 	cs, err := s.pipelineStore(c)
+	if err != nil {
+		return err
+	}
+	page, err := readWholePage(c)
 	if err != nil {
 		return err
 	}
@@ -41,8 +47,14 @@ func (s *Server) listPipeline(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	list, next := pageOf(list, pipelineKey, page)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(items(list, ""))
+	return c.JSON(items(list, next))
+}
+
+// pipelineKey orders a board most recently changed first, then by startup.
+func pipelineKey(e *makerlink.PipelineEntry) string {
+	return sortKey(math.MaxInt64-e.UpdatedAt.UnixMicro(), e.StartupID)
 }
 
 // pipelineCSV handles GET /pipeline.csv: the board as a spreadsheet.
@@ -77,7 +89,7 @@ func (s *Server) getPipelineEntry(c *fiber.Ctx) error {
 }
 
 // putPipelineEntry handles PUT /pipeline/{startup_id}: add the startup to
-// the caller's board or move it; a passed stage needs a pass_reason code.
+// the caller's board or move it; a passed stage may give a pass_reason code.
 // An omitted note keeps the stored one.
 func (s *Server) putPipelineEntry(c *fiber.Ctx) error {
 	cs, err := s.pipelineStore(c)

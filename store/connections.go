@@ -247,6 +247,11 @@ func (db *DB) AnswerIntro(ctx context.Context, id, userID string, accept bool,
 		}
 		in.Status = makerlink.IntroDeclined
 		if accept {
+			// A deleted startup can no longer be mentored nor invested
+			// in: accepting would take a mentor's place for nothing.
+			if err := db.startupExists(ctx, tx, in); err != nil {
+				return err
+			}
 			in.Status = makerlink.IntroAccepted
 			switch in.ToKind {
 			case makerlink.KindMentor:
@@ -275,6 +280,26 @@ pass_reason, source, created_at, updated_at) VALUES ($1, $2, $3, $4, '', '', $5,
 		return nil, nil, err
 	}
 	return in, out, nil
+}
+
+// startupExists returns EConflict when the intro's startup was deleted. On
+// PostgreSQL it holds a share lock on the profile until the transaction
+// ends, so a concurrent delete waits for the acceptance.
+func (db *DB) startupExists(ctx context.Context, tx *sql.Tx, in *makerlink.Intro) error {
+	q := `SELECT 1 FROM profiles WHERE id = $1 AND kind = $2`
+	if db.engine == EnginePostgres {
+		q += ` FOR SHARE`
+	}
+	var one int
+	err := tx.QueryRowContext(ctx, q, in.StartupID, string(makerlink.KindStartup)).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return makerlink.Errorf(makerlink.EConflict,
+			"The startup %s no longer exists, so this request can no longer be accepted; decline it instead.", in.StartupName)
+	case err != nil:
+		return fmt.Errorf("store: intro startup: %w", err)
+	}
+	return nil
 }
 
 // startMentorship links the intro's startup to its mentor when a slot is
