@@ -50,7 +50,7 @@ func connectionSchemas(schemas obj) {
 	schemas["PipelineUpdate"] = obj{"type": "object", "required": []string{"stage"}, "properties": obj{
 		"stage":       obj{"type": "string", "enum": makerlink.PipelineStages},
 		"note":        obj{"type": "string", "maxLength": makerlink.MaxPipelineNote, "description": "Omit to keep the stored note."},
-		"pass_reason": obj{"type": "string", "enum": labels(makerlink.PassReasons), "description": "Required with stage passed, refused otherwise."},
+		"pass_reason": obj{"type": "string", "enum": labels(makerlink.PassReasons), "description": "Why the investor passed: optional with stage passed (one of these codes when given), refused with other stages."},
 	}}
 	schemas["PassFeedback"] = obj{"type": "object", "properties": obj{
 		"startup_id":       obj{"type": "string"},
@@ -87,13 +87,15 @@ func connectionSchemas(schemas obj) {
 		"start":      obj{"type": "string", "format": "date-time", "description": "On a whole minute."},
 		"end":        obj{"type": "string", "format": "date-time"},
 		"purpose":    obj{"type": "string", "maxLength": makerlink.MaxPurpose},
-		"assisted":   obj{"type": "boolean", "description": "Ask for a session with the lab's staff; required for users not trained on the instrument. Waits for approval."},
+		"assisted":   obj{"type": "boolean", "description": "Ask for a session with the lab's staff. Waits for approval. A user not trained on the instrument need not ask: their booking waits for the owner anyway (untrained: true)."},
 		"startup_id": obj{"type": "string", "description": "The caller's startup the booking is for (usage reports)."},
 	}}
 	bk := schemaFor(reflect.TypeFor[makerlink.Booking](), map[string][]string{"status": makerlink.BookingStatuses})
 	bk["properties"].(obj)["actual_start"] = nullableTime
 	bk["properties"].(obj)["actual_end"] = nullableTime
 	bk["properties"].(obj)["cost_cny"].(obj)["description"] = "The larger of booked and used time at price_per_hour_cny, in yuan."
+	bk["properties"].(obj)["untrained"].(obj)["description"] = "The booker is neither the instrument's owner nor on its trained list: " +
+		"the booking waits for the owner, who decides whether to give an assisted session."
 	schemas["Booking"] = bk
 	schemas["BusySlot"] = obj{"type": "object", "properties": obj{
 		"start":  obj{"type": "string", "format": "date-time"},
@@ -132,6 +134,8 @@ func connectionParameters(params obj) {
 	params["usage_to"] = query("to", "Last month, YYYY-MM; default from.", obj{"type": "string"})
 	params["usage_by"] = query("by", "Group by institution (default), startup or equipment.",
 		obj{"type": "string", "enum": []string{makerlink.UsageByInstitution, makerlink.UsageByStartup, makerlink.UsageByEquipment}})
+	params["whole_limit"] = query("limit", "Items per page, 1 to 100 (400 bad_request otherwise); without it the whole list in one page.",
+		obj{"type": "integer", "minimum": 1, "maximum": 100})
 	params["csv_bom"] = query("bom", "1 prefixes a UTF-8 byte order mark (for spreadsheet programs).", obj{"type": "string", "enum": []string{"1"}})
 	params["mentees_active"] = query("active", "true lists active mentorships only.", obj{"type": "string", "enum": []string{"true", "false"}})
 }
@@ -152,17 +156,19 @@ func describeConnectionRoutes(d *openAPIDoc) {
 	for _, a := range []string{"accept", "decline"} {
 		d.add("POST", v+"/intros/{id}/"+a, op{summary: "The recipient " + a + "s a pending request (403 for the founder, 404 for others, " +
 			"409 when answered or expired). Accepting shares both parties' contact details, puts the startup on an investor's pipeline " +
-			"or starts a mentorship (409 mentor_full). The founder is notified.", tag: "connections", auth: authRequired,
+			"or starts a mentorship (409 mentor_full); accepting a request whose startup was deleted is 409 conflict and changes nothing. " +
+			"The founder is notified.", tag: "connections", auth: authRequired,
 			status: 200, reply: schemaRef("Intro"), problems: []int{403, 404, 409}})
 	}
 
 	d.add("GET", v+"/pipeline", op{summary: "The calling investor's private deal-flow board, most recently changed first.", tag: "pipeline",
-		auth: authRequired, status: 200, reply: connList(schemaRef("PipelineEntry")), problems: []int{403}})
+		auth: authRequired, params: []string{"whole_limit", "cursor"}, status: 200, reply: connList(schemaRef("PipelineEntry")),
+		problems: []int{400, 403}})
 	d.add("GET", v+"/pipeline.csv", op{summary: "The board as CSV.", tag: "pipeline", auth: authRequired, params: []string{"csv_bom"},
 		status: 200, reply: csv, mime: "text/csv", problems: []int{403}})
 	d.add("GET", v+"/pipeline/{startup_id}", op{summary: "One entry of the caller's board; 404 when the startup is not on it.", tag: "pipeline",
 		auth: authRequired, status: 200, reply: schemaRef("PipelineEntry"), problems: []int{403, 404}})
-	d.add("PUT", v+"/pipeline/{startup_id}", op{summary: "Add a startup to the caller's board or move it; stage passed needs a pass_reason.",
+	d.add("PUT", v+"/pipeline/{startup_id}", op{summary: "Add a startup to the caller's board or move it; with stage passed a pass_reason may say why.",
 		tag: "pipeline", auth: authRequired, body: "PipelineUpdate", status: 200, reply: schemaRef("PipelineEntry"), problems: []int{403, 404}})
 	d.add("DELETE", v+"/pipeline/{startup_id}", op{summary: "Remove a startup from the caller's board.", tag: "pipeline",
 		auth: authRequired, status: 204, problems: []int{403, 404}})
@@ -185,18 +191,19 @@ func describeConnectionRoutes(d *openAPIDoc) {
 		body: "TrainedRequest", status: 201, reply: schemaRef("TrainedUser"), problems: []int{403, 404}})
 	d.add("DELETE", v+"/equipment/{id}/trained/{user_id}", op{summary: "Forget a trained user (owner).", tag: "bookings",
 		auth: authRequired, status: 204, problems: []int{403, 404}})
-	d.add("POST", v+"/equipment/{id}/bookings", op{summary: "Book the instrument: confirmed, or pending when it needs approval or the " +
-		"session is assisted. 409 slot_taken when the time overlaps a held booking; 422 outside_open_hours, booking_too_short, " +
-		"booking_too_long, too_soon or too_far_ahead; 403 not_trained without \"assisted\": true.", tag: "bookings", auth: authRequired,
-		body: "BookingRequest", status: 201, reply: schemaRef("Booking"), headers: []string{"Location"}, problems: []int{403, 404, 409}})
-	d.add("GET", v+"/equipment/{id}/bookings", op{summary: "Bookings overlapping the window: in full for the owner, otherwise the taken " +
+	d.add("POST", v+"/equipment/{id}/bookings", op{summary: "Book the instrument: confirmed, or pending (holding the slot) when it needs " +
+		"approval, the session is assisted or the caller is not on its trained list (then untrained: true, and the owner decides). " +
+		"409 slot_taken when the time overlaps a held booking; 422 outside_open_hours, booking_too_short, booking_too_long, too_soon " +
+		"or too_far_ahead, whose errors name start or end.", tag: "bookings", auth: authRequired,
+		body: "BookingRequest", status: 201, reply: schemaRef("Booking"), headers: []string{"Location"}, problems: []int{404, 409}})
+	d.add("GET", v+"/equipment/{id}/bookings", op{summary: "Bookings overlapping the window, in start order: in full for the owner, otherwise the taken " +
 		"slots (start, end, status) and the caller's own bookings in full.", tag: "bookings", auth: authOptional,
-		params: []string{"window_from", "window_to"}, status: 200,
+		params: []string{"window_from", "window_to", "whole_limit", "cursor"}, status: 200,
 		reply: connList(obj{"oneOf": []any{schemaRef("Booking"), schemaRef("BusySlot")}}), problems: []int{400, 404}})
 	d.add("GET", v+"/equipment/{id}/calendar.ics", op{summary: "Public iCalendar (RFC 5545) feed of the taken slots; no personal data.",
 		tag: "bookings", auth: authOptional, status: 200, reply: obj{"type": "string"}, mime: "text/calendar", problems: []int{404}})
-	d.add("GET", v+"/bookings", op{summary: "The caller's bookings overlapping the window.", tag: "bookings", auth: authRequired,
-		params: []string{"window_from", "window_to"}, status: 200, reply: connList(schemaRef("Booking")), problems: []int{400}})
+	d.add("GET", v+"/bookings", op{summary: "The caller's bookings overlapping the window, in start order.", tag: "bookings", auth: authRequired,
+		params: []string{"window_from", "window_to", "whole_limit", "cursor"}, status: 200, reply: connList(schemaRef("Booking")), problems: []int{400}})
 	d.add("GET", v+"/bookings/{id}", op{summary: "One booking, for the booker and the instrument's owner (404 for others).", tag: "bookings",
 		auth: authRequired, status: 200, reply: schemaRef("Booking"), problems: []int{404}})
 	for _, a := range []struct{ name, summary string }{
