@@ -90,6 +90,7 @@ func bookingJourney(t *testing.T, s *server, b *browser) {
 	owner.open("/approvals")
 	owner.waitText("#approval-list", s.fx.Equipment.Name)
 	owner.waitText("#approval-list", "测试枸杞多糖")
+	owner.waitText("#approval-list", "申请人未经该仪器培训") // the founder is not on the trained list
 	owner.do(chromedp.Click(chromedp.CSS(`#approval-list li button.small:not(.secondary)`)))
 	owner.waitText("#approval-list", "已批准")
 

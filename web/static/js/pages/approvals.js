@@ -12,6 +12,7 @@ function card(eq, bk) {
       h('h3', null, h('a', { href: profileURL('equipment', eq.id) }, eq.name))),
     h('p', null, fmtDateTime(bk.start), ' – ', fmtDateTime(bk.end)),
     bk.user_name || (bk.user && bk.user.name) ? h('p', null, t('approvals.by', { name: bk.user_name || bk.user.name })) : null,
+    bk.untrained ? h('p', { class: 'untrained' }, t('approvals.untrained')) : null,
     bk.purpose ? h('p', { class: 'pre' }, bk.purpose) : null,
     actions);
   const act = async (what) => {

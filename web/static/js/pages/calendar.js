@@ -182,16 +182,15 @@ async function submit(e) {
   setStatus('book-status', t('common.working'));
   try {
     const res = await api('POST', `/equipment/${encodeURIComponent(id)}/bookings`, { body });
-    setStatus('book-status', t(res && res.status === 'pending' ? 'calendar.booked_pending' : 'calendar.booked', { when: `${dayLabel(week + i * DAY)} ${clock(m)}` }), 'ok');
+    // An untrained booker's request waits for the owner (the API says untrained: true).
+    const key = !res || res.status !== 'pending' ? 'calendar.booked' : res.untrained && !body.assisted ? 'calendar.booked_untrained' : 'calendar.booked_pending';
+    setStatus('book-status', t(key, { when: `${dayLabel(week + i * DAY)} ${clock(m)}` }), 'ok');
     $('#b-purpose').value = '';
     await loadBookings();
   } catch (err) {
     if (err.code === 'slot_taken') {
       setStatus('book-status', t('error.slot_taken'), 'error');
       await loadBookings();
-    } else if (err.code === 'not_trained') {
-      setStatus('book-status', t('error.not_trained'), 'error');
-      $('#b-assisted').focus();
     } else {
       reportError(form, 'book-status', err);
     }
