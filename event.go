@@ -54,7 +54,7 @@ const (
 	Preset87QA        = 420
 	MaxPhaseSeconds   = 4 * 3600
 	MaxRubricItems    = 20
-	MaxRubricValue    = 1000.0
+	MaxRubricValue    = 1000.0 // the highest Max of a rubric criterion
 	MaxQuestionRunes  = 500
 	MaxCommentRunes   = 2000
 	MaxIntentNoteRune = 1000
@@ -137,13 +137,23 @@ func (e *Event) Normalize() {
 	}
 }
 
-// Validate checks the fields an organizer sets. Call [Event.Normalize]
-// first.
-func (e *Event) Validate() error {
+// MinEventStart is the earliest StartsAt of an event ([Event.Validate]).
+var MinEventStart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// MaxEventYearsAhead is how many years ahead of now an event may start.
+const MaxEventYearsAhead = 5
+
+// Validate checks the fields an organizer sets; now is the clock that
+// bounds StartsAt (from 2000 to [MaxEventYearsAhead] years after now).
+// Call [Event.Normalize] first.
+func (e *Event) Validate(now time.Time) error {
 	var v Validation
 	text(&v, "name", e.Name, MaxName, true)
-	if e.StartsAt.IsZero() {
-		v.Add("starts_at", FRequired, "is required (RFC 3339)")
+	switch {
+	case e.StartsAt.IsZero():
+		v.Add("starts_at", FRequired, "is required (RFC 3339 with a time zone)")
+	case e.StartsAt.Before(MinEventStart) || e.StartsAt.After(now.AddDate(MaxEventYearsAhead, 0, 0)):
+		v.Add("starts_at", FOutOfRange, fmt.Sprintf("must be from 2000 to %d years from now", MaxEventYearsAhead))
 	}
 	if e.Preset != "" && e.Preset != Preset87 {
 		v.Add("preset", FUnknown, `must be "8+7" or empty`)
@@ -166,8 +176,8 @@ func (e *Event) Validate() error {
 		}
 		seen[r.Key] = true
 		text(&v, f+".label", r.Label, MaxName, true)
-		if !(r.Weight > 0 && r.Weight <= MaxRubricValue) {
-			v.Add(f+".weight", FOutOfRange, "must be a positive number up to 1000")
+		if !(r.Weight > 0 && !math.IsInf(r.Weight, 1)) {
+			v.Add(f+".weight", FOutOfRange, "must be a positive number")
 		}
 		if !(r.Max > 0 && r.Max <= MaxRubricValue) {
 			v.Add(f+".max", FOutOfRange, "must be a positive number up to 1000")
@@ -376,24 +386,34 @@ func ValidateScores(rubric []RubricItem, scores map[string]float64) error {
 }
 
 // JudgeScore is a judge's score of a pitch on the 0-100 scale:
-// 100 * sum(w_k * s_k / max_k) / sum(w_k). Scores must be valid
-// ([ValidateScores]).
+// 100 * sum(w_k * s_k / max_k) / sum(w_k), not rounded. Scores must be
+// valid ([ValidateScores]). The weights are divided by the largest one
+// first, so that any positive finite weights give a finite score.
 func JudgeScore(rubric []RubricItem, scores map[string]float64) float64 {
+	var wmax float64
+	for _, r := range rubric {
+		wmax = max(wmax, r.Weight)
+	}
+	if !(wmax > 0) || math.IsInf(wmax, 1) {
+		return 0
+	}
 	var num, den float64
 	for _, r := range rubric {
-		num += r.Weight * scores[r.Key] / r.Max
-		den += r.Weight
+		w := r.Weight / wmax
+		num += w * scores[r.Key] / r.Max
+		den += w
 	}
 	if den == 0 {
 		return 0
 	}
-	return round4(100 * num / den)
+	return 100 * num / den
 }
 
-func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
-
-// BuildLeaderboard ranks an event's pitches. scores are the stored scores
-// (Total set); a score by a judge recused from the pitch is left out;
+// BuildLeaderboard ranks an event's pitches. scores are the stored scores;
+// each judge's score of a pitch is recomputed unrounded from its Scores
+// and the event's rubric ([JudgeScore]; Total when either is missing), and
+// JudgeScore is their mean, not rounded. A score by a judge recused from
+// the pitch is left out;
 // votes counts the audience votes per pitch id. Pitches are ranked by the
 // event's ranking choice (best first), then by votes; equal keys share a
 // rank; pitches without a judge score come last, ranked by votes. The
@@ -420,7 +440,14 @@ func BuildLeaderboard(e *Event, pitches []*Pitch, scores []*Score, recusals []*R
 		}
 		return strings.Compare(a.JudgeID, b.JudgeID)
 	})
-	z := zScores(counted)
+	totals := make([]float64, len(counted))
+	for i, s := range counted {
+		totals[i] = s.Total
+		if len(e.Rubric) > 0 && len(s.Scores) > 0 {
+			totals[i] = JudgeScore(e.Rubric, s.Scores)
+		}
+	}
+	z := zScores(counted, totals)
 
 	type acc struct {
 		totals []float64
@@ -433,18 +460,18 @@ func BuildLeaderboard(e *Event, pitches []*Pitch, scores []*Score, recusals []*R
 			a = &acc{}
 			accs[s.PitchID] = a
 		}
-		a.totals = append(a.totals, s.Total)
+		a.totals = append(a.totals, totals[i])
 		a.zs = append(a.zs, z[i])
 	}
 	lb := &Leaderboard{EventID: e.ID, Ranking: e.Ranking, Final: e.ResultsPublishedAt != nil, Items: make([]LeaderboardItem, 0, len(pitches))}
 	for _, p := range pitches {
 		it := LeaderboardItem{PitchID: p.ID, StartupID: p.StartupID, StartupName: p.StartupName, Order: p.Order, Votes: votes[p.ID]}
 		if a := accs[p.ID]; a != nil && len(a.totals) > 0 {
-			raw, norm := round4(mean(a.totals)), round4(mean(a.zs))
+			raw, norm := mean(a.totals), mean(a.zs)
 			it.JudgeScore, it.JudgeScoreNormalized = &raw, &norm
 			it.Judges = len(a.totals)
-			it.Spread = round4(slices.Max(a.totals) - slices.Min(a.totals))
-			it.StdDev = round4(stddev(a.totals))
+			it.Spread = slices.Max(a.totals) - slices.Min(a.totals)
+			it.StdDev = stddev(a.totals)
 			it.Disagreement = it.Spread > DisagreementSpread
 		}
 		lb.Items = append(lb.Items, it)
@@ -497,12 +524,13 @@ func BuildLeaderboard(e *Event, pitches []*Pitch, scores []*Score, recusals []*R
 }
 
 // zScores returns, for each score, (total - mean_j) / sd_j over the
-// scores of the same judge j. A judge with a single score or with zero
-// variance gets 0 for every score: they rank nobody above anybody.
-func zScores(scores []*Score) []float64 {
+// scores of the same judge j; totals[i] is the judge score of scores[i].
+// A judge with a single score or with zero variance gets 0 for every
+// score: they rank nobody above anybody.
+func zScores(scores []*Score, totals []float64) []float64 {
 	byJudge := map[string][]float64{}
-	for _, s := range scores {
-		byJudge[s.JudgeID] = append(byJudge[s.JudgeID], s.Total)
+	for i, s := range scores {
+		byJudge[s.JudgeID] = append(byJudge[s.JudgeID], totals[i])
 	}
 	type stat struct{ mean, sd float64 }
 	stats := make(map[string]stat, len(byJudge))
@@ -515,7 +543,7 @@ func zScores(scores []*Score) []float64 {
 		if len(byJudge[s.JudgeID]) < 2 || st.sd < 1e-9 {
 			continue
 		}
-		out[i] = (s.Total - st.mean) / st.sd
+		out[i] = (totals[i] - st.mean) / st.sd
 	}
 	return out
 }
@@ -551,8 +579,13 @@ var PublicMailDomains = []string{
 	"sina.com", "sina.cn", "vip.sina.com", "sohu.com", "aliyun.com", "139.com", "189.cn", "wo.cn",
 	"tom.com", "21cn.com", "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
 	"msn.com", "icloud.com", "me.com", "mac.com", "yahoo.com", "yahoo.com.cn", "proton.me",
-	"protonmail.com", "example.com", "example.cn", "example.org",
+	"protonmail.com", "example.com", "example.net", "example.org", "example.cn",
 }
+
+// ReservedTLDs are the top-level domains reserved for testing and
+// documentation (RFC 2606, RFC 6761): no organization owns a domain under
+// them, so [IsPublicMailDomain] treats them as public.
+var ReservedTLDs = []string{"test", "example", "invalid", "localhost"}
 
 // EmailDomain returns the lowercase domain of an email address, or "".
 func EmailDomain(email string) string {
@@ -563,8 +596,18 @@ func EmailDomain(email string) string {
 	return strings.ToLower(strings.TrimSpace(email[at+1:]))
 }
 
-// IsPublicMailDomain reports whether d is a public mail provider.
-func IsPublicMailDomain(d string) bool { return slices.Contains(PublicMailDomains, strings.ToLower(d)) }
+// IsPublicMailDomain reports whether d is a public mail provider
+// ([PublicMailDomains]) or a domain reserved for testing and documentation
+// (example.com/.net/.org, "localhost" and any domain under
+// [ReservedTLDs]): sharing one says nothing about a relationship.
+func IsPublicMailDomain(d string) bool {
+	d = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), ".")
+	if slices.Contains(PublicMailDomains, d) {
+		return true
+	}
+	tld := d[strings.LastIndexByte(d, '.')+1:]
+	return d != "" && slices.Contains(ReservedTLDs, tld)
+}
 
 // Relation is a link between a user and a startup that another feature
 // records, such as the investor pipeline or a mentorship (issue 6).
@@ -674,6 +717,29 @@ type ControlResult struct {
 	Notifications []*Notification
 }
 
+// StartupNotPublicError is the error of [EventStore.AddPitch] for a
+// startup that is not public: event pages, the leaderboard and the results
+// are public, so only a public startup may pitch. OwnerID lets the caller
+// answer as if the startup did not exist to whoever may not see it
+// ([CanView]). It unwraps to a validation_failed [*Error] on startup_id.
+type StartupNotPublicError struct {
+	StartupID  string
+	OwnerID    string
+	Visibility string
+}
+
+func (e *StartupNotPublicError) Error() string {
+	return fmt.Sprintf("startup %s is not public (visibility %q)", e.StartupID, e.Visibility)
+}
+
+// Unwrap returns the validation error shown to a caller who may see the
+// startup.
+func (e *StartupNotPublicError) Unwrap() error {
+	return &Error{Code: EValidation, Message: "Some fields are invalid.", Fields: []FieldError{{Field: "startup_id", Code: FInvalid,
+		Message: "this startup is visible to investors only; its founder must make it public before it can pitch, " +
+			"because event pages, leaderboards and results are public"}}}
+}
+
 // EventFilter selects events, newest first.
 type EventFilter struct {
 	OrganizerID string
@@ -699,8 +765,9 @@ type EventStore interface {
 	FindEvents(ctx context.Context, f EventFilter) ([]*Event, string, error)
 
 	// AddPitch adds a startup's slot to an event. Returns ENotFound for a
-	// missing event or startup, EConflict when the startup or the order is
-	// taken. It fills StartupName and FounderID.
+	// missing event or startup, a [*StartupNotPublicError] for a startup
+	// that is not public, EConflict when the startup or the order is taken
+	// or the results are published. It fills StartupName and FounderID.
 	AddPitch(ctx context.Context, p *Pitch, actorID string) error
 	// FindPitch returns one pitch of an event, or ENotFound.
 	FindPitch(ctx context.Context, eventID, pitchID string) (*Pitch, error)
@@ -708,7 +775,8 @@ type EventStore interface {
 	FindPitches(ctx context.Context, eventID string) ([]*Pitch, error)
 
 	// AddJudge makes a user a judge of the event. Returns ENotFound for a
-	// missing event or user, EConflict when they already judge it.
+	// missing event or user, EConflict when they already judge it or the
+	// results are published.
 	AddJudge(ctx context.Context, j *Judge, actorID string) error
 	// FindJudges lists an event's judges.
 	FindJudges(ctx context.Context, eventID string) ([]*Judge, error)
@@ -721,7 +789,8 @@ type EventStore interface {
 	Control(ctx context.Context, r ControlRequest) (*ControlResult, error)
 
 	// Recuse records recusals (idempotently) with their audit entries and
-	// returns the ones that were new.
+	// returns the ones that were new. Returns EConflict once the results
+	// of the event are published.
 	Recuse(ctx context.Context, rs []*Recusal, actorID string) ([]*Recusal, error)
 	// FindRecusals lists an event's recusals.
 	FindRecusals(ctx context.Context, eventID string) ([]*Recusal, error)

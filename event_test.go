@@ -35,7 +35,7 @@ func TestEventNormalize(t *testing.T) {
 			if e.Ranking != makerlink.RankingRaw || len(e.Rubric) != len(makerlink.DefaultRubric) {
 				t.Fatalf("defaults not applied: ranking %q, %d criteria", e.Ranking, len(e.Rubric))
 			}
-			fields := makerlink.ErrorFields(e.Validate())
+			fields := makerlink.ErrorFields(e.Validate(time.Now()))
 			switch {
 			case tt.invalidFirstField == "" && len(fields) > 0:
 				t.Fatalf("want valid, got %v", fields)
@@ -58,13 +58,20 @@ func TestEventValidateRubric(t *testing.T) {
 		{"ZeroWeight", []makerlink.RubricItem{{Key: "a", Label: "x", Weight: 0, Max: 10}}, []string{"rubric[0].weight"}},
 		{"NegativeMax", []makerlink.RubricItem{{Key: "a", Label: "x", Weight: 1, Max: -1}}, []string{"rubric[0].max"}},
 		{"NoLabel", []makerlink.RubricItem{{Key: "a", Weight: 1, Max: 1}}, []string{"rubric[0].label"}},
+		// Weights are any positive finite numbers.
+		{"WeightAbove1000", []makerlink.RubricItem{{Key: "a", Label: "x", Weight: 1001, Max: 10}}, nil},
+		{"HugeWeights", []makerlink.RubricItem{{Key: "a", Label: "x", Weight: math.MaxFloat64, Max: 10},
+			{Key: "b", Label: "y", Weight: math.MaxFloat64, Max: 10}}, nil},
+		{"TinyWeight", []makerlink.RubricItem{{Key: "a", Label: "x", Weight: 5e-324, Max: 10}}, nil},
+		{"InfiniteWeight", []makerlink.RubricItem{{Key: "a", Label: "x", Weight: math.Inf(1), Max: 10}}, []string{"rubric[0].weight"}},
+		{"NaNWeight", []makerlink.RubricItem{{Key: "a", Label: "x", Weight: math.NaN(), Max: 10}}, []string{"rubric[0].weight"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := makerlink.Event{Name: "路演", StartsAt: time.Now(), Rubric: tt.rubric}
 			e.Normalize()
 			var got []string
-			for _, f := range makerlink.ErrorFields(e.Validate()) {
+			for _, f := range makerlink.ErrorFields(e.Validate(time.Now())) {
 				got = append(got, f.Field)
 			}
 			if !slices.Equal(got, tt.fields) {
@@ -77,21 +84,143 @@ func TestEventValidateRubric(t *testing.T) {
 // rubric2 has two criteria: a (weight 2, max 10) and b (weight 1, max 5).
 var rubric2 = []makerlink.RubricItem{{Key: "a", Label: "A", Weight: 2, Max: 10}, {Key: "b", Label: "B", Weight: 1, Max: 5}}
 
+// close9 reports whether got equals want to 1e-9 relative precision.
+func close9(got, want float64) bool {
+	return got == want || math.Abs(got-want) <= 1e-9*math.Max(math.Abs(got), math.Abs(want))
+}
+
 func TestJudgeScore(t *testing.T) {
+	huge := []makerlink.RubricItem{{Key: "a", Label: "A", Weight: math.MaxFloat64, Max: 10}, {Key: "b", Label: "B", Weight: math.MaxFloat64 / 2, Max: 5}}
 	tests := []struct {
-		a, b float64
-		want float64
+		name   string
+		rubric []makerlink.RubricItem
+		a, b   float64
+		want   float64
 	}{
-		{8, 5, 86.6667}, // 100 * (2*0.8 + 1*1.0) / 3
-		{5, 0, 33.3333}, // 100 * (2*0.5) / 3
-		{10, 5, 100},
-		{0, 0, 0},
-		{7.5, 2.5, 66.6667}, // 100 * (1.5 + 0.5) / 3
+		{"A8B5", rubric2, 8, 5, 260.0 / 3}, // 100 * (2*0.8 + 1*1.0) / 3, not rounded
+		{"A5B0", rubric2, 5, 0, 100.0 / 3}, // 100 * (2*0.5) / 3
+		{"Full", rubric2, 10, 5, 100},
+		{"Zero", rubric2, 0, 0, 0},
+		{"Halves", rubric2, 7.5, 2.5, 200.0 / 3}, // 100 * (1.5 + 0.5) / 3
+		{"ExtremeWeightsJudge1", rubric3, 10, 3, 100 * (0.001 + 1000*3.0/7) / 1000.001},
+		{"ExtremeWeightsJudge2", rubric3, 0, 6.5, 100 * (1000 * 6.5 / 7) / 1000.001},
+		// Weights near the largest float: the sums must not overflow.
+		{"HugeWeights", huge, 5, 5, 100 * (0.5 + 0.5) / 1.5},
 	}
 	for _, tt := range tests {
-		if got := makerlink.JudgeScore(rubric2, map[string]float64{"a": tt.a, "b": tt.b}); got != tt.want {
-			t.Errorf("JudgeScore(a=%v, b=%v) = %v, want %v", tt.a, tt.b, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := makerlink.JudgeScore(tt.rubric, map[string]float64{"a": tt.a, "b": tt.b}); !close9(got, tt.want) {
+				t.Errorf("JudgeScore(a=%v, b=%v) = %v, want %v", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+}
+
+// rubric3 has weights six orders of magnitude apart: a (weight 0.001, max
+// 10) and b (weight 1000, max 7).
+var rubric3 = []makerlink.RubricItem{{Key: "a", Label: "A", Weight: 0.001, Max: 10}, {Key: "b", Label: "B", Weight: 1000, Max: 7}}
+
+// The leaderboard's judge_score is the mean of the unrounded judge scores:
+// judges {a:10, b:3} and {a:0, b:6.5} on rubric3 give exactly
+// 50 * (0.001 + 9500/7) / 1000.001 = 67.857125 (to 1e-9), where averaging
+// scores rounded to 4 decimals gave 67.8572. Stored totals (which used to
+// be rounded) do not matter: the scores are recomputed from the rubric.
+func TestBuildLeaderboardUnrounded(t *testing.T) {
+	e := &makerlink.Event{ID: "E", Ranking: makerlink.RankingRaw, Rubric: rubric3}
+	pitches := []*makerlink.Pitch{{ID: "P", Order: 1}}
+	scores := []*makerlink.Score{
+		{PitchID: "P", JudgeID: "J1", Scores: map[string]float64{"a": 10, "b": 3}, Total: 42.8572},
+		{PitchID: "P", JudgeID: "J2", Scores: map[string]float64{"a": 0, "b": 6.5}, Total: 92.8571},
+		// A recused judge is left out.
+		{PitchID: "P", JudgeID: "J3", Scores: map[string]float64{"a": 10, "b": 7}, Total: 100},
+	}
+	recusals := []*makerlink.Recusal{{PitchID: "P", JudgeID: "J3", Reason: makerlink.RecuseDeclared}}
+	lb := makerlink.BuildLeaderboard(e, pitches, scores, recusals, nil)
+	want := 50 * (0.001 + 9500.0/7) / 1000.001
+	if got := lb.Items[0].JudgeScore; got == nil || !close9(*got, want) || lb.Items[0].Judges != 2 {
+		t.Fatalf("judge_score %v from %d judges, want %.9f from 2", got, lb.Items[0].Judges, want)
+	}
+	if math.Abs(want-67.857125) > 1e-9 {
+		t.Fatalf("the contract's example is %.12f", want)
+	}
+	spread := 100 * (1000*3.5/7 - 0.001) / 1000.001
+	if !close9(lb.Items[0].Spread, spread) {
+		t.Fatalf("spread %v, want %v", lb.Items[0].Spread, spread)
+	}
+}
+
+func TestEventValidateStartsAt(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		start time.Time
+		code  string // "" when valid
+	}{
+		{"Tomorrow", now.AddDate(0, 0, 1), ""},
+		{"Past", time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC), ""},
+		{"Year2000", makerlink.MinEventStart, ""},
+		{"Before2000", makerlink.MinEventStart.Add(-time.Second), makerlink.FOutOfRange},
+		{"Year1", time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), makerlink.FOutOfRange},
+		{"FiveYears", now.AddDate(5, 0, 0), ""},
+		{"MoreThanFiveYears", now.AddDate(5, 0, 1), makerlink.FOutOfRange},
+		{"Year9999", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), makerlink.FOutOfRange},
+		{"Missing", time.Time{}, makerlink.FRequired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := makerlink.Event{Name: "路演", StartsAt: tt.start}
+			e.Normalize()
+			var got string
+			for _, f := range makerlink.ErrorFields(e.Validate(now)) {
+				if f.Field == "starts_at" {
+					got = f.Code
+				}
+			}
+			if got != tt.code {
+				t.Fatalf("starts_at %v: code %q, want %q", tt.start, got, tt.code)
+			}
+		})
+	}
+}
+
+// Domains reserved for testing and documentation (RFC 2606, RFC 6761)
+// belong to no organization: they are treated as public mail domains.
+func TestIsPublicMailDomain(t *testing.T) {
+	tests := []struct {
+		domain string
+		public bool
+	}{
+		{"qq.com", true},
+		{"163.com", true},
+		{"Gmail.COM", true},
+		{"example.com", true},
+		{"example.net", true},
+		{"example.org", true},
+		{"EXAMPLE.NET", true},
+		{"example.com.", true},
+		{"localhost", true},
+		{"e2e.test", true},
+		{"mail.acme.test", true},
+		{"test", true},
+		{"foo.example", true},
+		{"nowhere.invalid", true},
+		{"box.localhost", true},
+		{"ningxia-vc.cn", false},
+		{"gojiai.cn", false},
+		{"test.com", false},
+		{"example.co", false},
+		{"notexample.com", false},
+		{"localhost.cn", false},
+		{"invalid.org", false},
+		{"sub.example.com", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.domain, func(t *testing.T) {
+			if got := makerlink.IsPublicMailDomain(tt.domain); got != tt.public {
+				t.Fatalf("IsPublicMailDomain(%q) = %v, want %v", tt.domain, got, tt.public)
+			}
+		})
 	}
 }
 
@@ -260,6 +389,9 @@ func TestConflicts(t *testing.T) {
 		{"CompanyDomain", func(f *makerlink.ConflictFacts) { f.OwnerEmail = "zhao@Ningxia-VC.cn" }, []string{makerlink.RecuseEmailDomain}},
 		{"PublicDomain", func(f *makerlink.ConflictFacts) { f.JudgeEmail = "a@qq.com"; f.OwnerEmail = "b@qq.com" }, nil},
 		{"Public163", func(f *makerlink.ConflictFacts) { f.JudgeEmail = "a@163.com"; f.OwnerEmail = "b@163.com" }, nil},
+		{"ReservedExampleNet", func(f *makerlink.ConflictFacts) { f.JudgeEmail = "a@example.net"; f.OwnerEmail = "b@Example.net" }, nil},
+		{"ReservedTestTLD", func(f *makerlink.ConflictFacts) { f.JudgeEmail = "a@e2e.test"; f.OwnerEmail = "b@e2e.test" }, nil},
+		{"ReservedLocalhost", func(f *makerlink.ConflictFacts) { f.JudgeEmail = "a@localhost"; f.OwnerEmail = "b@localhost" }, nil},
 		{"Intent", func(f *makerlink.ConflictFacts) { f.HasIntent = true }, []string{makerlink.RecusePipeline}},
 		{"RelationsAndSorting", func(f *makerlink.ConflictFacts) {
 			f.OwnerEmail = "x@ningxia-vc.cn"

@@ -222,14 +222,20 @@ func (db *DB) AddPitch(ctx context.Context, p *makerlink.Pitch, actorID string) 
 		if err := db.touchEvent(ctx, tx, p.EventID, now); err != nil {
 			return err
 		}
-		var doc string
-		err := tx.QueryRowContext(ctx, `SELECT owner_id, doc FROM profiles WHERE id = $1 AND kind = $2`,
-			p.StartupID, string(makerlink.KindStartup)).Scan(&p.FounderID, &doc)
+		if err := refuseIfPublished(ctx, tx, p.EventID); err != nil {
+			return err
+		}
+		var doc, visibility string
+		err := tx.QueryRowContext(ctx, `SELECT owner_id, visibility, doc FROM profiles WHERE id = $1 AND kind = $2`,
+			p.StartupID, string(makerlink.KindStartup)).Scan(&p.FounderID, &visibility, &doc)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNotFound("Startup")
 		}
 		if err != nil {
 			return fmt.Errorf("store: add pitch: %w", err)
+		}
+		if visibility != makerlink.VisibilityPublic {
+			return &makerlink.StartupNotPublicError{StartupID: p.StartupID, OwnerID: p.FounderID, Visibility: visibility}
 		}
 		var st makerlink.Startup
 		if err := json.Unmarshal([]byte(doc), &st); err != nil {
@@ -314,6 +320,9 @@ func (db *DB) AddJudge(ctx context.Context, j *makerlink.Judge, actorID string) 
 		if err := db.touchEvent(ctx, tx, j.EventID, now); err != nil {
 			return err
 		}
+		if err := refuseIfPublished(ctx, tx, j.EventID); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = $1`, j.UserID).Scan(&j.Name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNotFound("Account")
@@ -375,6 +384,30 @@ func errState(format string, args ...any) error {
 	return makerlink.Errorf(makerlink.EConflict, format, args...)
 }
 
+// errPublished is the EConflict of every change to an event whose results
+// are published.
+func errPublished() error {
+	return errState("The results of this event are published; nothing can change any more.")
+}
+
+// refuseIfPublished returns [errPublished] when the event's results are
+// published. Call it after touchEvent, which locks the event's row, so
+// that no change commits after publish_results.
+func refuseIfPublished(ctx context.Context, tx *sql.Tx, eventID string) error {
+	var published sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT results_published_at FROM events WHERE id = $1`, eventID).Scan(&published)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNotFound("Event")
+	}
+	if err != nil {
+		return fmt.Errorf("store: event %s: results published: %w", eventID, err)
+	}
+	if published.Valid {
+		return errPublished()
+	}
+	return nil
+}
+
 // Control implements [makerlink.EventStore]. State machine of a pitch:
 // scheduled -start_pitch-> pitching -start_qa-> qa -end_pitch-> ended
 // (end_pitch also ends a pitch without Q&A). One pitch is on stage at a
@@ -399,7 +432,7 @@ func (db *DB) Control(ctx context.Context, r makerlink.ControlRequest) (*makerli
 			return err
 		}
 		if e.ResultsPublishedAt != nil {
-			return errState("The results of this event are published; nothing can change any more.")
+			return errPublished()
 		}
 		pitches, err := db.findPitches(ctx, tx, r.EventID)
 		if err != nil {
@@ -567,6 +600,9 @@ func (db *DB) Recuse(ctx context.Context, rs []*makerlink.Recusal, actorID strin
 		for _, r := range rs {
 			if !touched[r.EventID] {
 				if err := db.touchEvent(ctx, tx, r.EventID, now); err != nil {
+					return err
+				}
+				if err := refuseIfPublished(ctx, tx, r.EventID); err != nil {
 					return err
 				}
 				touched[r.EventID] = true

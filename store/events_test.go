@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -47,7 +49,7 @@ func newEventFixture(t *testing.T, db *store.DB) *eventFixture {
 		StartsAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
 		Rubric:   []makerlink.RubricItem{{Key: "a", Label: "A", Weight: 2, Max: 10}, {Key: "b", Label: "B", Weight: 1, Max: 5}}}
 	f.event.Normalize()
-	if err := f.event.Validate(); err != nil {
+	if err := f.event.Validate(time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.CreateEvent(ctx, f.event); err != nil {
@@ -134,8 +136,8 @@ func TestEventLifecycle(t *testing.T) {
 		if err := db.SetScore(ctx, s); err != nil {
 			t.Fatal(err)
 		}
-		if s.Total != 86.6667 {
-			t.Fatalf("total %v, want 86.6667", s.Total)
+		if math.Abs(s.Total-260.0/3) > 1e-9 { // not rounded
+			t.Fatalf("total %v, want 260/3", s.Total)
 		}
 		s.Scores = map[string]float64{"a": 5, "b": 0}
 		if err := db.SetScore(ctx, s); err != nil {
@@ -150,7 +152,7 @@ func TestEventLifecycle(t *testing.T) {
 		wantCode(t, db.SetScore(ctx, &makerlink.Score{EventID: f.event.ID, PitchID: p2.ID, JudgeID: f.judge2.ID,
 			Scores: map[string]float64{"a": 1, "b": 1}}), makerlink.EConflict) // p2 has not started
 		scores, err := db.FindScores(ctx, f.event.ID)
-		if err != nil || len(scores) != 1 || scores[0].Total != 33.3333 || scores[0].Scores["a"] != 5 || scores[0].Comment != "好" {
+		if err != nil || len(scores) != 1 || math.Abs(scores[0].Total-100.0/3) > 1e-9 || scores[0].Scores["a"] != 5 || scores[0].Comment != "好" {
 			t.Fatalf("FindScores = %+v, %v", scores, err)
 		}
 
@@ -226,7 +228,7 @@ func TestEventLifecycle(t *testing.T) {
 					Previous *struct{ Total float64 } `json:"previous"`
 				}
 				_ = json.Unmarshal(a.Detail, &d)
-				if d.Previous != nil && d.Previous.Total != 86.6667 {
+				if d.Previous != nil && math.Abs(d.Previous.Total-260.0/3) > 1e-9 {
 					t.Fatalf("the change should keep the previous score: %s", a.Detail)
 				}
 			}
@@ -440,4 +442,65 @@ func TestFindEventsPages(t *testing.T) {
 		t.Fatalf("page 2: %d, %q, %v", len(page), next, err)
 	}
 	wantCode(t, db.CreateEvent(ctx, &makerlink.Event{Name: "x", OrganizerID: "missing", StartsAt: time.Now(), Ranking: "raw"}), makerlink.ENotFound)
+}
+
+// Only a public startup may pitch: an investors-only one is refused with a
+// [makerlink.StartupNotPublicError] naming its owner, which unwraps to a
+// validation error on startup_id, and nothing is stored.
+func TestAddPitchNotPublic(t *testing.T) {
+	forEventEngines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := newEventFixture(t, db)
+		owner := storetest.NewUser(t, db, makerlink.RoleFounder)
+		s := storetest.Startup(owner.ID, 7)
+		s.Visibility = makerlink.VisibilityInvestors
+		if err := db.CreateProfile(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		err := db.AddPitch(ctx, &makerlink.Pitch{EventID: f.event.ID, StartupID: s.ID}, f.organizer.ID)
+		var np *makerlink.StartupNotPublicError
+		if !errors.As(err, &np) || np.OwnerID != owner.ID || np.Visibility != makerlink.VisibilityInvestors {
+			t.Fatalf("AddPitch of an investors-only startup: %v", err)
+		}
+		wantCode(t, err, makerlink.EValidation)
+		if fs := makerlink.ErrorFields(err); len(fs) != 1 || fs[0].Field != "startup_id" {
+			t.Fatalf("fields %+v", fs)
+		}
+		ps, err := db.FindPitches(ctx, f.event.ID)
+		if err != nil || len(ps) != len(f.pitches) {
+			t.Fatalf("pitches after the refusal: %d, %v", len(ps), err)
+		}
+	})
+}
+
+// After publish_results nothing changes: adding a pitch, a judge or a
+// recusal is EConflict and stores nothing.
+func TestPublishedEventRefusesChanges(t *testing.T) {
+	forEventEngines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := newEventFixture(t, db)
+		control(t, db, f, makerlink.ActionPublishResults, "")
+		version, err := db.BoardVersion(ctx, f.event.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := storetest.NewUser(t, db, makerlink.RoleFounder)
+		s := storetest.Startup(u.ID, 9)
+		if err := db.CreateProfile(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, db.AddPitch(ctx, &makerlink.Pitch{EventID: f.event.ID, StartupID: s.ID}, f.organizer.ID), makerlink.EConflict)
+		judge := storetest.NewUser(t, db, makerlink.RoleMentor)
+		wantCode(t, db.AddJudge(ctx, &makerlink.Judge{EventID: f.event.ID, UserID: judge.ID}, f.organizer.ID), makerlink.EConflict)
+		_, err = db.Recuse(ctx, []*makerlink.Recusal{{EventID: f.event.ID, PitchID: f.pitches[0].ID, JudgeID: f.judge1.ID,
+			Reason: makerlink.RecuseDeclared, Detail: "late"}}, f.judge1.ID)
+		wantCode(t, err, makerlink.EConflict)
+		ps, _ := db.FindPitches(ctx, f.event.ID)
+		js, _ := db.FindJudges(ctx, f.event.ID)
+		rs, _ := db.FindRecusals(ctx, f.event.ID)
+		after, _ := db.BoardVersion(ctx, f.event.ID)
+		if len(ps) != len(f.pitches) || len(js) != 2 || len(rs) != 0 || after != version {
+			t.Fatalf("after refusals: %d pitches, %d judges, %d recusals, version %d -> %d", len(ps), len(js), len(rs), version, after)
+		}
+	})
 }
