@@ -482,7 +482,10 @@ func BuildLeaderboard(e *Event, pitches []*Pitch, scores []*Score, recusals []*R
 		}
 		return it.JudgeScore
 	}
-	// better < 0 when a ranks above b; 0 when they tie.
+	// better < 0 when a ranks above b; 0 when they tie. Scores are
+	// compared on a grid of 1e-9 so that means equal but for the last
+	// bits of floating-point sums (0.1+0.2 against 0.3) tie; the scores
+	// shown are not rounded.
 	better := func(a, b *LeaderboardItem) int {
 		ka, kb := key(a), key(b)
 		switch {
@@ -490,8 +493,8 @@ func BuildLeaderboard(e *Event, pitches []*Pitch, scores []*Score, recusals []*R
 			return -1
 		case ka == nil && kb != nil:
 			return 1
-		case ka != nil && *ka != *kb:
-			if *ka > *kb {
+		case ka != nil && rankGrid(*ka) != rankGrid(*kb):
+			if rankGrid(*ka) > rankGrid(*kb) {
 				return -1
 			}
 			return 1
@@ -522,6 +525,9 @@ func BuildLeaderboard(e *Event, pitches []*Pitch, scores []*Score, recusals []*R
 	}
 	return lb
 }
+
+// rankGrid is the value a leaderboard compares: x rounded to 1e-9.
+func rankGrid(x float64) float64 { return math.Round(x*1e9) / 1e9 }
 
 // zScores returns, for each score, (total - mean_j) / sd_j over the
 // scores of the same judge j; totals[i] is the judge score of scores[i].

@@ -3,6 +3,7 @@ package makerlink_test
 import (
 	"math"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -138,7 +139,7 @@ func TestBuildLeaderboardUnrounded(t *testing.T) {
 	lb := makerlink.BuildLeaderboard(e, pitches, scores, recusals, nil)
 	want := 50 * (0.001 + 9500.0/7) / 1000.001
 	if got := lb.Items[0].JudgeScore; got == nil || !close9(*got, want) || lb.Items[0].Judges != 2 {
-		t.Fatalf("judge_score %v from %d judges, want %.9f from 2", got, lb.Items[0].Judges, want)
+		t.Fatalf("judge_score %s from %d judges, want %.9f from 2", fmtPtr(got), lb.Items[0].Judges, want)
 	}
 	if math.Abs(want-67.857125) > 1e-9 {
 		t.Fatalf("the contract's example is %.12f", want)
@@ -146,6 +147,36 @@ func TestBuildLeaderboardUnrounded(t *testing.T) {
 	spread := 100 * (1000*3.5/7 - 0.001) / 1000.001
 	if !close9(lb.Items[0].Spread, spread) {
 		t.Fatalf("spread %v, want %v", lb.Items[0].Spread, spread)
+	}
+}
+
+func fmtPtr(p *float64) string {
+	if p == nil {
+		return "null"
+	}
+	return strconv.FormatFloat(*p, 'g', -1, 64)
+}
+
+// Unrounded means that are equal but for the last bits of their
+// floating-point sums still tie: (0.1+0.2)/2 and 0.15 share rank 1.
+func TestBuildLeaderboardTiesUnrounded(t *testing.T) {
+	pitches := []*makerlink.Pitch{{ID: "A", Order: 1}, {ID: "B", Order: 2}, {ID: "C", Order: 3}}
+	scores := []*makerlink.Score{score("A", "J1", 0.1), score("A", "J2", 0.2), score("B", "J1", 0.15), score("C", "J1", 0.1500001)}
+	a, b := 0.1, 0.2
+	mean := (a + b) / 2
+	if mean == 0.15 {
+		t.Fatal("the fixture needs means that differ in floating point")
+	}
+	lb := makerlink.BuildLeaderboard(&makerlink.Event{Ranking: makerlink.RankingRaw}, pitches, scores, nil, nil)
+	got := map[string]int{}
+	for _, it := range lb.Items {
+		got[it.PitchID] = it.Rank
+	}
+	if got["C"] != 1 || got["A"] != 2 || got["B"] != 2 {
+		t.Fatalf("ranks %v, want C 1, A and B 2", got)
+	}
+	if it := lb.Items[1]; it.PitchID != "A" || *it.JudgeScore != mean {
+		t.Fatalf("A is shown as %+v, want its unrounded mean %v", it, mean)
 	}
 }
 
