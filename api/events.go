@@ -2,8 +2,10 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -114,13 +116,42 @@ func (s *Server) listEvents(c *fiber.Ctx) error {
 	return c.JSON(EventsPage{Items: items, NextCursor: nextCursor(next)})
 }
 
+// createEventRequest is the body of POST /events: an event whose
+// starts_at is read here, so that a malformed time is a field error (422)
+// rather than bad JSON.
+type createEventRequest struct {
+	makerlink.Event
+	StartsAt json.RawMessage `json:"starts_at"`
+}
+
+// parseStartsAt reads starts_at: absent or null leaves it zero (required
+// by validation); otherwise it must be an RFC 3339 string with a zone.
+func parseStartsAt(raw json.RawMessage) (time.Time, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return time.Time{}, nil
+	}
+	var str string
+	if err := json.Unmarshal(raw, &str); err == nil {
+		if t, err := time.Parse(time.RFC3339, str); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, &makerlink.Error{Code: makerlink.EValidation, Message: "Some fields are invalid.",
+		Fields: []makerlink.FieldError{{Field: "starts_at", Code: makerlink.FInvalid,
+			Message: "must be an RFC 3339 date and time with a time zone, such as 2026-12-01T09:00:00+08:00"}}}
+}
+
 func (s *Server) createEvent(c *fiber.Ctx) error {
 	svc, err := s.eventService()
 	if err != nil {
 		return err
 	}
-	var e makerlink.Event
-	if err := decodeJSON(c.Body(), &e); err != nil {
+	var r createEventRequest
+	if err := decodeJSON(c.Body(), &r); err != nil {
+		return err
+	}
+	e := r.Event
+	if e.StartsAt, err = parseStartsAt(r.StartsAt); err != nil {
 		return err
 	}
 	if err := svc.CreateEvent(c.UserContext(), viewer(c), &e); err != nil {
@@ -260,6 +291,9 @@ type recusalRequest struct {
 	Reason string `json:"reason"`
 }
 
+// declareRecusal records the caller's recusal from a pitch: 201 for a new
+// one, 200 with the stored recusal (its first reason) when the caller had
+// already declared one for this pitch.
 func (s *Server) declareRecusal(c *fiber.Ctx) error {
 	svc, err := s.eventService()
 	if err != nil {
@@ -269,11 +303,14 @@ func (s *Server) declareRecusal(c *fiber.Ctx) error {
 	if err := decodeJSON(c.Body(), &r); err != nil {
 		return err
 	}
-	rec, err := svc.Recuse(c.UserContext(), viewer(c), param(c, "id"), param(c, "pid"), r.Reason)
+	rec, created, err := svc.Recuse(c.UserContext(), viewer(c), param(c, "id"), param(c, "pid"), r.Reason)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(rec)
+	if created {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(rec)
 }
 
 // vote stores the caller's vote; the 201 is sent only once it is
@@ -408,16 +445,32 @@ func (s *Server) resultsCSV(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
+// QuestionsPage is the reply of GET /events/{id}/questions.
+type QuestionsPage struct {
+	Items      []*makerlink.Question `json:"items"`
+	NextCursor *string               `json:"next_cursor"`
+}
+
+// listQuestions serves GET /events/{id}/questions?limit=&cursor=. limit
+// and cursor are checked as on the other lists (400 bad_request); without
+// limit the reply holds all the questions after the cursor, which the live
+// room needs.
 func (s *Server) listQuestions(c *fiber.Ctx) error {
 	svc, err := s.eventService()
 	if err != nil {
 		return err
 	}
-	qs, err := svc.Questions(c.UserContext(), viewer(c), param(c, "id"))
+	limit := 0
+	if c.Query("limit") != "" {
+		if limit, err = listLimit(c); err != nil {
+			return err
+		}
+	}
+	qs, next, err := svc.QuestionsPage(c.UserContext(), viewer(c), param(c, "id"), strings.Clone(c.Query("cursor")), limit)
 	if err != nil {
 		return err
 	}
-	return c.JSON(ItemsReply[*makerlink.Question]{Items: qs})
+	return c.JSON(QuestionsPage{Items: qs, NextCursor: nextCursor(next)})
 }
 
 type questionRequest struct {

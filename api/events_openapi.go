@@ -2,6 +2,8 @@ package api
 
 import (
 	"reflect"
+	"strconv"
+	"strings"
 
 	"makerlink"
 	"makerlink/events"
@@ -32,7 +34,7 @@ func eventSchemas(schemas obj) {
 	schemas["RubricItem"] = obj{"type": "object", "required": []string{"key", "label", "weight", "max"}, "properties": obj{
 		"key":    obj{"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"},
 		"label":  obj{"type": "string", "maxLength": makerlink.MaxName},
-		"weight": obj{"type": "number", "exclusiveMinimum": true, "minimum": 0, "maximum": makerlink.MaxRubricValue, "description": "Any positive number."},
+		"weight": obj{"type": "number", "exclusiveMinimum": true, "minimum": 0, "description": "Any positive finite number; only the ratios of the weights matter."},
 		"max":    obj{"type": "number", "exclusiveMinimum": true, "minimum": 0, "maximum": makerlink.MaxRubricValue, "description": "A judge scores the criterion from 0 to max."},
 	}}
 	ev := schemaFor(reflect.TypeFor[makerlink.Event](), map[string][]string{
@@ -46,6 +48,8 @@ func eventSchemas(schemas obj) {
 	props["preset"].(obj)["description"] = `"8+7": 480 s of pitch and 420 s of Q&A (the default when no durations are given).`
 	props["hide_results_until_close"].(obj)["description"] = "Hide the leaderboard from the audience until voting closed on every pitch or the results are published."
 	props["ranking"].(obj)["description"] = "raw (default): by the mean weighted judge score; normalized: by the mean per-judge z-score."
+	props["starts_at"].(obj)["description"] = "RFC 3339 with a time zone (2026-12-01T09:00:00+08:00), from 2000 to 5 years ahead: " +
+		"422 validation_failed with code invalid on starts_at for another format, out_of_range outside these bounds."
 	ev["required"] = []string{"name", "starts_at"}
 	schemas["Event"] = ev
 
@@ -75,7 +79,8 @@ func eventSchemas(schemas obj) {
 		makerlink.RecuseOrganization, makerlink.RecuseEmailDomain, makerlink.RecuseDeclared}})
 	schemas["AuditEntry"] = schemaFor(reflect.TypeFor[makerlink.AuditEntry](), nil)
 	item := schemaFor(reflect.TypeFor[makerlink.LeaderboardItem](), nil)
-	item["properties"].(obj)["judge_score"] = withNullable(obj{"type": "number"}, "0-100: the mean over the non-recused judges who scored; null before any.")
+	item["properties"].(obj)["judge_score"] = withNullable(obj{"type": "number"}, "0-100, not rounded: the mean over the non-recused judges who scored "+
+		"of each one's 100*sum(w_k*s_k/max_k)/sum(w_k), itself unrounded; null before any.")
 	item["properties"].(obj)["judge_score_normalized"] = withNullable(obj{"type": "number"}, "The mean of the judges' z-scores (a judge with one score or no variance counts 0).")
 	schemas["LeaderboardItem"] = item
 	lb := schemaFor(reflect.TypeFor[makerlink.Leaderboard](), nil)
@@ -109,6 +114,13 @@ func eventSchemas(schemas obj) {
 		"hidden": obj{"type": "boolean", "default": true, "description": "false shows the question again."}}}
 }
 
+// alsoOK adds a second success reply to an operation described by add.
+func (d *openAPIDoc) alsoOK(method, path string, status int, desc string, reply obj) {
+	operation := d.paths[path].(obj)[strings.ToLower(method)].(obj)
+	operation["responses"].(obj)[strconv.Itoa(status)] = obj{"description": desc,
+		"content": obj{"application/json": obj{"schema": reply}}}
+}
+
 func withNullable(s obj, desc string) obj {
 	s["nullable"] = true
 	s["description"] = desc
@@ -129,6 +141,8 @@ func eventParameters(params obj) {
 	params["unread"] = query("unread", "true: unread notifications only.", obj{"type": "boolean"})
 	params["audit_after"] = query("after", "The seq after which to list (next_after of the previous page).", obj{"type": "integer", "minimum": 0})
 	params["audit_limit"] = query("limit", "Entries per page, 1 to 1000 (default 100).", obj{"type": "integer", "minimum": 1, "maximum": 1000})
+	params["questions_limit"] = query("limit", "Page size, 1 to 100; absent: all the questions after the cursor; other values are 400.",
+		obj{"type": "integer", "minimum": 1, "maximum": MaxListLimit})
 	params["csv_bom"] = query("bom", "1: start with a UTF-8 byte-order mark for spreadsheet programs.", obj{"type": "string", "enum": []string{"1"}})
 }
 
@@ -147,16 +161,19 @@ func describeEventRoutes(d *openAPIDoc) {
 	d.add("GET", "/api/v1/events", op{summary: "Events, newest first.", tag: tag, auth: authOptional,
 		params: []string{"events_organizer_id", "limit", "cursor"}, status: 200, reply: page(schemaRef("Event")), problems: []int{400}})
 	d.add("POST", "/api/v1/events", op{summary: "Create an event run by the caller (organizer role). Without durations it is \"8+7\"; " +
-		"without a rubric it gets the default one.", tag: tag, auth: authRequired, body: "Event",
+		"without a rubric it gets the default one. A malformed or out-of-range starts_at is 422 on starts_at.", tag: tag, auth: authRequired, body: "Event",
 		status: 201, reply: schemaRef("EventView"), headers: []string{"Location"}, problems: []int{403}})
 	d.add("GET", "/api/v1/events/{id}", op{summary: "The event, its pitches with their server-authoritative timers, and the server's clock.",
 		tag: tag, auth: authOptional, status: 200, reply: schemaRef("EventView"), problems: []int{404}})
-	d.add("POST", "/api/v1/events/{id}/pitches", op{summary: "Add a startup's pitch slot (organizer). Judges the platform's data links to the startup are recused.",
+	d.add("POST", "/api/v1/events/{id}/pitches", op{summary: "Add a startup's pitch slot (organizer). Judges the platform's data links to the startup are recused. " +
+		"Event pages are public, so only a public startup may pitch: an unknown id and a startup the caller may not see (as GET /startups/{id} decides) " +
+		"get the same 422 on startup_id (\"no such startup\"); one the caller sees but that is visible to investors only is 422 on startup_id " +
+		"(its founder must make it public first). 409 once the results are published.",
 		tag: tag, auth: authRequired, body: "AddPitchRequest", status: 201, reply: schemaRef("Pitch"), problems: []int{403, 404, 409}})
 	d.add("GET", "/api/v1/events/{id}/judges", op{summary: "The event's judges.", tag: tag, auth: authOptional,
 		status: 200, reply: items(schemaRef("Judge")), problems: []int{404}})
 	d.add("POST", "/api/v1/events/{id}/judges", op{summary: "Make an account (by user_id or e-mail) a judge (organizer). It is recused from the pitches the platform links it to. " +
-		"422 on email when no account has the address (told to the organizer only).",
+		"422 on email when no account has the address (told to the organizer only). 409 when the account already judges the event or the results are published.",
 		tag: tag, auth: authRequired, body: "AddJudgeRequest", status: 201, reply: schemaRef("Judge"), problems: []int{403, 404, 409, 422}})
 	d.add("POST", "/api/v1/events/{id}/control", op{summary: "Organizer controls: start_pitch, start_qa, end_pitch, open_voting, close_voting, " +
 		"close_scoring, publish_results. 409 when the action does not apply to the pitch's state.",
@@ -164,8 +181,11 @@ func describeEventRoutes(d *openAPIDoc) {
 	d.add("PUT", "/api/v1/events/{id}/pitches/{pid}/scores/me", op{summary: "The calling judge's score of a pitch, replaced until its scoring closes. " +
 		"403 conflict_of_interest for a recused judge, 403 forbidden for others, 409 while scoring is not open.",
 		tag: tag, auth: authRequired, body: "ScoreRequest", status: 200, reply: schemaRef("Score"), problems: []int{403, 404, 409}})
-	d.add("POST", "/api/v1/events/{id}/pitches/{pid}/recusals", op{summary: "A judge declares a conflict with a pitch; their score is no longer counted.",
-		tag: tag, auth: authRequired, body: "RecusalRequest", status: 201, reply: schemaRef("Recusal"), problems: []int{403, 404}})
+	d.add("POST", "/api/v1/events/{id}/pitches/{pid}/recusals", op{summary: "A judge declares a conflict with a pitch; their score is no longer counted (201). " +
+		"Idempotent: declaring again stores nothing and returns the stored recusal, with its first reason and created_at (200). " +
+		"409 once the results are published.",
+		tag: tag, auth: authRequired, body: "RecusalRequest", status: 201, reply: schemaRef("Recusal"), problems: []int{403, 404, 409}})
+	d.alsoOK("POST", "/api/v1/events/{id}/pitches/{pid}/recusals", 200, "The caller had already declared a recusal from this pitch: the stored one.", schemaRef("Recusal"))
 	d.add("POST", "/api/v1/events/{id}/pitches/{pid}/votes", op{summary: "An audience vote, stored before the 201. 409 already_voted for a second one, " +
 		"409 conflict while voting is not open.", tag: tag, auth: authRequired, status: 201, reply: schemaRef("Vote"), problems: []int{404, 409}})
 	d.add("POST", "/api/v1/events/{id}/pitches/{pid}/intents", op{summary: "An investor's investment-intent card: the founder is notified (201); " +
@@ -185,8 +205,9 @@ func describeEventRoutes(d *openAPIDoc) {
 	d.add("GET", "/api/v1/events/{id}/results.csv", op{summary: "The leaderboard as CSV, once its results are visible to the caller.",
 		tag: tag, auth: authOptional, params: []string{"csv_bom"}, status: 200, reply: obj{"type": "string"}, mime: "text/csv",
 		problems: []int{403, 404}})
-	d.add("GET", "/api/v1/events/{id}/questions", op{summary: "Audience questions, most upvoted first (the organizer also sees hidden ones).",
-		tag: tag, auth: authOptional, status: 200, reply: items(schemaRef("Question")), problems: []int{404}})
+	d.add("GET", "/api/v1/events/{id}/questions", op{summary: "Audience questions, most upvoted first (the organizer also sees hidden ones). " +
+		"limit and cursor are checked as on the other lists (400 bad_request); without limit the reply holds all the questions after the cursor.",
+		tag: tag, auth: authOptional, params: []string{"questions_limit", "cursor"}, status: 200, reply: page(schemaRef("Question")), problems: []int{400, 404}})
 	d.add("POST", "/api/v1/events/{id}/questions", op{summary: "Ask a question.", tag: tag, auth: authRequired, body: "QuestionRequest",
 		status: 201, reply: schemaRef("Question"), problems: []int{404}})
 	d.add("POST", "/api/v1/events/{id}/questions/{qid}/upvote", op{summary: "Upvote a question, once per account (409 already_voted).",

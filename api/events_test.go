@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -232,7 +234,7 @@ func TestEventsFlow(t *testing.T) {
 		// Changing it is fine until scoring closes.
 		sc := e.want(e.do(req{method: "PUT", path: e.path("/pitches/" + p1 + "/scores/me"), token: e.judge.Token,
 			body: map[string]any{"scores": map[string]any{"team": 5, "market": 0}}}), 200, "").Map(t)
-		if sc["total"].(float64) != 33.3333 {
+		if math.Abs(sc["total"].(float64)-100.0/3) > 1e-9 {
 			t.Fatalf("score %v", sc)
 		}
 
@@ -269,7 +271,7 @@ func TestEventsFlow(t *testing.T) {
 		}
 		e.want(e.do(req{method: "GET", path: e.path("/results.csv")}), 403, makerlink.EForbidden)
 		e.want(e.do(req{method: "GET", path: e.path("/leaderboard"), token: e.judge.Token}), 200, "").JSON(t, &lb)
-		if lb.Hidden || len(lb.Items) != 2 || lb.Items[0].PitchID != p1 || lb.Items[0].Votes != 3 || *lb.Items[0].JudgeScore != 33.3333 ||
+		if lb.Hidden || len(lb.Items) != 2 || lb.Items[0].PitchID != p1 || lb.Items[0].Votes != 3 || math.Abs(*lb.Items[0].JudgeScore-100.0/3) > 1e-9 ||
 			lb.Items[1].JudgeScore != nil || lb.Version < 3 {
 			t.Fatalf("judge's leaderboard %+v", lb)
 		}
@@ -336,7 +338,7 @@ func TestEventsFlow(t *testing.T) {
 			t.Fatalf("Content-Type %q", ct)
 		}
 		rows, err := csv.NewReader(strings.NewReader(string(cr.Body))).ReadAll()
-		if err != nil || len(rows) != 3 || rows[0][0] != "rank" || rows[1][1] != p1 || rows[1][5] != "33.3333" || rows[1][7] != "3" {
+		if err != nil || len(rows) != 3 || rows[0][0] != "rank" || rows[1][1] != p1 || !strings.HasPrefix(rows[1][5], "33.33333333") || rows[1][7] != "3" {
 			t.Fatalf("csv %q, %v", rows, err)
 		}
 		if b := e.want(e.do(req{method: "GET", path: e.path("/results.csv?bom=1")}), 200, "").Body; !strings.HasPrefix(string(b), "\ufeff") {
@@ -467,4 +469,243 @@ func TestEventsWithPipeline(t *testing.T) {
 			t.Fatalf("investor's pipeline after an intent card: %+v", board)
 		}
 	})
+}
+
+// TestAddPitchHiddenStartup: event pages are public, so only a public
+// startup pitches. An organizer who may not see a startup (GET
+// /startups/{id} is 404 for them) gets exactly the reply of an unknown id;
+// one who sees it learns that its founder must make it public first.
+// Neither adds it, and its name shows nowhere.
+func TestAddPitchHiddenStartup(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, false)
+		founder := e.register(makerlink.RoleFounder)
+		sb := sampleBody(t, makerlink.KindStartup)
+		sb["name"], sb["visibility"] = "隐身科技", makerlink.VisibilityInvestors
+		hidden := e.create(founder.Token, makerlink.KindStartup, sb)
+		e.want(e.do(req{method: "GET", path: "/api/v1/startups/" + hidden, token: e.organizer.Token}), 404, makerlink.ENotFound)
+
+		unknown := e.want(e.do(req{method: "POST", path: e.path("/pitches"), token: e.organizer.Token,
+			body: map[string]any{"startup_id": "no-such-startup"}}), 422, makerlink.EValidation)
+		got := e.want(e.do(req{method: "POST", path: e.path("/pitches"), token: e.organizer.Token,
+			body: map[string]any{"startup_id": hidden}}), 422, makerlink.EValidation)
+		withoutID := func(r reply) string {
+			m := r.Map(t)
+			delete(m, "request_id")
+			return fmt.Sprint(m)
+		}
+		if withoutID(got) != withoutID(unknown) || got.Status != unknown.Status {
+			t.Fatalf("a startup the organizer may not see: %s; an unknown id: %s", got.Body, unknown.Body)
+		}
+
+		// An organizer who is also an investor sees it: told why, not added.
+		both := e.register(makerlink.RoleOrganizer, makerlink.RoleInvestor)
+		e.want(e.do(req{method: "GET", path: "/api/v1/startups/" + hidden, token: both.Token}), 200, "")
+		ev := e.want(e.do(req{method: "POST", path: "/api/v1/events", token: both.Token,
+			body: map[string]any{"name": "投资人路演", "starts_at": "2026-12-03T09:00:00+08:00"}}), 201, "").Map(t)["id"].(string)
+		for _, a := range []account{both, e.admin()} {
+			p := e.want(e.do(req{method: "POST", path: "/api/v1/events/" + ev + "/pitches", token: a.Token,
+				body: map[string]any{"startup_id": hidden}}), 422, makerlink.EValidation).Problem(t)
+			if len(p.Errors) != 1 || p.Errors[0].Field != "startup_id" || p.Errors[0].Code != makerlink.FInvalid ||
+				!strings.Contains(p.Errors[0].Message, "make it public") {
+				t.Fatalf("errors %+v", p.Errors)
+			}
+		}
+		for _, path := range []string{e.path(""), e.path("/leaderboard"), e.path("/results.csv"), "/api/v1/events/" + ev} {
+			if b := e.want(e.do(req{method: "GET", path: path}), 200, "").Body; strings.Contains(string(b), "隐身科技") || strings.Contains(string(b), hidden) {
+				t.Fatalf("GET %s shows the hidden startup: %s", path, b)
+			}
+		}
+	})
+}
+
+// TestEventsPublishedRefusals: once the results are published, adding a
+// pitch or a judge (by id or e-mail) or declaring a recusal is 409, like
+// any control action, and the final leaderboard does not change.
+func TestEventsPublishedRefusals(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, false)
+		f := e.register(makerlink.RoleFounder)
+		sid := e.create(f.Token, makerlink.KindStartup, sampleBody(t, makerlink.KindStartup))
+		e.control("start_pitch", e.pitches[0])
+		e.control("publish_results", "")
+		before := e.want(e.do(req{method: "GET", path: e.path("/leaderboard")}), 200, "").Map(t)
+		for _, r := range []req{
+			{method: "POST", path: e.path("/control"), token: e.organizer.Token, body: map[string]any{"action": "end_pitch", "pitch_id": e.pitches[0]}},
+			{method: "POST", path: e.path("/pitches"), token: e.organizer.Token, body: map[string]any{"startup_id": sid}},
+			{method: "POST", path: e.path("/judges"), token: e.organizer.Token, body: map[string]any{"user_id": e.fan.User.ID}},
+			{method: "POST", path: e.path("/judges"), token: e.organizer.Token, body: map[string]any{"email": e.fan.Email}},
+			{method: "POST", path: e.path("/pitches/" + e.pitches[0] + "/recusals"), token: e.judge.Token, body: map[string]any{"reason": "迟到的声明"}},
+		} {
+			p := e.want(e.do(r), 409, makerlink.EConflict).Problem(t)
+			if !strings.Contains(p.Detail, "The results of this event are published; nothing can change") {
+				t.Fatalf("%s %s: %+v", r.method, r.path, p)
+			}
+		}
+		after := e.want(e.do(req{method: "GET", path: e.path("/leaderboard")}), 200, "").Map(t)
+		if fmt.Sprint(after["items"]) != fmt.Sprint(before["items"]) || after["final"] != true {
+			t.Fatalf("leaderboard changed after publishing: %v -> %v", before, after)
+		}
+		if js := e.want(e.do(req{method: "GET", path: e.path("/judges")}), 200, "").Map(t)["items"].([]any); len(js) != 1 {
+			t.Fatalf("judges after publishing: %v", js)
+		}
+	})
+}
+
+// TestLeaderboardExactMean: weights 0.001 and 1000 (above the old cap of
+// 1000 too), maxima 10 and 7; judges {a:10,b:3} and {a:0,b:6.5}. The
+// judge_score is 100*sum(w*s/max)/sum(w) averaged over the judges without
+// intermediate rounding: 67.857125 to 1e-9 (rounding each judge's score to
+// 4 decimals first gave 67.8572).
+func TestLeaderboardExactMean(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := &eventEnv{env: newEnv(t, open)}
+		org := e.register(makerlink.RoleOrganizer)
+		e.want(e.do(req{method: "POST", path: "/api/v1/events", token: org.Token, body: map[string]any{
+			"name": "w", "starts_at": "2026-12-01T09:00:00+08:00",
+			"rubric": []map[string]any{{"key": "a", "label": "A", "weight": 5000, "max": 10}}}}), 201, "")
+		ev := e.want(e.do(req{method: "POST", path: "/api/v1/events", token: org.Token, body: map[string]any{
+			"name": "精度", "starts_at": "2026-12-01T09:00:00+08:00",
+			"rubric": []map[string]any{{"key": "a", "label": "A", "weight": 0.001, "max": 10}, {"key": "b", "label": "B", "weight": 1000, "max": 7}}}}), 201, "").Map(t)["id"].(string)
+		path := "/api/v1/events/" + ev
+		f := e.register(makerlink.RoleFounder)
+		sid := e.create(f.Token, makerlink.KindStartup, sampleBody(t, makerlink.KindStartup))
+		pid := e.want(e.do(req{method: "POST", path: path + "/pitches", token: org.Token, body: map[string]any{"startup_id": sid}}), 201, "").Map(t)["id"].(string)
+		judges := []account{e.register(makerlink.RoleMentor), e.register(makerlink.RoleMentor)}
+		for _, j := range judges {
+			e.want(e.do(req{method: "POST", path: path + "/judges", token: org.Token, body: map[string]any{"user_id": j.User.ID}}), 201, "")
+		}
+		e.want(e.do(req{method: "POST", path: path + "/control", token: org.Token, body: map[string]any{"action": "start_pitch", "pitch_id": pid}}), 200, "")
+		for i, sc := range []map[string]any{{"a": 10, "b": 3}, {"a": 0, "b": 6.5}} {
+			e.want(e.do(req{method: "PUT", path: path + "/pitches/" + pid + "/scores/me", token: judges[i].Token, body: map[string]any{"scores": sc}}), 200, "")
+		}
+		const want = 67.857125
+		rel := func(got float64) float64 { return math.Abs(got-want) / want }
+		var lb struct {
+			Items []struct {
+				JudgeScore *float64 `json:"judge_score"`
+				Judges     int      `json:"judges"`
+			} `json:"items"`
+		}
+		e.want(e.do(req{method: "GET", path: path + "/leaderboard"}), 200, "").JSON(t, &lb)
+		if len(lb.Items) != 1 || lb.Items[0].JudgeScore == nil || lb.Items[0].Judges != 2 || rel(*lb.Items[0].JudgeScore) > 1e-9 {
+			t.Fatalf("leaderboard %+v, want judge_score %v", lb, want)
+		}
+		rows, err := csv.NewReader(strings.NewReader(string(e.want(e.do(req{method: "GET", path: path + "/results.csv"}), 200, "").Body))).ReadAll()
+		if err != nil || len(rows) != 2 {
+			t.Fatalf("csv %q %v", rows, err)
+		}
+		if got, err := strconv.ParseFloat(rows[1][5], 64); err != nil || rel(got) > 1e-9 {
+			t.Fatalf("csv judge_score %q, want %v", rows[1][5], want)
+		}
+	})
+}
+
+// TestRecusalIdempotent: declaring a recusal again returns the stored one
+// (200, its first reason and creation time) and stores nothing new.
+func TestRecusalIdempotent(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, false)
+		p := e.pitches[0]
+		path := e.path("/pitches/" + p + "/recusals")
+		var first, second makerlink.Recusal
+		e.want(e.do(req{method: "POST", path: path, token: e.judge.Token, body: map[string]any{"reason": "我曾是顾问"}}), 201, "").JSON(t, &first)
+		e.want(e.do(req{method: "POST", path: path, token: e.judge.Token, body: map[string]any{"reason": "另一个理由"}}), 200, "").JSON(t, &second)
+		if first.CreatedAt.IsZero() || first.CreatedAt.Year() < 2000 || second != first || second.Detail != "我曾是顾问" ||
+			second.Reason != makerlink.RecuseDeclared || second.JudgeID != e.judge.User.ID || second.PitchID != p {
+			t.Fatalf("first %+v, second %+v", first, second)
+		}
+		rs, err := e.store.(makerlink.EventStore).FindRecusals(context.Background(), e.eventID)
+		if err != nil || len(rs) != 1 || !rs[0].CreatedAt.Equal(first.CreatedAt) {
+			t.Fatalf("stored recusals %+v, %v", rs, err)
+		}
+		// Another judge's recusal from the same pitch is new.
+		e.want(e.do(req{method: "POST", path: e.path("/judges"), token: e.organizer.Token, body: map[string]any{"user_id": e.fan.User.ID}}), 201, "")
+		e.want(e.do(req{method: "POST", path: path, token: e.fan.Token, body: map[string]any{"reason": "x"}}), 201, "")
+	})
+}
+
+// TestCreateEventStartsAt: starts_at must be an RFC 3339 time with a zone
+// (422 invalid otherwise: the body is valid JSON) from 2000 to five years
+// ahead (422 out_of_range).
+func TestCreateEventStartsAt(t *testing.T) {
+	e := newEventEnv(t, engines[0].open, false)
+	later := time.Now().AddDate(5, 1, 0).UTC().Format(time.RFC3339)
+	tests := []struct {
+		name     string
+		startsAt any
+		status   int
+		code     string // the field code of starts_at
+	}{
+		{"Word", "bad", 422, makerlink.FInvalid},
+		{"DateOnly", "2026-12-10", 422, makerlink.FInvalid},
+		{"NoZone", "2026-12-10T14:00:00", 422, makerlink.FInvalid},
+		{"Empty", "", 422, makerlink.FInvalid},
+		{"Number", 1765375200, 422, makerlink.FInvalid},
+		{"Null", nil, 422, makerlink.FRequired},
+		{"Before2000", "1999-12-31T23:59:59Z", 422, makerlink.FOutOfRange},
+		{"MoreThanFiveYears", later, 422, makerlink.FOutOfRange},
+		{"Zone", "2026-12-10T14:00:00+08:00", 201, ""},
+		{"UTC", "2026-12-10T06:00:00Z", 201, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(req{method: "POST", path: "/api/v1/events", token: e.organizer.Token,
+				body: map[string]any{"name": "起始时间", "starts_at": tt.startsAt}})
+			if tt.status == 201 {
+				var ev makerlink.Event
+				e.want(r, 201, "").JSON(t, &ev)
+				if want, _ := time.Parse(time.RFC3339, tt.startsAt.(string)); !ev.StartsAt.Equal(want) {
+					t.Fatalf("starts_at %v, want %v", ev.StartsAt, want)
+				}
+				return
+			}
+			p := e.want(r, tt.status, makerlink.EValidation).Problem(t)
+			if len(p.Errors) != 1 || p.Errors[0].Field != "starts_at" || p.Errors[0].Code != tt.code {
+				t.Fatalf("errors %+v, want starts_at %s", p.Errors, tt.code)
+			}
+		})
+	}
+	// Broken JSON is still 400.
+	e.want(e.do(req{method: "POST", path: "/api/v1/events", token: e.organizer.Token, body: `{"starts_at": "bad"`}), 400, makerlink.EBadJSON)
+	e.want(e.do(req{method: "POST", path: "/api/v1/events", token: e.organizer.Token, body: `{"name":"x","starts_at":"2026-12-10T14:00:00Z","bogus":1}`}), 400, makerlink.EBadJSON)
+}
+
+// TestQuestionsPaging: GET /events/{id}/questions checks limit and cursor
+// like the other lists (400 bad_request) and pages with next_cursor;
+// without limit it lists them all.
+func TestQuestionsPaging(t *testing.T) {
+	e := newEventEnv(t, engines[0].open, false)
+	for _, q := range []string{"问题一", "问题二", "问题三"} {
+		e.want(e.do(req{method: "POST", path: e.path("/questions"), token: e.fan.Token, body: map[string]any{"text": q}}), 201, "")
+	}
+	for _, bad := range []string{"limit=0", "limit=10000", "limit=-1", "limit=abc", "cursor=garbage", "cursor=%21%21", "limit=2&cursor=bad"} {
+		t.Run(bad, func(t *testing.T) {
+			e.want(e.do(req{method: "GET", path: e.path("/questions?" + bad)}), 400, makerlink.EBadRequest)
+		})
+	}
+	type page struct {
+		Items []struct {
+			Text string `json:"text"`
+		} `json:"items"`
+		NextCursor *string `json:"next_cursor"`
+	}
+	var all, p1, p2 page
+	e.want(e.do(req{method: "GET", path: e.path("/questions")}), 200, "").JSON(t, &all)
+	if len(all.Items) != 3 || all.NextCursor != nil {
+		t.Fatalf("all questions %+v", all)
+	}
+	e.want(e.do(req{method: "GET", path: e.path("/questions?limit=2")}), 200, "").JSON(t, &p1)
+	if len(p1.Items) != 2 || p1.NextCursor == nil {
+		t.Fatalf("first page %+v", p1)
+	}
+	e.want(e.do(req{method: "GET", path: e.path("/questions?limit=2&cursor=" + *p1.NextCursor)}), 200, "").JSON(t, &p2)
+	if len(p2.Items) != 1 || p2.NextCursor != nil {
+		t.Fatalf("second page %+v", p2)
+	}
+	got := []string{p1.Items[0].Text, p1.Items[1].Text, p2.Items[0].Text}
+	want := []string{all.Items[0].Text, all.Items[1].Text, all.Items[2].Text}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("pages %v, want %v", got, want)
+	}
 }

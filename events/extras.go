@@ -2,11 +2,13 @@ package events
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"makerlink"
 )
@@ -19,6 +21,71 @@ func (s *Service) Questions(ctx context.Context, viewer *makerlink.User, eventID
 		return nil, err
 	}
 	return s.st.FindQuestions(ctx, eventID, IsOrganizer(viewer, e))
+}
+
+// QuestionsPage returns a page of an event's questions in the order of
+// [Service.Questions]: at most limit of them (0: all the rest) after
+// cursor ("" for the first page), and the cursor of the next page ("" on
+// the last). A cursor this method did not return is EBadRequest.
+func (s *Service) QuestionsPage(ctx context.Context, viewer *makerlink.User, eventID, cursor string, limit int) ([]*makerlink.Question, string, error) {
+	var after *questionKey
+	if cursor != "" {
+		k, err := decodeQuestionCursor(cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		after = &k
+	}
+	qs, err := s.Questions(ctx, viewer, eventID)
+	if err != nil {
+		return nil, "", err
+	}
+	start := 0
+	if after != nil {
+		start = len(qs)
+		for i, q := range qs {
+			if after.before(q) {
+				start = i
+				break
+			}
+		}
+	}
+	qs = qs[start:]
+	if limit <= 0 || len(qs) <= limit {
+		return qs, "", nil
+	}
+	last := qs[limit-1]
+	return qs[:limit], questionKey{last.Upvotes, last.ID}.encode(), nil
+}
+
+// questionKey is the position of a question in the list: most upvoted
+// first, then by id.
+type questionKey struct {
+	upvotes int
+	id      string
+}
+
+// before reports whether k comes before q in the list.
+func (k questionKey) before(q *makerlink.Question) bool {
+	return q.Upvotes < k.upvotes || (q.Upvotes == k.upvotes && q.ID > k.id)
+}
+
+func (k questionKey) encode() string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(k.upvotes) + ":" + k.id))
+}
+
+func decodeQuestionCursor(c string) (questionKey, error) {
+	bad := makerlink.Errorf(makerlink.EBadRequest, "Invalid cursor.")
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) > 512 {
+		return questionKey{}, bad
+	}
+	n, id, ok := strings.Cut(string(b), ":")
+	up, err := strconv.Atoi(n)
+	if !ok || err != nil || up < 0 || id == "" || !utf8.ValidString(id) {
+		return questionKey{}, bad
+	}
+	return questionKey{up, id}, nil
 }
 
 // Ask stores an audience question and pushes it to the room.
@@ -149,7 +216,7 @@ func (s *Service) Audit(ctx context.Context, u *makerlink.User, eventID string, 
 }
 
 // ResultsCSV writes the leaderboard as CSV (UTF-8, a header row, best
-// first), with a byte-order mark when bom is set so that spreadsheet
+// first, numbers unrounded in their shortest exact form), with a byte-order mark when bom is set so that spreadsheet
 // programs read the Chinese names right. The audience gets it once the
 // results are visible to them; before that it is 403.
 func (s *Service) ResultsCSV(ctx context.Context, viewer *makerlink.User, eventID string, w io.Writer, bom bool) error {
@@ -172,13 +239,13 @@ func (s *Service) ResultsCSV(ctx context.Context, viewer *makerlink.User, eventI
 		if p == nil {
 			return ""
 		}
-		return strconv.FormatFloat(*p, 'f', 4, 64)
+		return strconv.FormatFloat(*p, 'f', -1, 64)
 	}
 	for _, it := range lb.Items {
 		_ = cw.Write([]string{
 			strconv.Itoa(it.Rank), it.PitchID, it.StartupID, csvSafe(it.StartupName), strconv.Itoa(it.Order),
 			num(it.JudgeScore), num(it.JudgeScoreNormalized), strconv.FormatInt(it.Votes, 10),
-			strconv.Itoa(it.Judges), strconv.FormatFloat(it.Spread, 'f', 4, 64), strconv.FormatBool(it.Disagreement),
+			strconv.Itoa(it.Judges), strconv.FormatFloat(it.Spread, 'f', -1, 64), strconv.FormatBool(it.Disagreement),
 		})
 	}
 	cw.Flush()

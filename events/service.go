@@ -21,6 +21,8 @@ package events
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -338,7 +340,7 @@ func (s *Service) CreateEvent(ctx context.Context, u *makerlink.User, e *makerli
 	e.OrganizerID = u.ID
 	e.ID, e.CurrentPitchID, e.ResultsPublishedAt = "", "", nil
 	e.Normalize()
-	if err := e.Validate(); err != nil {
+	if err := e.Validate(s.now()); err != nil {
 		return err
 	}
 	return s.st.CreateEvent(ctx, e)
@@ -349,8 +351,19 @@ func (s *Service) Events(ctx context.Context, f makerlink.EventFilter) ([]*maker
 	return s.st.FindEvents(ctx, f)
 }
 
+// noSuchStartup is the reply to a startup id that does not exist or that
+// the caller may not see: the two are told apart by nobody.
+func noSuchStartup() error {
+	return &makerlink.Error{Code: makerlink.EValidation, Message: "Some fields are invalid.",
+		Fields: []makerlink.FieldError{{Field: "startup_id", Code: makerlink.FInvalid, Message: "no such startup"}}}
+}
+
 // AddPitch adds a startup's slot (order 0: after the others) and recuses
-// the judges the platform's data links to the startup.
+// the judges the platform's data links to the startup. Event pages are
+// public, so only a public startup may pitch: a startup u may not see
+// ([makerlink.CanView], as GET /startups/{id} decides) is answered like an
+// unknown id, one u sees but that is not public is EValidation on
+// startup_id. After publish_results it is EConflict.
 func (s *Service) AddPitch(ctx context.Context, u *makerlink.User, eventID, startupID string, order int) (*makerlink.Pitch, error) {
 	if _, err := s.organizerOf(ctx, u, eventID); err != nil {
 		return nil, err
@@ -367,11 +380,17 @@ func (s *Service) AddPitch(ctx context.Context, u *makerlink.User, eventID, star
 	}
 	p := &makerlink.Pitch{EventID: eventID, StartupID: startupID, Order: order}
 	if err := s.st.AddPitch(ctx, p, u.ID); err != nil {
-		if makerlink.ErrorCode(err) == makerlink.ENotFound && strings.Contains(makerlink.ErrorMessage(err), "Startup") {
-			return nil, &makerlink.Error{Code: makerlink.EValidation, Message: "Some fields are invalid.",
-				Fields: []makerlink.FieldError{{Field: "startup_id", Code: makerlink.FInvalid, Message: "no such startup"}}}
+		var hidden *makerlink.StartupNotPublicError
+		switch {
+		case errors.As(err, &hidden):
+			if !makerlink.CanView(u, hidden.OwnerID, makerlink.Tags{Visibility: hidden.Visibility}) {
+				return nil, noSuchStartup()
+			}
+			return nil, err
+		case makerlink.ErrorCode(err) == makerlink.ENotFound && strings.Contains(makerlink.ErrorMessage(err), "Startup"):
+			return nil, noSuchStartup()
 		}
-		return nil, err
+		return nil, fmt.Errorf("events: add pitch: %w", err)
 	}
 	judges, err := s.st.FindJudges(ctx, eventID)
 	if err != nil {
@@ -573,9 +592,12 @@ func (s *Service) SetScore(ctx context.Context, u *makerlink.User, eventID, pitc
 }
 
 // Recuse records a judge's own declaration of a conflict with a pitch.
-func (s *Service) Recuse(ctx context.Context, u *makerlink.User, eventID, pitchID, reason string) (*makerlink.Recusal, error) {
+// It is idempotent: a second declaration for the same pitch stores
+// nothing and returns the stored one with created false (its reason is
+// the first one's).
+func (s *Service) Recuse(ctx context.Context, u *makerlink.User, eventID, pitchID, reason string) (rec *makerlink.Recusal, created bool, err error) {
 	if u == nil {
-		return nil, unauthorized()
+		return nil, false, unauthorized()
 	}
 	reason = strings.TrimSpace(reason)
 	var v makerlink.Validation
@@ -586,24 +608,37 @@ func (s *Service) Recuse(ctx context.Context, u *makerlink.User, eventID, pitchI
 		v.Add("reason", makerlink.CheckText(reason, makerlink.MaxShortText), "must be text of at most 300 characters")
 	}
 	if err := v.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if _, err := s.st.FindEvent(ctx, eventID); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	ok, err := s.st.IsJudge(ctx, eventID, u.ID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !ok {
-		return nil, forbidden("Only the judges of this event may recuse themselves.")
+		return nil, false, forbidden("Only the judges of this event may recuse themselves.")
 	}
 	r := &makerlink.Recusal{EventID: eventID, PitchID: pitchID, JudgeID: u.ID, Reason: makerlink.RecuseDeclared, Detail: reason}
-	if _, err := s.st.Recuse(ctx, []*makerlink.Recusal{r}, u.ID); err != nil {
-		return nil, err
+	added, err := s.st.Recuse(ctx, []*makerlink.Recusal{r}, u.ID)
+	if err != nil {
+		return nil, false, err
 	}
-	s.markDirty(eventID, dirtyBoard|dirtyProgress)
-	return r, nil
+	if len(added) == 1 {
+		s.markDirty(eventID, dirtyBoard|dirtyProgress)
+		return added[0], true, nil
+	}
+	all, err := s.st.FindRecusals(ctx, eventID)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, x := range all {
+		if x.PitchID == pitchID && x.JudgeID == u.ID && x.Reason == makerlink.RecuseDeclared {
+			return x, false, nil
+		}
+	}
+	return nil, false, fmt.Errorf("events: recusal of %s from %s neither stored nor found", u.ID, pitchID)
 }
 
 // Vote stores u's audience vote. It returns once the vote is committed.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"sync"
 	"testing"
@@ -205,7 +206,7 @@ func TestServiceEvent(t *testing.T) {
 			wantCode(t, err, makerlink.EUnauthorized)
 
 			lb := must[*makerlink.Leaderboard](t)(svc.Leaderboard(ctx, nil, e.ID))
-			if lb.Hidden || lb.Items[0].PitchID != ps[0].ID || lb.Items[0].Votes != 25 || *lb.Items[0].JudgeScore != 86.6667 || lb.Items[0].Judges != 1 {
+			if lb.Hidden || lb.Items[0].PitchID != ps[0].ID || lb.Items[0].Votes != 25 || math.Abs(*lb.Items[0].JudgeScore-260.0/3) > 1e-9 || lb.Items[0].Judges != 1 {
 				t.Fatalf("leaderboard %+v", lb.Items[0])
 			}
 
