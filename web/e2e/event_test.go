@@ -12,6 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"makerlink"
 )
 
 // account is a user registered through the API, as another client would.
@@ -81,10 +83,22 @@ func eventJourney(t *testing.T, s *server, b *browser, m *metrics) {
 	org.do(chromedp.Click(chromedp.CSS("#add-pitch button[type=submit]")))
 	org.waitText("#pitch-list", s.fx.Startup.Name)
 	ownerTok := eval[string](org, `localStorage.getItem('ml.token')`)
-	if st, body, err := apiCall(s, "POST", "/events/"+eventID+"/pitches", ownerTok, map[string]any{"startup_id": s.fx.Hidden.ID, "order": 2}, nil); err != nil || st != 201 {
+	// Event pages are public: an investors-only startup cannot pitch until
+	// its founder makes it public; a public demo startup can.
+	if st, body, err := apiCall(s, "POST", "/events/"+eventID+"/pitches", ownerTok, map[string]any{"startup_id": s.fx.Hidden.ID, "order": 2}, nil); err != nil || st != 422 {
+		t.Fatalf("add the hidden startup as a pitch: %d %v %v, want 422", st, body, err)
+	}
+	var second *makerlink.Startup
+	for _, p := range s.demo.Profiles {
+		if st, ok := p.(*makerlink.Startup); ok && st.Visibility == makerlink.VisibilityPublic {
+			second = st
+			break
+		}
+	}
+	if st, body, err := apiCall(s, "POST", "/events/"+eventID+"/pitches", ownerTok, map[string]any{"startup_id": second.ID, "order": 2}, nil); err != nil || st != 201 {
 		t.Fatalf("add pitch: %d %v %v", st, body, err)
 	}
-	org.waitText("#pitch-list", s.fx.Hidden.Name)
+	org.waitText("#pitch-list", second.Name)
 
 	// A judge through the console (by e-mail address, after a typo the form
 	// points at), two through the API.
