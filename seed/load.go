@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"makerlink"
 )
@@ -35,7 +36,10 @@ func Loaded(ctx context.Context, st makerlink.Store) (bool, error) {
 
 // Load stores d: the accounts first (every one with passwordHash, the
 // caller's hash of [DemoPassword]), then the profiles in batches of
-// [BatchSize], and the admin marker account last. It does nothing when
+// [BatchSize], then the demo accounts' activity (introductions, the demo
+// investor's pipeline, the demo organizer's pitch events; see
+// content.go: only when st also implements [makerlink.ConnectionStore]
+// and [makerlink.EventStore]), and the admin marker account last. It does nothing when
 // [Loaded] is already true, and resumes an interrupted load: accounts and
 // profiles that exist with the same id are skipped. An account whose e-mail
 // is taken by a different id (someone registered it) is an EConflict error.
@@ -68,6 +72,9 @@ func Load(ctx context.Context, st makerlink.Store, d *Dataset, passwordHash stri
 		if err != nil {
 			return fmt.Errorf("seed: create profiles %d–%d: %w", i, i+len(batch)-1, err)
 		}
+	}
+	if err := loadContent(ctx, st, d, time.Now()); err != nil {
+		return err
 	}
 	if marker != nil {
 		if err := createUser(ctx, st, marker, passwordHash); err != nil {
