@@ -137,9 +137,13 @@ func loadIntros(ctx context.Context, st makerlink.Store, cs makerlink.Connection
 			"附上商业计划书摘要，希望有机会向您汇报。", makerlink.IntroDeclined})
 	}
 	// a generated founder asks the demo mentor too: a request to answer
+	var onBoard []string
+	for _, p := range pipelinePlans(d, c) {
+		onBoard = append(onBoard, p.startup.ID)
+	}
 	if s := generatedStartup(d, c, func(s *makerlink.Startup) bool {
 		return hasAny(s.Sectors, "biotech", "modern_agriculture") && s.Visibility == makerlink.VisibilityPublic
-	}); s != nil {
+	}, onBoard...); s != nil {
 		plans = append(plans, introPlan{s, c.men, "丁老师您好，我们的产品准备申报保健食品，想请您帮忙看看功效评价方案，" +
 			"每月交流一次即可。", ""})
 	}
@@ -503,6 +507,11 @@ func findEventByName(ctx context.Context, es makerlink.EventStore, organizerID, 
 	}
 }
 
+// audienceVotes are the base numbers of audience votes per pitch of the
+// finished event (plus 0-2 drawn): distinct, so that the votes rank the
+// pitches even without judges' scores.
+var audienceVotes = []int{9, 15, 3, 12, 6, 18}
+
 // judgeComments are the judges' short remarks, by how they scored.
 var judgeComments = [3][]string{
 	{"方向有价值，但商业模式还需打磨，建议先聚焦一个细分市场。", "技术路线可行，市场验证不足，期待下一轮看到订单数据。"},
@@ -539,7 +548,7 @@ func runFinished(ctx context.Context, svc *events.Service, es makerlink.EventSto
 	for i, p := range pitches {
 		// draw every pitch's numbers, resumed or not, so they stay the same
 		quality := 4.5 + 1.1*float64((i*3)%5) + r.Float64() // 4.5 to 10 out of 10
-		nvotes := min(r.between(4, 14), len(voters))
+		nvotes := min(audienceVotes[i%len(audienceVotes)]+r.IntN(3), len(voters))
 		noise := make([][]float64, len(judges))
 		for j := range judges {
 			noise[j] = make([]float64, len(e.Rubric))
@@ -633,7 +642,7 @@ func audience(d *Dataset, c *demoCast, pitches []*makerlink.Pitch) []*makerlink.
 	}
 	var out []*makerlink.User
 	for _, u := range d.Users {
-		if len(out) == 20 {
+		if len(out) == 20 { // at least the largest audienceVotes + 2
 			break
 		}
 		if !demo[u.ID] {

@@ -7,6 +7,10 @@
 // seeded PCG generator and a fixed base date, never from the clock or
 // crypto/rand). [Load] stores a data set through [makerlink.Store]; it is
 // idempotent, and [Loaded] tells whether the demo data is there.
+// With the profiles it stores what the demo logins have done (content.go):
+// introductions, the demo investor's pipeline and the demo organizer's
+// pitch events, through the same domain rules as the API; those records
+// are dated relative to the load, not the fixed base date.
 //
 //	d := seed.Generate(seed.Options{Seed: 1})             // the demo data
 //	hash, _ := bcrypt.GenerateFromPassword([]byte(seed.DemoPassword), bcrypt.DefaultCost)
