@@ -586,6 +586,9 @@ var PublicMailDomains = []string{
 	"tom.com", "21cn.com", "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
 	"msn.com", "icloud.com", "me.com", "mac.com", "yahoo.com", "yahoo.com.cn", "proton.me",
 	"protonmail.com", "example.com", "example.net", "example.org", "example.cn",
+	// The demo data's accounts (seed.DemoDomain): generated people, not
+	// one organisation, so that demo judges can score demo startups.
+	"demo.makerlink.cn",
 }
 
 // ReservedTLDs are the top-level domains reserved for testing and

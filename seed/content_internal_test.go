@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"makerlink"
-	"makerlink/store"
 	"makerlink/store/storetest"
 )
 
@@ -14,21 +13,8 @@ import (
 // accounts and profiles and no demo activity.
 type profilesOnly struct{ makerlink.Store }
 
-// sharedDomainOK is the real store except that the conflict rules do not
-// see e-mail addresses: every demo account shares demo.makerlink.cn, which
-// recuses the demo judges from every demo startup (email_domain).
-type sharedDomainOK struct{ *store.DB }
-
-func (s sharedDomainOK) ConflictFacts(ctx context.Context, judgeID, startupID string) (*makerlink.ConflictFacts, error) {
-	f, err := s.DB.ConflictFacts(ctx, judgeID, startupID)
-	if f != nil {
-		f.JudgeEmail, f.OwnerEmail = "", ""
-	}
-	return f, err
-}
-
-// TestFinishedEventScores: where the conflict rules let them, both demo
-// judges score every pitch of the finished event, and the leaderboard's
+// TestFinishedEventScores: both demo judges score every pitch of the
+// finished event (no conflict: the demo mail domain counts as public), and the leaderboard's
 // published results rank by their scores. Loading the content a second
 // time (a resumed load) changes nothing.
 func TestFinishedEventScores(t *testing.T) {
@@ -42,7 +28,7 @@ func TestFinishedEventScores(t *testing.T) {
 	if evs, _, _ := db.FindEvents(ctx, makerlink.EventFilter{Limit: 10}); len(evs) != 0 {
 		t.Fatalf("a store without EventStore got %d events", len(evs))
 	}
-	st := sharedDomainOK{db}
+	st := db
 	if err := loadContent(ctx, st, d, time.Now()); err != nil {
 		t.Fatal(err)
 	}
