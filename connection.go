@@ -108,6 +108,45 @@ func (r *IntroRequest) Validate() error {
 	return v.Err()
 }
 
+// MentorAvailability is what a request to a mentor depends on: whether
+// they paused mentoring and how many places they have left.
+type MentorAvailability struct {
+	Paused bool
+	Open   int
+}
+
+// NewIntro builds the introduction the founder of s asks of profile to
+// (an investor or a mentor), with the rules that hold whoever stores it:
+// an investor must take requests (ENotAccepting), a mentor (whose
+// availability is avail) must not have paused (EMentorPaused) or be full
+// (EMentorFull), and a founder does not ask their own profile (422 on
+// to_id). r must be valid ([IntroRequest.Validate]).
+func NewIntro(s *Startup, to Profile, r IntroRequest, avail MentorAvailability) (*Intro, error) {
+	in := &Intro{StartupID: s.ID, StartupName: s.Name, FromUserID: s.OwnerID, ToKind: r.ToKind, ToID: r.ToID,
+		ToUserID: to.Base().OwnerID, Message: r.Message}
+	switch t := to.(type) {
+	case *Investor:
+		in.ToName = t.Name
+		if !t.Accepting {
+			return nil, Errorf(ENotAccepting, "%s does not take new requests at the moment.", t.Name)
+		}
+	case *Mentor:
+		in.ToName = t.Name
+		switch {
+		case avail.Paused:
+			return nil, Errorf(EMentorPaused, "%s paused mentoring; try other mentors.", t.Name)
+		case avail.Open <= 0:
+			return nil, Errorf(EMentorFull, "%s mentors as many startups as they can; try other mentors.", t.Name)
+		}
+	}
+	if in.ToUserID == in.FromUserID {
+		var v Validation
+		v.Add("to_id", FInvalid, "is your own profile")
+		return nil, v.Err()
+	}
+	return in, nil
+}
+
 // ViewFor returns a copy of the intro as the user sees it: the other
 // party's contact details only when the intro was accepted and the user
 // is one of its two parties.

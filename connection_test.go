@@ -145,3 +145,39 @@ func TestIntroExpiredNotificationPointsToOtherMentors(t *testing.T) {
 		t.Fatalf("title %+v", n.Title)
 	}
 }
+
+func TestNewIntro(t *testing.T) {
+	s := &makerlink.Startup{Meta: makerlink.Meta{ID: "s1", OwnerID: "founder"}, Name: "光储科技"}
+	inv := &makerlink.Investor{Meta: makerlink.Meta{ID: "i1", OwnerID: "angel"}, Name: "贺兰山天使", Accepting: true}
+	closed := &makerlink.Investor{Meta: makerlink.Meta{ID: "i2", OwnerID: "angel"}, Name: "已满基金"}
+	men := &makerlink.Mentor{Meta: makerlink.Meta{ID: "m1", OwnerID: "teacher"}, Name: "王老师", Capacity: 2}
+	own := &makerlink.Investor{Meta: makerlink.Meta{ID: "i3", OwnerID: "founder"}, Name: "自己", Accepting: true}
+	tests := []struct {
+		name  string
+		to    makerlink.Profile
+		avail makerlink.MentorAvailability
+		code  string
+	}{
+		{"Investor", inv, makerlink.MentorAvailability{}, ""},
+		{"NotAccepting", closed, makerlink.MentorAvailability{}, makerlink.ENotAccepting},
+		{"Mentor", men, makerlink.MentorAvailability{Open: 1}, ""},
+		{"MentorPaused", men, makerlink.MentorAvailability{Paused: true, Open: 2}, makerlink.EMentorPaused},
+		{"MentorFull", men, makerlink.MentorAvailability{Open: 0}, makerlink.EMentorFull},
+		{"OwnProfile", own, makerlink.MentorAvailability{}, makerlink.EValidation},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := makerlink.IntroRequest{StartupID: s.ID, ToKind: tt.to.Kind(), ToID: tt.to.Base().ID, Message: "你好"}
+			in, err := makerlink.NewIntro(s, tt.to, r, tt.avail)
+			if makerlink.ErrorCode(err) != tt.code {
+				t.Fatalf("err %v, want code %q", err, tt.code)
+			}
+			if tt.code != "" {
+				return
+			}
+			if in.FromUserID != "founder" || in.ToUserID != tt.to.Base().OwnerID || in.StartupName != s.Name || in.ToName == "" || in.Message != "你好" {
+				t.Errorf("intro %+v", in)
+			}
+		})
+	}
+}

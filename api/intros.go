@@ -42,31 +42,17 @@ func (s *Server) createIntro(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := &makerlink.Intro{StartupID: st.ID, StartupName: st.Name, FromUserID: u.ID, ToKind: r.ToKind, ToID: r.ToID,
-		ToUserID: to.Base().OwnerID, Message: r.Message}
-	switch t := to.(type) {
-	case *makerlink.Investor:
-		in.ToName = t.Name
-		if !t.Accepting {
-			return makerlink.Errorf(makerlink.ENotAccepting, "%s does not take new requests at the moment.", t.Name)
-		}
-	case *makerlink.Mentor:
-		in.ToName = t.Name
-		state, err := s.mentorState(ctx, cs, t)
+	var avail makerlink.MentorAvailability
+	if m, ok := to.(*makerlink.Mentor); ok {
+		state, err := s.mentorState(ctx, cs, m)
 		if err != nil {
 			return err
 		}
-		switch {
-		case state.Paused:
-			return makerlink.Errorf(makerlink.EMentorPaused, "%s paused mentoring; try other mentors.", t.Name)
-		case state.Open <= 0:
-			return makerlink.Errorf(makerlink.EMentorFull, "%s mentors as many startups as they can; try other mentors.", t.Name)
-		}
+		avail = makerlink.MentorAvailability{Paused: state.Paused, Open: state.Open}
 	}
-	if in.ToUserID == u.ID {
-		var v makerlink.Validation
-		v.Add("to_id", makerlink.FInvalid, "is your own profile")
-		return v.Err()
+	in, err := makerlink.NewIntro(st, to, r, avail)
+	if err != nil {
+		return err
 	}
 	ns, err := cs.CreateIntro(ctx, in, s.conn.limits, func(in *makerlink.Intro) []*makerlink.Notification {
 		return []*makerlink.Notification{makerlink.IntroRequestedNotification(in)}

@@ -203,33 +203,21 @@ func askIntro(ctx context.Context, st makerlink.Store, cs makerlink.ConnectionSt
 	if err != nil {
 		return nil, fmt.Errorf("intro to %s: %w", r.ToID, err)
 	}
-	in := &makerlink.Intro{StartupID: p.startup.ID, StartupName: p.startup.Name, FromUserID: p.startup.OwnerID,
-		ToKind: r.ToKind, ToID: r.ToID, ToUserID: to.Base().OwnerID, Message: r.Message}
-	switch t := to.(type) {
-	case *makerlink.Investor:
-		in.ToName = t.Name
-		if !t.Accepting {
-			return nil, makerlink.Errorf(makerlink.ENotAccepting, "%s does not take new requests at the moment.", t.Name)
-		}
-	case *makerlink.Mentor:
-		in.ToName = t.Name
-		paused, err := cs.MentorPaused(ctx, t.ID)
+	var avail makerlink.MentorAvailability
+	if m, ok := to.(*makerlink.Mentor); ok {
+		paused, err := cs.MentorPaused(ctx, m.ID)
 		if err != nil {
 			return nil, err
 		}
-		active, err := cs.FindMentorships(ctx, t.ID, true)
+		active, err := cs.FindMentorships(ctx, m.ID, true)
 		if err != nil {
 			return nil, err
 		}
-		switch {
-		case paused:
-			return nil, makerlink.Errorf(makerlink.EMentorPaused, "%s paused mentoring; try other mentors.", t.Name)
-		case t.Capacity-len(active) <= 0:
-			return nil, makerlink.Errorf(makerlink.EMentorFull, "%s mentors as many startups as they can; try other mentors.", t.Name)
-		}
+		avail = makerlink.MentorAvailability{Paused: paused, Open: m.Capacity - len(active)}
 	}
-	if in.ToUserID == in.FromUserID {
-		return nil, makerlink.Errorf(makerlink.EValidation, "%s asks its own founder for an introduction.", p.startup.Name)
+	in, err := makerlink.NewIntro(p.startup, to, r, avail)
+	if err != nil {
+		return nil, fmt.Errorf("intro from %s: %w", p.startup.Name, err)
 	}
 	_, err = cs.CreateIntro(ctx, in, makerlink.IntroLimits{}.WithDefaults(), func(in *makerlink.Intro) []*makerlink.Notification {
 		return []*makerlink.Notification{makerlink.IntroRequestedNotification(in)}
