@@ -255,7 +255,8 @@ func (s *Server) window(c *fiber.Ctx) (time.Time, time.Time, error) {
 // equipmentBookings handles GET /equipment/{id}/bookings?from=&to=&limit=&cursor=:
 // the owner (and admins) see every booking in full; others see when the
 // instrument is taken (start, end, status) and their own bookings in full.
-// Bookings come in start order; without limit the whole window.
+// Bookings come in start order, 20 a page unless limit says otherwise
+// (1..100); clients follow next_cursor for the rest of the window.
 func (s *Server) equipmentBookings(c *fiber.Ctx) error {
 	bs, err := s.bookingStore()
 	if err != nil {
@@ -269,7 +270,7 @@ func (s *Server) equipmentBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := readWholePage(c)
+	page, err := readListPage(c)
 	if err != nil {
 		return err
 	}
@@ -370,7 +371,8 @@ func (s *Server) equipmentCalendar(c *fiber.Ctx) error {
 }
 
 // myBookings handles GET /bookings?from=&to=&limit=&cursor=: the caller's
-// bookings in start order; without limit the whole window.
+// bookings in start order, 20 a page unless limit says otherwise (1..100);
+// clients follow next_cursor for the rest of the window.
 func (s *Server) myBookings(c *fiber.Ctx) error {
 	bs, err := s.bookingStore()
 	if err != nil {
@@ -380,7 +382,7 @@ func (s *Server) myBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := readWholePage(c)
+	page, err := readListPage(c)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -903,31 +904,45 @@ func TestIntroToDeletedStartup(t *testing.T) {
 	})
 }
 
-// TestWholeListParameters: GET /pipeline, GET /bookings and GET
+// TestListDefaultPage: GET /pipeline, GET /bookings and GET
 // /equipment/{id}/bookings take limit and cursor like every list: bad
-// values are 400, pages follow next_cursor, and without limit the whole
-// list comes at once.
-func TestWholeListParameters(t *testing.T) {
+// values are 400, and without limit a page holds 20 items (the contract's
+// default) with a next_cursor to the rest. Pages follow each other with
+// no duplicates and no gaps, and walking them with any limit gives the
+// same list as one page of 100.
+func TestListDefaultPage(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
 		l := newLabEnv(t, open, false)
 		inv := l.register(makerlink.RoleInvestor)
-		for range 3 {
+		const boardSize = 25
+		for range boardSize {
 			sid := l.startup(l.user)
 			l.want(l.do(req{method: "PUT", path: "/api/v1/pipeline/" + sid, token: inv.Token, body: map[string]any{"stage": "new"}}), 200, "")
 			l.clock.Advance(time.Second)
 		}
-		for _, h := range []int{9, 11, 13} {
-			l.want(l.book(l.user, shanghai(2025, 3, 3, h, 0), shanghai(2025, 3, 3, h+1, 0)), 201, "")
+		// Two Mondays of one-hour bookings: 09:00-17:00, 20:00-24:00 and
+		// Tuesday 00:00-02:00 are 14 slots a week, 28 in all.
+		booked := 0
+		for _, day := range []int{3, 10} {
+			for h := 9; h < 17; h++ {
+				l.want(l.book(l.user, shanghai(2025, 3, day, h, 0), shanghai(2025, 3, day, h+1, 0)), 201, "")
+				booked++
+			}
+			for h := 20; h < 26; h++ {
+				l.want(l.book(l.user, shanghai(2025, 3, day, h, 0), shanghai(2025, 3, day, h+1, 0)), 201, "")
+				booked++
+			}
 		}
-		window := "from=2025-03-03&to=2025-03-04"
+		window := "from=2025-03-03&to=2025-03-12"
 		lists := []struct {
 			name, path string
 			who        account
+			total      int
 		}{
-			{"pipeline", "/api/v1/pipeline?", inv},
-			{"my bookings", "/api/v1/bookings?" + window + "&", l.user},
-			{"equipment bookings (owner)", "/api/v1/equipment/" + l.eq + "/bookings?" + window + "&", l.owner},
-			{"equipment bookings (others)", "/api/v1/equipment/" + l.eq + "/bookings?" + window + "&", l.untrained},
+			{"pipeline", "/api/v1/pipeline?", inv, boardSize},
+			{"my bookings", "/api/v1/bookings?" + window + "&", l.user, booked},
+			{"equipment bookings (owner)", "/api/v1/equipment/" + l.eq + "/bookings?" + window + "&", l.owner, booked},
+			{"equipment bookings (others)", "/api/v1/equipment/" + l.eq + "/bookings?" + window + "&", l.untrained, booked},
 		}
 		type page struct {
 			Items      []json.RawMessage
@@ -935,39 +950,75 @@ func TestWholeListParameters(t *testing.T) {
 		}
 		for _, tc := range lists {
 			t.Run(tc.name, func(t *testing.T) {
-				get := func(q string) reply { return l.do(req{method: "GET", path: tc.path + q, token: tc.who.Token}) }
-				for _, bad := range []string{"limit=0", "limit=10000", "limit=-1", "limit=x", "cursor=garbage", "cursor=%25%25", "cursor=" + strings.Repeat("A", 30)} {
-					l.want(get(bad), 400, "bad_request")
+				get := func(q string) page {
+					t.Helper()
+					var p page
+					l.want(l.do(req{method: "GET", path: tc.path + q, token: tc.who.Token}), 200, "").JSON(t, &p)
+					return p
 				}
-				var all page
-				l.want(get(""), 200, "").JSON(t, &all)
-				if len(all.Items) != 3 || all.NextCursor != nil {
-					t.Fatalf("whole list: %d items, cursor %v", len(all.Items), all.NextCursor)
+				for _, bad := range []string{"limit=0", "limit=101", "limit=10000", "limit=-1", "limit=x", "cursor=garbage", "cursor=%25%25", "cursor=" + strings.Repeat("A", 30)} {
+					l.want(l.do(req{method: "GET", path: tc.path + bad, token: tc.who.Token}), 400, "bad_request")
+				}
+				all := get("limit=100")
+				if len(all.Items) != tc.total || all.NextCursor != nil {
+					t.Fatalf("limit=100: %d items, cursor %v; want %d and none", len(all.Items), all.NextCursor, tc.total)
+				}
+				var want []string
+				for _, it := range all.Items {
+					want = append(want, string(it))
+				}
+
+				first := get("")
+				if len(first.Items) != api.DefaultListLimit || first.NextCursor == nil {
+					t.Fatalf("default page: %d items, cursor %v; want %d and a cursor", len(first.Items), first.NextCursor, api.DefaultListLimit)
+				}
+				second := get("cursor=" + url.QueryEscape(*first.NextCursor))
+				if len(second.Items) != tc.total-api.DefaultListLimit || second.NextCursor != nil {
+					t.Fatalf("second page: %d items, cursor %v; want %d and none", len(second.Items), second.NextCursor, tc.total-api.DefaultListLimit)
 				}
 				var seen []string
-				q := "limit=2"
-				for range 3 {
-					var p page
-					l.want(get(q), 200, "").JSON(t, &p)
+				for _, it := range append(first.Items, second.Items...) {
+					seen = append(seen, string(it))
+				}
+				if !slices.Equal(seen, want) {
+					t.Fatalf("default pages %v\nwant %v", seen, want)
+				}
+
+				// Small pages walk the same list.
+				seen = nil
+				q := "limit=7"
+				for range tc.total {
+					p := get(q)
 					for _, it := range p.Items {
 						seen = append(seen, string(it))
 					}
 					if p.NextCursor == nil {
 						break
 					}
-					if len(p.Items) != 2 {
+					if len(p.Items) != 7 {
 						t.Fatalf("page of %d before the end", len(p.Items))
 					}
-					q = "limit=2&cursor=" + *p.NextCursor
-				}
-				var want []string
-				for _, it := range all.Items {
-					want = append(want, string(it))
+					q = "limit=7&cursor=" + url.QueryEscape(*p.NextCursor)
 				}
 				if !slices.Equal(seen, want) {
-					t.Fatalf("pages %v\nwant %v", seen, want)
+					t.Fatalf("pages of 7 %v\nwant %v", seen, want)
+				}
+				if dup := firstDuplicate(seen); dup != "" {
+					t.Fatalf("%s twice", dup)
 				}
 			})
 		}
 	})
+}
+
+// firstDuplicate returns the first string that occurs twice in list, or "".
+func firstDuplicate(list []string) string {
+	set := make(map[string]bool, len(list))
+	for _, s := range list {
+		if set[s] {
+			return s
+		}
+		set[s] = true
+	}
+	return ""
 }

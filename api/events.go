@@ -451,20 +451,18 @@ type QuestionsPage struct {
 	NextCursor *string               `json:"next_cursor"`
 }
 
-// listQuestions serves GET /events/{id}/questions?limit=&cursor=. limit
-// and cursor are checked as on the other lists (400 bad_request); without
-// limit the reply holds all the questions after the cursor, which the live
-// room needs.
+// listQuestions serves GET /events/{id}/questions?limit=&cursor=: 20
+// questions a page unless limit says otherwise (1..100; 400 bad_request
+// outside, and for a cursor this API did not give out). The live room
+// follows next_cursor for the rest.
 func (s *Server) listQuestions(c *fiber.Ctx) error {
 	svc, err := s.eventService()
 	if err != nil {
 		return err
 	}
-	limit := 0
-	if c.Query("limit") != "" {
-		if limit, err = listLimit(c); err != nil {
-			return err
-		}
+	limit, err := listLimit(c)
+	if err != nil {
+		return err
 	}
 	qs, next, err := svc.QuestionsPage(c.UserContext(), viewer(c), param(c, "id"), strings.Clone(c.Query("cursor")), limit)
 	if err != nil {

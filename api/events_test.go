@@ -5,12 +5,14 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"makerlink"
+	"makerlink/api"
 )
 
 // eventEnv is an API with an event: an organizer, two founders with a
@@ -673,39 +675,78 @@ func TestCreateEventStartsAt(t *testing.T) {
 
 // TestQuestionsPaging: GET /events/{id}/questions checks limit and cursor
 // like the other lists (400 bad_request) and pages with next_cursor;
-// without limit it lists them all.
+// without limit a page holds 20 questions (the contract's default), and
+// the next page the rest, with no duplicates and no gaps.
 func TestQuestionsPaging(t *testing.T) {
-	e := newEventEnv(t, engines[0].open, false)
-	for _, q := range []string{"问题一", "问题二", "问题三"} {
-		e.want(e.do(req{method: "POST", path: e.path("/questions"), token: e.fan.Token, body: map[string]any{"text": q}}), 201, "")
-	}
-	for _, bad := range []string{"limit=0", "limit=10000", "limit=-1", "limit=abc", "cursor=garbage", "cursor=%21%21", "limit=2&cursor=bad"} {
-		t.Run(bad, func(t *testing.T) {
-			e.want(e.do(req{method: "GET", path: e.path("/questions?" + bad)}), 400, makerlink.EBadRequest)
-		})
-	}
-	type page struct {
-		Items []struct {
-			Text string `json:"text"`
-		} `json:"items"`
-		NextCursor *string `json:"next_cursor"`
-	}
-	var all, p1, p2 page
-	e.want(e.do(req{method: "GET", path: e.path("/questions")}), 200, "").JSON(t, &all)
-	if len(all.Items) != 3 || all.NextCursor != nil {
-		t.Fatalf("all questions %+v", all)
-	}
-	e.want(e.do(req{method: "GET", path: e.path("/questions?limit=2")}), 200, "").JSON(t, &p1)
-	if len(p1.Items) != 2 || p1.NextCursor == nil {
-		t.Fatalf("first page %+v", p1)
-	}
-	e.want(e.do(req{method: "GET", path: e.path("/questions?limit=2&cursor=" + *p1.NextCursor)}), 200, "").JSON(t, &p2)
-	if len(p2.Items) != 1 || p2.NextCursor != nil {
-		t.Fatalf("second page %+v", p2)
-	}
-	got := []string{p1.Items[0].Text, p1.Items[1].Text, p2.Items[0].Text}
-	want := []string{all.Items[0].Text, all.Items[1].Text, all.Items[2].Text}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("pages %v, want %v", got, want)
-	}
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, false)
+		const asked = 26
+		for i := range asked {
+			e.want(e.do(req{method: "POST", path: e.path("/questions"), token: e.fan.Token, body: map[string]any{"text": fmt.Sprintf("问题%d", i)}}), 201, "")
+		}
+		for _, bad := range []string{"limit=0", "limit=101", "limit=10000", "limit=-1", "limit=abc", "cursor=garbage", "cursor=%21%21", "limit=2&cursor=bad"} {
+			t.Run(bad, func(t *testing.T) {
+				e.want(e.do(req{method: "GET", path: e.path("/questions?" + bad)}), 400, makerlink.EBadRequest)
+			})
+		}
+		type page struct {
+			Items []struct {
+				ID   string `json:"id"`
+				Text string `json:"text"`
+			} `json:"items"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		get := func(q string) page {
+			t.Helper()
+			var p page
+			e.want(e.do(req{method: "GET", path: e.path("/questions" + q)}), 200, "").JSON(t, &p)
+			return p
+		}
+		texts := func(ps ...page) []string {
+			var out []string
+			for _, p := range ps {
+				for _, it := range p.Items {
+					out = append(out, it.ID+" "+it.Text)
+				}
+			}
+			return out
+		}
+		all := get("?limit=100")
+		if len(all.Items) != asked || all.NextCursor != nil {
+			t.Fatalf("limit=100: %d questions, cursor %v", len(all.Items), all.NextCursor)
+		}
+		p1 := get("")
+		if len(p1.Items) != api.DefaultListLimit || p1.NextCursor == nil {
+			t.Fatalf("default page: %d questions, cursor %v", len(p1.Items), p1.NextCursor)
+		}
+		p2 := get("?cursor=" + url.QueryEscape(*p1.NextCursor))
+		if len(p2.Items) != asked-api.DefaultListLimit || p2.NextCursor != nil {
+			t.Fatalf("second page: %d questions, cursor %v", len(p2.Items), p2.NextCursor)
+		}
+		got, want := texts(p1, p2), texts(all)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("pages %v\nwant %v", got, want)
+		}
+		seen := map[string]bool{}
+		for _, s := range got {
+			if seen[s] {
+				t.Fatalf("%s twice", s)
+			}
+			seen[s] = true
+		}
+		// Small pages walk the same list.
+		var walked []page
+		q := "?limit=4"
+		for range asked {
+			p := get(q)
+			walked = append(walked, p)
+			if p.NextCursor == nil {
+				break
+			}
+			q = "?limit=4&cursor=" + url.QueryEscape(*p.NextCursor)
+		}
+		if got := texts(walked...); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("pages of 4 %v\nwant %v", got, want)
+		}
+	})
 }

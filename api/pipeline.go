@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,13 +34,14 @@ func (s *Server) pipelineStore(c *fiber.Ctx) (makerlink.ConnectionStore, error) 
 }
 
 // listPipeline handles GET /pipeline?limit=&cursor=: the caller's board,
-// most recently changed first; without limit the whole board.
+// most recently changed first, 20 entries a page unless limit says
+// otherwise (1..100); clients follow next_cursor for the rest.
 func (s *Server) listPipeline(c *fiber.Ctx) error {
 	cs, err := s.pipelineStore(c)
 	if err != nil {
 		return err
 	}
-	page, err := readWholePage(c)
+	page, err := readListPage(c)
 	if err != nil {
 		return err
 	}
@@ -50,6 +52,22 @@ func (s *Server) listPipeline(c *fiber.Ctx) error {
 	list, next := pageOf(list, pipelineKey, page)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(items(list, next))
+}
+
+// readListPage reads ?limit= and ?cursor= of the lists read whole from
+// the store and paged here (GET /pipeline, GET /bookings, GET
+// /equipment/{id}/bookings) as [readWholePage] does (400 bad_request for
+// a limit outside 1..100 or a cursor this API did not give out), with the
+// contract's default page of [DefaultListLimit] items when limit is absent.
+func readListPage(c *fiber.Ctx) (wholePage, error) {
+	p, err := readWholePage(c)
+	if err != nil {
+		return p, fmt.Errorf("list page: %w", err)
+	}
+	if p.limit == 0 {
+		p.limit = DefaultListLimit
+	}
+	return p, nil
 }
 
 // pipelineKey orders a board most recently changed first, then by startup.
