@@ -134,8 +134,6 @@ func connectionParameters(params obj) {
 	params["usage_to"] = query("to", "Last month, YYYY-MM; default from.", obj{"type": "string"})
 	params["usage_by"] = query("by", "Group by institution (default), startup or equipment.",
 		obj{"type": "string", "enum": []string{makerlink.UsageByInstitution, makerlink.UsageByStartup, makerlink.UsageByEquipment}})
-	params["whole_limit"] = query("limit", "Items per page, 1 to 100 (400 bad_request otherwise); without it the whole list in one page.",
-		obj{"type": "integer", "minimum": 1, "maximum": 100})
 	params["csv_bom"] = query("bom", "1 prefixes a UTF-8 byte order mark (for spreadsheet programs).", obj{"type": "string", "enum": []string{"1"}})
 	params["mentees_active"] = query("active", "true lists active mentorships only.", obj{"type": "string", "enum": []string{"true", "false"}})
 }
@@ -161,8 +159,9 @@ func describeConnectionRoutes(d *openAPIDoc) {
 			status: 200, reply: schemaRef("Intro"), problems: []int{403, 404, 409}})
 	}
 
-	d.add("GET", v+"/pipeline", op{summary: "The calling investor's private deal-flow board, most recently changed first.", tag: "pipeline",
-		auth: authRequired, params: []string{"whole_limit", "cursor"}, status: 200, reply: connList(schemaRef("PipelineEntry")),
+	d.add("GET", v+"/pipeline", op{summary: "The calling investor's private deal-flow board, most recently changed first, " +
+		"20 entries a page unless limit says otherwise; follow next_cursor for the rest.", tag: "pipeline",
+		auth: authRequired, params: []string{"limit", "cursor"}, status: 200, reply: connList(schemaRef("PipelineEntry")),
 		problems: []int{400, 403}})
 	d.add("GET", v+"/pipeline.csv", op{summary: "The board as CSV.", tag: "pipeline", auth: authRequired, params: []string{"csv_bom"},
 		status: 200, reply: csv, mime: "text/csv", problems: []int{403}})
@@ -197,13 +196,15 @@ func describeConnectionRoutes(d *openAPIDoc) {
 		"or too_far_ahead, whose errors name start or end.", tag: "bookings", auth: authRequired,
 		body: "BookingRequest", status: 201, reply: schemaRef("Booking"), headers: []string{"Location"}, problems: []int{404, 409}})
 	d.add("GET", v+"/equipment/{id}/bookings", op{summary: "Bookings overlapping the window, in start order: in full for the owner, otherwise the taken " +
-		"slots (start, end, status) and the caller's own bookings in full.", tag: "bookings", auth: authOptional,
-		params: []string{"window_from", "window_to", "whole_limit", "cursor"}, status: 200,
+		"slots (start, end, status) and the caller's own bookings in full. 20 a page unless limit says otherwise; follow next_cursor " +
+		"for the rest of the window.", tag: "bookings", auth: authOptional,
+		params: []string{"window_from", "window_to", "limit", "cursor"}, status: 200,
 		reply: connList(obj{"oneOf": []any{schemaRef("Booking"), schemaRef("BusySlot")}}), problems: []int{400, 404}})
 	d.add("GET", v+"/equipment/{id}/calendar.ics", op{summary: "Public iCalendar (RFC 5545) feed of the taken slots; no personal data.",
 		tag: "bookings", auth: authOptional, status: 200, reply: obj{"type": "string"}, mime: "text/calendar", problems: []int{404}})
-	d.add("GET", v+"/bookings", op{summary: "The caller's bookings overlapping the window, in start order.", tag: "bookings", auth: authRequired,
-		params: []string{"window_from", "window_to", "whole_limit", "cursor"}, status: 200, reply: connList(schemaRef("Booking")), problems: []int{400}})
+	d.add("GET", v+"/bookings", op{summary: "The caller's bookings overlapping the window, in start order, 20 a page unless limit " +
+		"says otherwise; follow next_cursor for the rest of the window.", tag: "bookings", auth: authRequired,
+		params: []string{"window_from", "window_to", "limit", "cursor"}, status: 200, reply: connList(schemaRef("Booking")), problems: []int{400}})
 	d.add("GET", v+"/bookings/{id}", op{summary: "One booking, for the booker and the instrument's owner (404 for others).", tag: "bookings",
 		auth: authRequired, status: 200, reply: schemaRef("Booking"), problems: []int{404}})
 	for _, a := range []struct{ name, summary string }{

@@ -1011,6 +1011,40 @@ func TestListDefaultPage(t *testing.T) {
 	})
 }
 
+// TestListDefaultPageDocumented: the OpenAPI document gives these lists
+// the shared limit parameter, whose default is the 20 they now page by.
+func TestListDefaultPageDocumented(t *testing.T) {
+	e := newEnv(t, engines[0].open)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []map[string]string
+		}
+		Components struct {
+			Parameters map[string]struct {
+				Name   string
+				Schema struct{ Default, Maximum int }
+			}
+		}
+	}
+	e.want(e.do(req{method: "GET", path: "/api/v1/openapi.json"}), 200, "").JSON(t, &doc)
+	for _, path := range []string{"/api/v1/pipeline", "/api/v1/bookings", "/api/v1/equipment/{id}/bookings", "/api/v1/events/{id}/questions"} {
+		found := false
+		for _, p := range doc.Paths[path]["get"].Parameters {
+			cp := doc.Components.Parameters[strings.TrimPrefix(p["$ref"], "#/components/parameters/")]
+			if cp.Name != "limit" {
+				continue
+			}
+			found = true
+			if cp.Schema.Default != api.DefaultListLimit || cp.Schema.Maximum != api.MaxListLimit {
+				t.Errorf("GET %s: limit default %d, maximum %d", path, cp.Schema.Default, cp.Schema.Maximum)
+			}
+		}
+		if !found {
+			t.Errorf("GET %s: no limit parameter", path)
+		}
+	}
+}
+
 // firstDuplicate returns the first string that occurs twice in list, or "".
 func firstDuplicate(list []string) string {
 	set := make(map[string]bool, len(list))

@@ -141,8 +141,6 @@ func eventParameters(params obj) {
 	params["unread"] = query("unread", "true: unread notifications only.", obj{"type": "boolean"})
 	params["audit_after"] = query("after", "The seq after which to list (next_after of the previous page).", obj{"type": "integer", "minimum": 0})
 	params["audit_limit"] = query("limit", "Entries per page, 1 to 1000 (default 100).", obj{"type": "integer", "minimum": 1, "maximum": 1000})
-	params["questions_limit"] = query("limit", "Page size, 1 to 100; absent: all the questions after the cursor; other values are 400.",
-		obj{"type": "integer", "minimum": 1, "maximum": MaxListLimit})
 	params["csv_bom"] = query("bom", "1: start with a UTF-8 byte-order mark for spreadsheet programs.", obj{"type": "string", "enum": []string{"1"}})
 }
 
@@ -206,8 +204,9 @@ func describeEventRoutes(d *openAPIDoc) {
 		tag: tag, auth: authOptional, params: []string{"csv_bom"}, status: 200, reply: obj{"type": "string"}, mime: "text/csv",
 		problems: []int{403, 404}})
 	d.add("GET", "/api/v1/events/{id}/questions", op{summary: "Audience questions, most upvoted first (the organizer also sees hidden ones). " +
-		"limit and cursor are checked as on the other lists (400 bad_request); without limit the reply holds all the questions after the cursor.",
-		tag: tag, auth: authOptional, params: []string{"questions_limit", "cursor"}, status: 200, reply: page(schemaRef("Question")), problems: []int{400, 404}})
+		"20 a page unless limit says otherwise (limit and cursor are checked as on the other lists: 400 bad_request); " +
+		"follow next_cursor for the rest.",
+		tag: tag, auth: authOptional, params: []string{"limit", "cursor"}, status: 200, reply: page(schemaRef("Question")), problems: []int{400, 404}})
 	d.add("POST", "/api/v1/events/{id}/questions", op{summary: "Ask a question.", tag: tag, auth: authRequired, body: "QuestionRequest",
 		status: 201, reply: schemaRef("Question"), problems: []int{404}})
 	d.add("POST", "/api/v1/events/{id}/questions/{qid}/upvote", op{summary: "Upvote a question, once per account (409 already_voted).",
