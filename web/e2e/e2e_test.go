@@ -40,6 +40,9 @@ func TestWeb(t *testing.T) {
 	t.Run("MentoringRefused", func(t *testing.T) { mentoringRefused(t, s, b) })
 	t.Run("UsageRecordReportCSV", func(t *testing.T) { usageJourney(t, s, b) })
 	t.Run("UsageRefused", func(t *testing.T) { usageRefused(t, s, b) })
+	t.Run("LongPipelineShownWhole", func(t *testing.T) { longPipelineJourney(t, s, b) })
+	t.Run("LongCalendarAndApprovalsShownWhole", func(t *testing.T) { longCalendarJourney(t, s, b) })
+	t.Run("LongQuestionsShownWhole", func(t *testing.T) { longQuestionsJourney(t, s, b) })
 }
 
 // signIn signs the tab in through the sign-in page.

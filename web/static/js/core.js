@@ -117,6 +117,38 @@ export async function api(method, path, opts = {}) {
   return opts.raw ? { data, etag: res.headers.get('ETag') } : data;
 }
 
+/** PAGE is the page size apiAll asks for: the API's largest. */
+const PAGE = 100;
+
+/**
+ * apiAll reads a whole list (GET path replying {"items","next_cursor"}),
+ * asking for pages of 100 and following next_cursor until the last page,
+ * and returns every item once (by id, the first seen). Lists page by 20
+ * without a limit, so pages that show a whole list read it through this.
+ * opts are api's (signal, headers).
+ */
+export async function apiAll(path, opts = {}) {
+  const base = path + (path.includes('?') ? '&' : '?') + 'limit=' + PAGE;
+  const out = [];
+  const seen = new Set();
+  const cursors = new Set();
+  let cursor = '';
+  for (;;) {
+    const res = await api('GET', base + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''), opts);
+    for (const it of (res && res.items) || []) {
+      const key = it && it.id;
+      if (key !== undefined && key !== null && key !== '') {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      out.push(it);
+    }
+    cursor = res && res.next_cursor;
+    if (!cursor || cursors.has(cursor)) return out; // a repeated cursor would loop forever
+    cursors.add(cursor);
+  }
+}
+
 /** errorText is a user-facing sentence for a failed call. */
 export function errorText(err) {
   if (!(err instanceof ApiError)) return t('error.generic');

@@ -1,7 +1,7 @@
 // eventlive.js: what every live event page shares: the event's state from
 // GET /api/v1/events/{id} kept current through the websocket rooms, the
 // server-synced clock of the pitch timer, and the leaderboard.
-import { api, h, has, t, label } from './core.js';
+import { api, apiAll, h, has, t, label } from './core.js';
 import { sharedLive } from './live.js';
 
 let offset = 0; // server clock minus this browser's clock, in ms
@@ -56,7 +56,7 @@ export function follow(id, handlers, { judges = false, questions = false } = {})
     return v;
   };
   const fetchBoard = async () => h2.onBoard(await api('GET', `/events/${enc}/leaderboard`));
-  const fetchQuestions = async () => h2.onQuestions((await api('GET', `/events/${enc}/questions`)).items || []);
+  const fetchQuestions = async () => h2.onQuestions(await apiAll(`/events/${enc}/questions`));
   const fetchProgress = async () => h2.onProgress(await api('GET', `/events/${enc}/progress`));
   const safely = (fn) => fn().catch((err) => h2.onError(err));
   const all = () => Promise.all([safely(fetchState), safely(fetchBoard), questions ? safely(fetchQuestions) : null]);

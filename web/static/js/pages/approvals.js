@@ -2,7 +2,7 @@
 // POST /api/v1/bookings/{id}/approve or /reject; and their bookings of the
 // last 30 days that have started, whose actual times the owner records
 // after the fact: PUT /api/v1/bookings/{id}/usage.
-import { api, h, has, t, $, requireSignIn, myProfiles, setStatus, errorText, fieldErrorText, fmtDateTime, fmtMoney, label, profileURL, plural } from '../core.js';
+import { api, apiAll, h, has, t, $, requireSignIn, myProfiles, setStatus, errorText, fieldErrorText, fmtDateTime, fmtMoney, label, profileURL, plural } from '../core.js';
 import { DAY, iso, parts, pad, clock } from '../when.js';
 
 function card(eq, bk) {
@@ -80,8 +80,8 @@ async function load() {
   const from = encodeURIComponent(iso(now - 30 * DAY));
   const to = encodeURIComponent(iso(now + 120 * DAY));
   try {
-    const lists = await Promise.all(mine.map((eq) => api('GET', `/equipment/${encodeURIComponent(eq.id)}/bookings?from=${from}&to=${to}`)
-      .then((res) => (res.items || []).map((b) => [eq, b]))));
+    const lists = await Promise.all(mine.map((eq) => apiAll(`/equipment/${encodeURIComponent(eq.id)}/bookings?from=${from}&to=${to}`)
+      .then((items) => items.map((b) => [eq, b]))));
     const all = lists.flat().sort((x, y) => new Date(x[1].start) - new Date(y[1].start));
     const rows = all.filter(([, b]) => b.status === 'pending' && new Date(b.end) > now - DAY);
     if (has('usage_record')) {

@@ -1,7 +1,7 @@
 // calendar.js: an instrument's week: opening hours, taken slots (GET
 // /api/v1/equipment/{id}/bookings?from=&to=), and booking a free slot
 // (POST /api/v1/equipment/{id}/bookings; 409 slot_taken when someone was faster).
-import { api, auth, h, t, $, params, requireSignIn, setStatus, errorText, fmtMoney, fmtDateTime, profileURL, label, toast } from '../core.js';
+import { api, apiAll, auth, h, t, $, params, requireSignIn, setStatus, errorText, fmtMoney, fmtDateTime, profileURL, label, toast } from '../core.js';
 import { reportError, clearErrors } from '../forms.js';
 import { DAY, parts, mondayOf, iso, clock, dayLabel, durationText } from '../when.js';
 
@@ -127,8 +127,7 @@ function pick(i, m) {
 
 async function loadBookings() {
   try {
-    const res = await api('GET', `/equipment/${encodeURIComponent(id)}/bookings?from=${encodeURIComponent(iso(week))}&to=${encodeURIComponent(iso(week + 7 * DAY))}`);
-    bookings = res.items || [];
+    bookings = await apiAll(`/equipment/${encodeURIComponent(id)}/bookings?from=${encodeURIComponent(iso(week))}&to=${encodeURIComponent(iso(week + 7 * DAY))}`);
   } catch (err) {
     bookings = [];
     setStatus('page-status', errorText(err), 'error');

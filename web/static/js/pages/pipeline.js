@@ -1,6 +1,6 @@
 // pipeline.js: an investor's pipeline board: GET /api/v1/pipeline; moving a
 // startup or editing its note is PUT /api/v1/pipeline/{startup_id}.
-import { api, h, has, t, $, vocab, requireSignIn, setStatus, errorText, profileURL, fmtDate, label } from '../core.js';
+import { api, apiAll, h, has, t, $, vocab, requireSignIn, setStatus, errorText, profileURL, fmtDate, label } from '../core.js';
 
 const STAGES = ['new', 'contacted', 'meeting', 'diligence', 'invested', 'passed'];
 let seq = 0;
@@ -72,8 +72,7 @@ async function load() {
   board.replaceChildren(...STAGES.map(column));
   setStatus('page-status', t('common.loading'));
   try {
-    const res = await api('GET', '/pipeline');
-    const items = res.items || [];
+    const items = await apiAll('/pipeline');
     for (const it of items) {
       const col = board.querySelector(`.column[data-stage="${STAGES.includes(it.stage) ? it.stage : 'new'}"] ul`);
       col.append(card(it));
