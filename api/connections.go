@@ -212,25 +212,25 @@ func pageLimit(c *fiber.Ctx) (int, error) {
 	return n, nil
 }
 
-// wholePage reads ?limit= and ?cursor= of the lists that are read whole
-// and paged here (GET /pipeline, GET /bookings, GET /equipment/{id}/bookings):
-// a limit outside 1..100 and a cursor this API did not give out are 400
-// bad_request, as on every list. Without limit the reply holds the whole
-// list (a pipeline board, a window of bookings), as it always has.
-type wholePage struct {
-	limit int    // 0: no limit
+// listPage is a page of a list read whole from the store and paged here
+// (GET /pipeline, GET /bookings, GET /equipment/{id}/bookings): see
+// [readListPage].
+type listPage struct {
+	limit int    // items on the page
 	after string // the sort key of the previous page's last item
 }
 
-func readWholePage(c *fiber.Ctx) (wholePage, error) {
-	var p wholePage
-	if c.Query("limit") != "" {
-		n, err := pageLimit(c)
-		if err != nil {
-			return p, err
-		}
-		p.limit = n
+// readListPage reads ?limit= and ?cursor= of those lists as on every
+// list: the contract's [DefaultListLimit] items without limit, 400
+// bad_request for a limit outside 1..100 or a cursor this API did not give
+// out.
+func readListPage(c *fiber.Ctx) (listPage, error) {
+	var p listPage
+	n, err := pageLimit(c)
+	if err != nil {
+		return p, err
 	}
+	p.limit = n
 	if cur := c.Query("cursor"); cur != "" {
 		b, err := base64.RawURLEncoding.DecodeString(cur)
 		if err != nil || !validSortKey(string(b)) {
@@ -254,7 +254,7 @@ func validSortKey(k string) bool {
 
 // pageOf sorts list by key and returns the items after p.after, at most
 // p.limit of them, with the cursor of the next page ("" on the last).
-func pageOf[T any](list []T, key func(T) string, p wholePage) ([]T, string) {
+func pageOf[T any](list []T, key func(T) string, p listPage) ([]T, string) {
 	slices.SortStableFunc(list, func(a, b T) int { return strings.Compare(key(a), key(b)) })
 	if p.after != "" {
 		i, _ := slices.BinarySearchFunc(list, p.after, func(x T, k string) int {

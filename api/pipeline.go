@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,22 +51,6 @@ func (s *Server) listPipeline(c *fiber.Ctx) error {
 	list, next := pageOf(list, pipelineKey, page)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(items(list, next))
-}
-
-// readListPage reads ?limit= and ?cursor= of the lists read whole from
-// the store and paged here (GET /pipeline, GET /bookings, GET
-// /equipment/{id}/bookings) as [readWholePage] does (400 bad_request for
-// a limit outside 1..100 or a cursor this API did not give out), with the
-// contract's default page of [DefaultListLimit] items when limit is absent.
-func readListPage(c *fiber.Ctx) (wholePage, error) {
-	p, err := readWholePage(c)
-	if err != nil {
-		return p, fmt.Errorf("list page: %w", err)
-	}
-	if p.limit == 0 {
-		p.limit = DefaultListLimit
-	}
-	return p, nil
 }
 
 // pipelineKey orders a board most recently changed first, then by startup.
