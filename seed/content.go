@@ -12,10 +12,11 @@ import (
 )
 
 // The demo accounts' activity: introductions, the demo investor's
-// pipeline and the demo organizer's pitch events. [Load] stores it through
-// the same domain checks the API applies (intro limits and availability,
-// pipeline validation, the events service's organizer, rubric, conflict
-// of interest and state rules), before the admin marker, so that an
+// pipeline, the demo organizer's pitch events and the demo lab's bookings
+// (bookings.go). [Load] stores it through the same domain checks the API
+// applies (intro limits and availability, pipeline validation, the events
+// service's organizer, rubric, conflict of interest and state rules, the
+// instruments' booking rules), before the admin marker, so that an
 // interrupted load completes it and a second start does not repeat it.
 // Every step looks for what an earlier, interrupted load stored first.
 
@@ -50,6 +51,7 @@ func at14(t time.Time) time.Time {
 // demoCast is the part of the data set the demo content is about.
 type demoCast struct {
 	founder, investor, mentor, organizer *makerlink.User
+	lab                                  *makerlink.User    // nil in a data set without it (never generated so)
 	goji, solar                          *makerlink.Startup // the founder's startups
 	inv                                  *makerlink.Investor
 	men                                  *makerlink.Mentor
@@ -59,7 +61,7 @@ type demoCast struct {
 func castOf(d *Dataset) (*demoCast, bool) {
 	c := &demoCast{
 		founder: d.UserByEmail(FounderEmail), investor: d.UserByEmail(InvestorEmail),
-		mentor: d.UserByEmail(MentorEmail), organizer: d.UserByEmail(OrganizerEmail),
+		mentor: d.UserByEmail(MentorEmail), organizer: d.UserByEmail(OrganizerEmail), lab: d.UserByEmail(LabEmail),
 	}
 	if c.founder == nil || c.investor == nil || c.mentor == nil || c.organizer == nil {
 		return nil, false
@@ -93,8 +95,8 @@ func castOf(d *Dataset) (*demoCast, bool) {
 }
 
 // loadContent stores the demo accounts' activity when st keeps
-// connections and events (an optional interface each); stores without
-// them get the profiles and accounts only.
+// connections, events and bookings (an optional interface each); stores
+// without them get the profiles and accounts only.
 func loadContent(ctx context.Context, st makerlink.Store, d *Dataset, now time.Time) error {
 	c, ok := castOf(d)
 	if !ok {
@@ -111,6 +113,11 @@ func loadContent(ctx context.Context, st makerlink.Store, d *Dataset, now time.T
 	if es, ok := st.(makerlink.EventStore); ok {
 		if err := loadEvents(ctx, st, es, d, c, now); err != nil {
 			return fmt.Errorf("seed: demo events: %w", err)
+		}
+	}
+	if bs, ok := st.(makerlink.BookingStore); ok {
+		if err := loadBookings(ctx, st, bs, d, c, now); err != nil {
+			return fmt.Errorf("seed: demo bookings: %w", err)
 		}
 	}
 	return nil

@@ -94,6 +94,7 @@ func contentSummary(t *testing.T, st demoStore, d *seed.Dataset) string {
 			lines = append(lines, fmt.Sprintf("recusal %s %s %s %s", e.Name, r.PitchID, r.JudgeID, r.Reason))
 		}
 	}
+	lines = append(lines, bookingSummary(t, st, d)...)
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }

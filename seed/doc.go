@@ -8,8 +8,9 @@
 // crypto/rand). [Load] stores a data set through [makerlink.Store]; it is
 // idempotent, and [Loaded] tells whether the demo data is there.
 // With the profiles it stores what the demo logins have done (content.go):
-// introductions, the demo investor's pipeline and the demo organizer's
-// pitch events, through the same domain rules as the API; those records
+// introductions, the demo investor's pipeline, the demo organizer's
+// pitch events and the demo lab's bookings (bookings.go), through the same
+// domain rules as the API; those records
 // are dated relative to the load, not the fixed base date.
 //
 //	d := seed.Generate(seed.Options{Seed: 1})             // the demo data

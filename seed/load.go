@@ -37,10 +37,11 @@ func Loaded(ctx context.Context, st makerlink.Store) (bool, error) {
 // Load stores d: the accounts first (every one with passwordHash, the
 // caller's hash of [DemoPassword]), then the profiles in batches of
 // [BatchSize], then the demo accounts' activity (introductions, the demo
-// investor's pipeline, the demo organizer's pitch events; see
-// content.go: only when st also implements [makerlink.ConnectionStore]
-// and [makerlink.EventStore]), and the admin marker account last. It does nothing when
-// [Loaded] is already true, and resumes an interrupted load: accounts and
+// investor's pipeline, the demo organizer's pitch events, the demo lab's
+// bookings; see content.go and bookings.go: each only when st also
+// implements [makerlink.ConnectionStore], [makerlink.EventStore] or
+// [makerlink.BookingStore]), and the admin marker account last. It does
+// nothing when [Loaded] is already true, and resumes an interrupted load: accounts and
 // profiles that exist with the same id are skipped. An account whose e-mail
 // is taken by a different id (someone registered it) is an EConflict error.
 func Load(ctx context.Context, st makerlink.Store, d *Dataset, passwordHash string) error {
