@@ -270,3 +270,25 @@ func TestKeywordTokensMatchFields(t *testing.T) {
 		}
 	}
 }
+
+// TestCountiesWithoutSuffix: text that writes a county with its suffix
+// (隆德县) also yields the name people search for (隆德), and a query
+// for that name is one known word, not two characters found anywhere.
+func TestCountiesWithoutSuffix(t *testing.T) {
+	for _, c := range []struct{ text, name string }{
+		{"我们位于隆德县的冷链物流中心", "隆德"},
+		{"中宁县枸杞深加工", "中宁"},
+		{"沙坡头区治沙", "沙坡头"},
+		{"红寺堡区移民新村", "红寺堡"},
+		{"宁夏冷链配送", "冷链"},
+	} {
+		words := terms(analysis.Analyze(c.text, analysis.ModeWords), analysis.TypeWord)
+		if !slices.Contains(words, c.name) {
+			t.Errorf("Analyze(%q) words %q lack %q", c.text, words, c.name)
+		}
+		ps := analysis.ParseQuery(c.name, analysis.ModeWords)
+		if len(ps) != 1 || ps[0].Term != c.name || !ps[0].Known {
+			t.Errorf("ParseQuery(%q) = %+v, want one known word", c.name, ps)
+		}
+	}
+}

@@ -32,7 +32,7 @@ import (
 // MappingVersion is the version of the index layout and analysis. Bump it
 // whenever a change needs every document indexed again: [Open] then starts
 // a fresh generation and the [Syncer] rebuilds it from the database.
-const MappingVersion = 8
+const MappingVersion = 9
 
 // TextMode chooses how the index analyses Chinese text.
 type TextMode int

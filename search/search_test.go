@@ -74,6 +74,10 @@ func TestSearchFindsAcrossLanguages(t *testing.T) {
 		{q: "宁夏大学", has: []string{"sp-nxu", "m-li", "e-sem"}},
 		{q: "学科", first: "m-zhao"}, // 学科 is a word of 材料学科, not of 宁夏大学科技园
 		{q: "光伏 储能", first: "s-solar"},
+		// counties as people write them, without 县/区: 中宁县 is in s-goji's
+		// description; 宁东 (s-solar) shares only a character
+		{q: "中宁", first: "s-goji", not: []string{"s-solar"}},
+		{q: "中宁县", first: "s-goji", not: []string{"s-solar"}},
 	}
 	for _, tt := range tests {
 		r := mustSearch(t, idx, search.Query{Q: tt.q})
