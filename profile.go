@@ -229,7 +229,7 @@ const (
 func (s *Startup) Validate() error {
 	var v Validation
 	s.Sectors, s.Needs = nonNil(s.Sectors), nonNil(s.Needs)
-	s.City = CanonicalCity(s.City)
+	s.City, s.District = CanonicalPlace(s.City, s.District)
 	text(&v, "name", s.Name, MaxName, true)
 	text(&v, "tagline", s.Tagline, MaxShortText, false)
 	text(&v, "description", s.Description, MaxLongText, false)
@@ -274,7 +274,7 @@ func (i *Investor) Validate() error {
 		v.Add("ticket_max_cny", FOutOfRange, "must not be below ticket_min_cny")
 	}
 	for n := range i.Regions {
-		i.Regions[n] = CanonicalCity(i.Regions[n])
+		i.Regions[n], _ = CanonicalPlace(i.Regions[n], "")
 	}
 	texts(&v, "regions", i.Regions, MaxName)
 	text(&v, "thesis", i.Thesis, MaxLongText, false)
@@ -285,7 +285,7 @@ func (i *Investor) Validate() error {
 func (m *Mentor) Validate() error {
 	var v Validation
 	m.Expertise, m.Sectors, m.Languages = nonNil(m.Expertise), nonNil(m.Sectors), nonNil(m.Languages)
-	m.City = CanonicalCity(m.City)
+	m.City, _ = CanonicalPlace(m.City, "")
 	text(&v, "name", m.Name, MaxName, true)
 	text(&v, "bio", m.Bio, MaxLongText, false)
 	text(&v, "organization", m.Organization, MaxName, false)
@@ -300,7 +300,7 @@ func (m *Mentor) Validate() error {
 func (e *Equipment) Validate() error {
 	var v Validation
 	e.OpenHours = nonNil(e.OpenHours)
-	e.City = CanonicalCity(e.City)
+	e.City, e.District = CanonicalPlace(e.City, e.District)
 	text(&v, "name", e.Name, MaxName, true)
 	text(&v, "category", e.Category, MaxName, true)
 	text(&v, "institution", e.Institution, MaxName, true)
@@ -349,7 +349,7 @@ func (e *Equipment) Validate() error {
 func (s *Space) Validate() error {
 	var v Validation
 	s.Services = nonNil(s.Services)
-	s.City = CanonicalCity(s.City)
+	s.City, s.District = CanonicalPlace(s.City, s.District)
 	text(&v, "name", s.Name, MaxName, true)
 	oneOf(&v, "kind", s.Type, SpaceKinds, true)
 	text(&v, "city", s.City, MaxName, true)

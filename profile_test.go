@@ -187,3 +187,29 @@ func TestErrorHelpers(t *testing.T) {
 		t.Fatal("unknown errors must be internal and hide their text")
 	}
 }
+
+func TestCanonicalPlace(t *testing.T) {
+	tests := []struct{ city, district, wantCity, wantDistrict string }{
+		{"中宁县", "", "中卫", "中宁县"},
+		{"中宁", "", "中卫", "中宁县"},
+		{"隆德县", "", "固原", "隆德县"},
+		{"灵武市", "", "银川", "灵武市"},
+		{"沙坡头", "", "中卫", "沙坡头区"},
+		{"中宁县", "石空镇", "中卫", "石空镇"}, // a district the user gave is kept
+		{"银川市", "金凤区", "银川", "金凤区"},
+		{"yinchuan", "", "银川", ""},
+		{"北京", "", "北京", ""},
+		{"宁", "", "宁", ""}, // one character is no county
+	}
+	for _, tt := range tests {
+		c, d := makerlink.CanonicalPlace(tt.city, tt.district)
+		if c != tt.wantCity || d != tt.wantDistrict {
+			t.Errorf("CanonicalPlace(%q, %q) = %q, %q; want %q, %q", tt.city, tt.district, c, d, tt.wantCity, tt.wantDistrict)
+		}
+	}
+	s := validStartup()
+	s.City, s.District = "中宁县", ""
+	if err := s.Validate(); err != nil || s.City != "中卫" || s.District != "中宁县" {
+		t.Errorf("a startup in 中宁县: city %q district %q (%v)", s.City, s.District, err)
+	}
+}

@@ -1,6 +1,9 @@
 package makerlink
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Label is a code with its Chinese and English names.
 type Label struct {
@@ -101,6 +104,31 @@ func CanonicalCity(s string) string {
 		}
 	}
 	return s
+}
+
+// CanonicalPlace maps a city and district as a user may type them to the
+// stored names: the city as [CanonicalCity] does, and a county or
+// district typed as the city ("中宁县", "中宁") to its city, with that
+// district when none is given ("中卫", "中宁县"). Places it does not know
+// are returned as CanonicalCity returns them.
+func CanonicalPlace(city, district string) (string, string) {
+	c := CanonicalCity(city)
+	for _, x := range Cities {
+		if x.ZH == c {
+			return c, district
+		}
+	}
+	for _, x := range Cities {
+		for _, d := range x.Districts {
+			if c == d || (utf8.RuneCountInString(c) >= 2 && c == strings.TrimRight(d, "县区市")) {
+				if district == "" {
+					district = d
+				}
+				return x.ZH, district
+			}
+		}
+	}
+	return c, district
 }
 
 // CityEN returns the English name of a city stored in Chinese, or "".
