@@ -114,4 +114,7 @@ type MatchSignals struct {
 	// id) the startups on its pipeline that it has not passed on.
 	Interest map[ProfileRef][]string
 	Pipeline map[string][]string
+	// Paused lists the mentor profile ids that paused mentoring: they take
+	// no new mentees whatever their capacity.
+	Paused map[string]bool
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,6 +38,28 @@ func (s *Server) matchRoutes(v1 fiber.Router) {
 	v1.Get("/mentors/:id/matches", requireUser, s.profileMatches(makerlink.KindMentor))
 	v1.Post("/matches/feedback", requireUser, s.matchFeedback)
 	v1.Post("/spaces/:id/mentor-assignments", requireUser, s.mentorAssignments)
+}
+
+// signalRoutes are the writes that change the connection signals matching
+// ranks by: introductions, the pipeline, mentoring and intent cards.
+var signalRoutes = []string{
+	"/api/v1/intros", "/api/v1/intros/:id/accept", "/api/v1/intros/:id/decline",
+	"/api/v1/pipeline/:startup_id", "/api/v1/mentors/:id/mentoring",
+	"/api/v1/mentors/:id/mentees/:startup_id/end", "/api/v1/events/:id/pitches/:pid/intents",
+}
+
+// changesSignals reports whether a request to the route pattern changes
+// the connection signals.
+func changesSignals(method, route string) bool {
+	return method != fiber.MethodGet && method != fiber.MethodHead && slices.Contains(signalRoutes, route)
+}
+
+// signalsChanged tells the match service, when it can hear it, that a
+// signal changed on this node, so that the next match query sees it.
+func (s *Server) signalsChanged() {
+	if n, ok := s.matches.(interface{ SignalsChanged() }); ok {
+		n.SignalsChanged()
+	}
 }
 
 func (s *Server) matchService() (makerlink.MatchService, error) {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -168,5 +169,45 @@ func TestMentorAssignmentsHiddenStartups(t *testing.T) {
 		if len(twice.Items) != 1 || twice.TotalScore != one.TotalScore {
 			t.Errorf("the startup listed twice: %+v, once: %+v", twice, one)
 		}
+	})
+}
+
+// TestMatchesReadYourWrites: matches answer from what was just written,
+// without waiting for the service's background poll: a startup created a
+// moment ago has matches, an edit shows in the reasons, and a mentor who
+// pauses or fills up leaves a founder's list at once.
+func TestMatchesReadYourWrites(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e, _ := matchEnv(t, open) // loaded, never polled: every change comes from the queries themselves
+		founder := e.register(makerlink.RoleFounder)
+		mentorUser := e.register(makerlink.RoleMentor)
+		mentor := e.create(mentorUser.Token, makerlink.KindMentor, map[string]any{
+			"name": "王导师", "bio": "储能电池 二十年", "expertise": []string{"储能"}, "sectors": []string{"new_energy"}, "capacity": 1, "city": "银川"})
+		startup := e.create(founder.Token, makerlink.KindStartup, map[string]any{
+			"name": "光储科技", "description": "储能电池", "sectors": []string{"new_energy"}, "stage": "angel", "city": "银川"})
+		path := "/api/v1/startups/" + startup + "/matches?kind=mentor"
+		has := func(want bool) {
+			t.Helper()
+			var r api.MatchesReply
+			e.want(e.do(req{method: "GET", path: path, token: founder.Token}), 200, "").JSON(t, &r)
+			got := slices.ContainsFunc(r.Items, func(m makerlink.Match) bool { return m.ID == mentor })
+			if got != want {
+				t.Errorf("mentor listed %v, want %v: %+v", got, want, r.Items)
+			}
+		}
+		has(true)
+
+		e.want(e.do(req{method: "PUT", path: "/api/v1/mentors/" + mentor + "/mentoring", token: mentorUser.Token, body: map[string]any{"paused": true}}), 200, "")
+		has(false)
+		e.want(e.do(req{method: "PUT", path: "/api/v1/mentors/" + mentor + "/mentoring", token: mentorUser.Token, body: map[string]any{"paused": false}}), 200, "")
+		has(true)
+
+		// The founder's other startup takes the mentor's only place.
+		other := e.create(founder.Token, makerlink.KindStartup, map[string]any{
+			"name": "储能二号", "sectors": []string{"new_energy"}, "stage": "seed", "city": "银川"})
+		in := e.want(e.do(req{method: "POST", path: "/api/v1/intros", token: founder.Token,
+			body: map[string]any{"startup_id": other, "to_kind": "mentor", "to_id": mentor, "message": "请指导"}}), 201, "").Map(t)
+		e.want(e.do(req{method: "POST", path: "/api/v1/intros/" + in["id"].(string) + "/accept", token: mentorUser.Token}), 200, "")
+		has(false)
 	})
 }

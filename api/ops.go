@@ -138,6 +138,9 @@ func (s *Server) core(c *fiber.Ctx) error {
 	d := time.Since(start)
 	status := c.Response().StatusCode()
 	route := c.Route()
+	if status < 300 && changesSignals(c.Method(), route.Path) {
+		s.signalsChanged()
+	}
 	rm := s.metrics.forRoute(route, route == entry)
 	rm.observe(s.metrics, status, d)
 	if s.log.Enabled(ctx, slog.LevelInfo) {

@@ -136,7 +136,7 @@ func (e *Engine) Cohort(startupIDs, mentorIDs []string) ([]Assignment, error) {
 			return nil, makerlink.Errorf(makerlink.ENotFound, "mentor %q not found", id)
 		}
 		mrows[j] = r
-		capLeft[j] = max(0, it.capacity-e.mentees[id])
+		capLeft[j] = e.placesLeft(id, it.capacity)
 	}
 	dir := Direction{makerlink.KindStartup, makerlink.KindMentor}
 	fit := make([][]float64, len(startupIDs))

@@ -201,6 +201,7 @@ type Engine struct {
 	interest  map[ref]map[string]struct{} // investor/mentor -> startups it engaged with on the platform
 	open      map[ref]int                 // open requests per candidate
 	mentees   map[string]int              // active mentees per mentor
+	paused    map[string]bool             // mentors who paused mentoring
 	savedRev  map[string]map[ref]struct{} // startup id -> profiles that saved it
 }
 
@@ -220,6 +221,7 @@ func NewEngine(opts Options) *Engine {
 		interest:  map[ref]map[string]struct{}{},
 		open:      map[ref]int{},
 		mentees:   map[string]int{},
+		paused:    map[string]bool{},
 		savedRev:  map[string]map[ref]struct{}{},
 	}
 	if e.tok == nil {
@@ -477,7 +479,7 @@ func (e *Engine) capacityLeft(it *item) float32 {
 	if it.capacity <= 0 {
 		return 0
 	}
-	return float32(max(0, it.capacity-e.mentees[it.id])) / float32(it.capacity)
+	return float32(e.placesLeft(it.id, it.capacity)) / float32(it.capacity)
 }
 
 // centroid writes the mean S vector of the startups in a profile's portfolio
@@ -748,7 +750,7 @@ func (e *Engine) MentorsWithPlaces() []string {
 	defer e.mu.RUnlock()
 	var out []string
 	for id, it := range e.items[makerlink.KindMentor] {
-		if it.capacity > e.mentees[id] {
+		if e.placesLeft(id, it.capacity) > 0 {
 			out = append(out, id)
 		}
 	}
@@ -814,6 +816,32 @@ func (e *Engine) SetOpenRequests(k makerlink.Kind, id string, n int) {
 		}
 		t.Row(row)[col] = e.exposure(r)
 	}
+}
+
+// SetPaused records whether a mentor paused mentoring: a paused mentor
+// has no place left, whatever its capacity.
+func (e *Engine) SetPaused(mentorID string, paused bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if paused {
+		e.paused[mentorID] = true
+	} else {
+		delete(e.paused, mentorID)
+	}
+	it := e.items[makerlink.KindMentor][mentorID]
+	t := e.tables[makerlink.KindMentor]
+	if row, ok := t.Lookup(mentorID); ok && it != nil {
+		t.Row(row)[colPBias+biasCapacity] = e.capacityLeft(it)
+	}
+}
+
+// placesLeft is how many more mentees the mentor id of the given capacity
+// takes: none while paused. Callers hold e.mu.
+func (e *Engine) placesLeft(id string, capacity int) int {
+	if e.paused[id] {
+		return 0
+	}
+	return max(0, capacity-e.mentees[id])
 }
 
 // SetMentees sets the number of startups a mentor currently mentors. A

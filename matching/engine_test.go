@@ -245,6 +245,17 @@ func TestFilters(t *testing.T) {
 	if got := ids(match(t, e, toMentors)); len(got) != 2 {
 		t.Errorf("mentors after a place freed = %v, want 2", got)
 	}
+	e.SetPaused("free", true)
+	if got := ids(match(t, e, toMentors)); !slices.Equal(got, []string{"full"}) {
+		t.Errorf("mentors with one paused = %v, want only the one still taking mentees", got)
+	}
+	if got := e.MentorsWithPlaces(); slices.Contains(got, "free") {
+		t.Errorf("mentors with places %v include the paused one", got)
+	}
+	e.SetPaused("free", false)
+	if got := ids(match(t, e, toMentors)); len(got) != 2 {
+		t.Errorf("mentors after resuming = %v, want 2", got)
+	}
 
 	dealFlow := matching.Query{FromKind: makerlink.KindInvestor, FromID: "accepting", ToKind: makerlink.KindStartup}
 	if got := ids(match(t, e, dealFlow)); !slices.Contains(got, "hidden") {

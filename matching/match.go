@@ -254,7 +254,7 @@ func (e *Engine) filter(q *Query, from *item, t *Table) func(int) bool {
 				}
 			}
 		case makerlink.KindMentor:
-			if c.capacity <= 0 || e.mentees[id] >= c.capacity {
+			if c.capacity <= 0 || e.placesLeft(id, c.capacity) <= 0 {
 				return false
 			}
 		case makerlink.KindStartup:

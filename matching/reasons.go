@@ -95,7 +95,7 @@ func (e *Engine) explain(qu *query, cand *item, k Factor, v float32) (Reason, bo
 	case FactorPortfolio:
 		return e.portfolioReason(s, o, fromStartup)
 	case FactorCapacity:
-		left := o.capacity - e.mentees[o.id]
+		left := e.placesLeft(o.id, o.capacity)
 		if left <= 0 {
 			return Reason{}, false
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"makerlink"
@@ -41,12 +42,17 @@ type Service struct {
 
 	kick chan struct{}
 
-	mu      sync.Mutex // one load, sync or signals refresh at a time
-	loaded  bool
-	cursor  int64
-	signals struct {
+	mu     sync.Mutex // one load, sync or signals refresh at a time
+	loaded bool
+	cursor int64
+	// signalsAt is when the signals were last read; signalsStale asks the
+	// next query to read them again ([Service.SignalsChanged]).
+	signalsAt    time.Time
+	signalsStale atomic.Bool
+	signals      struct {
 		open     map[makerlink.ProfileRef]int
 		mentees  map[string]int
+		paused   map[string]bool
 		interest map[ref][]string
 	}
 }
@@ -245,6 +251,7 @@ func (s *Service) refreshSignalsLocked(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("matching: read signals: %w", err)
 	}
+	s.signalsAt = time.Now()
 	for r := range s.signals.open {
 		if _, ok := sig.OpenRequests[r]; !ok {
 			s.e.SetOpenRequests(r.Kind, r.ID, 0)
@@ -267,6 +274,17 @@ func (s *Service) refreshSignalsLocked(ctx context.Context) error {
 		}
 	}
 	s.signals.mentees = sig.Mentees
+	for id := range s.signals.paused {
+		if !sig.Paused[id] {
+			s.e.SetPaused(id, false)
+		}
+	}
+	for id := range sig.Paused {
+		if !s.signals.paused[id] {
+			s.e.SetPaused(id, true)
+		}
+	}
+	s.signals.paused = sig.Paused
 	interest := map[ref][]string{}
 	for r, ids := range sig.Interest {
 		k := ref{r.Kind, r.ID}
@@ -293,6 +311,37 @@ func (s *Service) refreshSignalsLocked(ctx context.Context) error {
 	return nil
 }
 
+// SignalsChanged tells the service that a connection signal changed on
+// this node (an introduction asked or answered, a mentorship ended, a
+// mentor paused, a pipeline moved): the next query reads the signals
+// before it ranks, so its asker sees the change at once.
+func (s *Service) SignalsChanged() { s.signalsStale.Store(true) }
+
+// querySignalsAge is how old the signals may be when a query ranks: older
+// ones are read again first (changes made through another node show
+// within this time).
+const querySignalsAge = time.Second
+
+// catchUp brings the engine up to date before a query: the profile
+// changes of the feed since the last poll (a profile just created or
+// edited is ranked as it is now), and the signals when they were marked
+// changed or are older than [querySignalsAge]. Errors are reported and the
+// query answers from what the engine holds.
+func (s *Service) catchUp(ctx context.Context) {
+	if _, err := s.Sync(ctx); err != nil {
+		s.report(err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.signalsStale.Swap(false) || time.Since(s.signalsAt) > querySignalsAge {
+		if err := s.refreshSignalsLocked(ctx); err != nil {
+			s.signalsStale.Store(true)
+			s.report(err)
+		}
+	}
+}
+
 func (s *Service) ready() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -307,6 +356,7 @@ func (s *Service) Matches(ctx context.Context, q makerlink.MatchQuery) ([]makerl
 	if err := s.ready(); err != nil {
 		return nil, err
 	}
+	s.catchUp(ctx)
 	return s.e.Match(q)
 }
 
@@ -363,6 +413,7 @@ func (s *Service) MentorAssignments(ctx context.Context, viewer *makerlink.User,
 	if err := s.ready(); err != nil {
 		return nil, err
 	}
+	s.catchUp(ctx)
 	startupIDs, mentorIDs = distinct(startupIDs), distinct(mentorIDs)
 	for _, id := range startupIDs {
 		if viewer != nil && !s.e.CanView(viewer, makerlink.KindStartup, id) {

@@ -76,6 +76,7 @@ func (db *DB) MatchSignals(ctx context.Context) (*makerlink.MatchSignals, error)
 		Mentees:      map[string]int{},
 		Interest:     map[makerlink.ProfileRef][]string{},
 		Pipeline:     map[string][]string{},
+		Paused:       map[string]bool{},
 	}
 	err := db.scanRows(ctx, `SELECT to_kind, to_id, COUNT(*) FROM intros WHERE status = $1 GROUP BY to_kind, to_id`,
 		[]any{makerlink.IntroPending}, func(scan func(...any) error) error {
@@ -114,6 +115,17 @@ func (db *DB) MatchSignals(ctx context.Context) (*makerlink.MatchSignals, error)
 			sig.Interest[r] = append(sig.Interest[r], s)
 			return nil
 		})
+	if err != nil {
+		return nil, err
+	}
+	err = db.scanRows(ctx, `SELECT mentor_id FROM mentor_settings WHERE paused = $1`, []any{true}, func(scan func(...any) error) error {
+		var m string
+		if err := scan(&m); err != nil {
+			return err
+		}
+		sig.Paused[m] = true
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -88,6 +88,8 @@ VALUES ('m-a', 'm1', 'u', 's6', 'S', 'f', 'active', 1), ('m-b', 'm1', 'u', 's7',
 			exec(`INSERT INTO pipeline_entries (investor_id, startup_id, startup_name, stage, note, pass_reason, source, created_at, updated_at)
 VALUES ('user-x', 's8', 'S', 'meeting', '', '', 'manual', 1, 1), ('user-x', 's9', 'S', 'passed', '', 'no', 'manual', 1, 1)`)
 
+			exec(`INSERT INTO mentor_settings (mentor_id, paused, updated_at) VALUES ('m1', $1, 1), ('m2', $2, 1)`, true, false)
+
 			sig, err := db.MatchSignals(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -107,6 +109,9 @@ VALUES ('user-x', 's8', 'S', 'meeting', '', '', 'manual', 1, 1), ('user-x', 's9'
 			}
 			if got := sig.Pipeline["user-x"]; !slices.Equal(got, []string{"s8"}) {
 				t.Errorf("pipeline %v", got)
+			}
+			if !sig.Paused["m1"] || len(sig.Paused) != 1 {
+				t.Errorf("paused %v, want m1 only", sig.Paused)
 			}
 		})
 	}
