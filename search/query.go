@@ -79,6 +79,16 @@ type normalized struct {
 	offset, limit                  int
 }
 
+// filtered reports whether n narrows by kind, sector, stage or city.
+func (n *normalized) filtered() bool {
+	return len(n.kinds)+len(n.sectors)+len(n.stages)+len(n.cities) > 0
+}
+
+// unfiltered returns n without those filters and facets, for a count.
+func (n *normalized) unfiltered() *normalized {
+	return &normalized{q: n.q, limit: 1}
+}
+
 func normalize(q Query) (*normalized, error) {
 	n := &normalized{q: strings.TrimSpace(q.Q), offset: q.Offset, limit: q.Limit}
 	if err := checkText("q", q.Q, MaxQueryRunes); err != nil {
@@ -224,12 +234,24 @@ func (x *Index) search(ctx context.Context, n *normalized, viewer *makerlink.Use
 	if err != nil {
 		return nil, err
 	}
-	if res.Total < fuzzyBelow && hasTypoParts(parts) && x.opts.Mode != TextStockCJK {
+	// The looser queries below run when the strict one finds too little
+	// before the kind, sector, stage and city filters: the facet counts
+	// the unfiltered page shows are then what a click on a facet gets.
+	total := res.Total
+	if n.filtered() && total < max(fuzzyBelow, relaxBelow) && len(parts) > 0 && x.opts.Mode != TextStockCJK {
+		all, err := x.run(ctx, n.unfiltered(), main, viewer)
+		if err != nil {
+			return nil, err
+		}
+		total = all.Total
+	}
+	if total < fuzzyBelow && hasTypoParts(parts) && x.opts.Mode != TextStockCJK {
 		if res, err = x.run(ctx, n, x.partsQuery(parts, firstMin(len(parts)), false, 1), viewer); err != nil {
 			return nil, err
 		}
+		total = max(total, res.Total)
 	}
-	if res.Total < relaxBelow && len(parts) > 0 && x.opts.Mode != TextStockCJK {
+	if total < relaxBelow && len(parts) > 0 && x.opts.Mode != TextStockCJK {
 		// few documents have every part: settle for half of them,
 		// and for the subwords of compound words; what matched the strict
 		// query stays on top

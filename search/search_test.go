@@ -10,6 +10,7 @@ import (
 
 	"makerlink"
 	"makerlink/search"
+	"makerlink/seed"
 )
 
 // openFixtures opens a new index in a temporary directory holding the
@@ -315,5 +316,54 @@ func TestIndexUpdateAndDelete(t *testing.T) {
 	}
 	if r := mustSearch(t, idx, search.Query{Q: "原浆工坊"}); slices.Contains(ids(r), s.ID) {
 		t.Errorf("deleted profile still found")
+	}
+}
+
+// TestFacetCountsMatchFilters: the count a facet shows next to a query is
+// what a click on it gets. The looser queries (typos, half of the words)
+// that run when a query finds few documents must decide on the unfiltered
+// total, or a facet of 4 opens 9 results, most of them off-topic.
+func TestFacetCountsMatchFilters(t *testing.T) {
+	idx, err := search.Open(t.TempDir(), search.Options{Mode: search.TextWords})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	b := idx.NewBatch()
+	for _, p := range seed.Generate(seed.Options{Seed: 1}).Profiles {
+		if err := b.Put(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, q := range []string{"新能源", "枸杞", "粗体", "储能 电池", "宁夏大学", "solar", "检测"} {
+		all := mustSearch(t, idx, search.Query{Q: q})
+		for facet, counts := range all.Facets {
+			for v, n := range counts {
+				f := search.Query{Q: q, Limit: 1}
+				switch facet {
+				case "kind":
+					f.Kinds = []string{v}
+				case "sector":
+					f.Sectors = []string{v}
+				case "stage":
+					f.Stages = []string{v}
+				case "city":
+					f.Cities = []string{v}
+				default:
+					continue
+				}
+				checked++
+				if got := mustSearch(t, idx, f).Total; got != uint64(n) {
+					t.Errorf("%q: facet %s=%s shows %d, the filter finds %d (unfiltered total %d)", q, facet, v, n, got, all.Total)
+				}
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("only %d facet values checked", checked)
 	}
 }
