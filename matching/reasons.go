@@ -236,8 +236,8 @@ func sharedTerms(a, b []string, n int) []string {
 		if len(out) == n {
 			break
 		}
-		if len(out) > 0 && utf8.RuneCountInString(t) == 1 {
-			break
+		if utf8.RuneCountInString(t) == 1 && isHan(t) {
+			break // one character (烘) explains nothing
 		}
 		covered := false
 		for _, o := range out {
@@ -289,7 +289,9 @@ func textReason(from, cand *item, dir Direction) (Reason, bool) {
 		zh, en = "业务与专长相近", "matches the expertise"
 	}
 	if len(shared) == 0 {
-		return Reason{ZH: zh, EN: en}, true
+		// the texts are close (hashed TF-IDF), but no word a user would
+		// recognise is shared: no reason rather than one they cannot check
+		return Reason{}, false
 	}
 	return Reason{ZH: zh + "：" + strings.Join(shared, "、"), EN: en + ": " + strings.Join(shared, ", ")}, true
 }
@@ -375,10 +377,10 @@ func (e *Engine) portfolioReason(s, o *item, fromStartup bool) (Reason, bool) {
 				return Reason{ZH: fmt.Sprintf("%s %d 家相似企业", vz, c), EN: fmt.Sprintf("%s %d similar %s", ve, c, plural(c, "startup", "startups"))}, true
 			}
 		}
-		return Reason{ZH: "投资组合与之相近", EN: "portfolio close to this startup"}, true
+		return Reason{}, false // no startup similar enough to name: nothing a user could check
 	}
 	if best == nil || bestSim < similarStartup {
-		return Reason{ZH: "与其投资组合相近", EN: "close to its portfolio"}, true
+		return Reason{}, false
 	}
 	vz, ve := verb(bestSrc)
 	return Reason{ZH: fmt.Sprintf("与其%s的「%s」相似", vz, best.name), EN: fmt.Sprintf("similar to %s it %s", best.name, ve)}, true
