@@ -117,4 +117,7 @@ type MatchSignals struct {
 	// Paused lists the mentor profile ids that paused mentoring: they take
 	// no new mentees whatever their capacity.
 	Paused map[string]bool
+	// Passed lists per investor account (user id) the startups its
+	// pipeline marks passed: they leave its deal flow.
+	Passed map[string][]string
 }

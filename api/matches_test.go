@@ -209,5 +209,26 @@ func TestMatchesReadYourWrites(t *testing.T) {
 			body: map[string]any{"startup_id": other, "to_kind": "mentor", "to_id": mentor, "message": "请指导"}}), 201, "").Map(t)
 		e.want(e.do(req{method: "POST", path: "/api/v1/intros/" + in["id"].(string) + "/accept", token: mentorUser.Token}), 200, "")
 		has(false)
+
+		// An investor who passes on a startup stops seeing it in the deal flow.
+		invUser := e.register(makerlink.RoleInvestor)
+		inv := e.create(invUser.Token, makerlink.KindInvestor, map[string]any{"name": "贺兰山天使", "kind": "angel",
+			"sectors": []string{"new_energy"}, "stages": []string{"angel", "seed"}, "thesis": "储能", "accepting": true})
+		flow := func() []string {
+			var r api.MatchesReply
+			e.want(e.do(req{method: "GET", path: "/api/v1/investors/" + inv + "/matches", token: invUser.Token}), 200, "").JSON(t, &r)
+			var out []string
+			for _, m := range r.Items {
+				out = append(out, m.ID)
+			}
+			return out
+		}
+		if !slices.Contains(flow(), startup) {
+			t.Fatalf("deal flow %v lacks %s", flow(), startup)
+		}
+		e.want(e.do(req{method: "PUT", path: "/api/v1/pipeline/" + startup, token: invUser.Token, body: map[string]any{"stage": "passed", "note": "估值过高"}}), 200, "")
+		if got := flow(); slices.Contains(got, startup) {
+			t.Errorf("deal flow %v still shows the startup passed on", got)
+		}
 	})
 }

@@ -202,6 +202,7 @@ type Engine struct {
 	open      map[ref]int                 // open requests per candidate
 	mentees   map[string]int              // active mentees per mentor
 	paused    map[string]bool             // mentors who paused mentoring
+	passed    map[string]map[string]bool  // investor -> startups its pipeline passed on
 	savedRev  map[string]map[ref]struct{} // startup id -> profiles that saved it
 }
 
@@ -222,6 +223,7 @@ func NewEngine(opts Options) *Engine {
 		open:      map[ref]int{},
 		mentees:   map[string]int{},
 		paused:    map[string]bool{},
+		passed:    map[string]map[string]bool{},
 		savedRev:  map[string]map[ref]struct{}{},
 	}
 	if e.tok == nil {
@@ -816,6 +818,22 @@ func (e *Engine) SetOpenRequests(k makerlink.Kind, id string, n int) {
 		}
 		t.Row(row)[col] = e.exposure(r)
 	}
+}
+
+// SetPassed records the startups an investor's pipeline passed on: they
+// leave its deal flow (until the pipeline moves them again).
+func (e *Engine) SetPassed(investorID string, startupIDs []string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(startupIDs) == 0 {
+		delete(e.passed, investorID)
+		return
+	}
+	set := make(map[string]bool, len(startupIDs))
+	for _, s := range startupIDs {
+		set[s] = true
+	}
+	e.passed[investorID] = set
 }
 
 // SetPaused records whether a mentor paused mentoring: a paused mentor

@@ -261,6 +261,14 @@ func TestFilters(t *testing.T) {
 	if got := ids(match(t, e, dealFlow)); !slices.Contains(got, "hidden") {
 		t.Errorf("deal flow %v lacks the investors-only startup", got)
 	}
+	e.SetPassed("accepting", []string{"open"})
+	if got := ids(match(t, e, dealFlow)); slices.Contains(got, "open") || !slices.Contains(got, "s-solar") {
+		t.Errorf("deal flow after passing on open = %v", got)
+	}
+	e.SetPassed("accepting", nil)
+	if got := ids(match(t, e, dealFlow)); !slices.Contains(got, "open") {
+		t.Errorf("deal flow after the pass was undone = %v", got)
+	}
 	mentorOwner := &makerlink.User{ID: "u-free", Roles: []makerlink.Role{makerlink.RoleMentor}}
 	mq := matching.Query{FromKind: makerlink.KindMentor, FromID: "free", ToKind: makerlink.KindStartup, Viewer: mentorOwner}
 	if got := ids(match(t, e, mq)); slices.Contains(got, "hidden") || len(got) != 2 {

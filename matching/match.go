@@ -231,6 +231,7 @@ func (e *Engine) filter(q *Query, from *item, t *Table) func(int) bool {
 		}
 	}
 	seeHidden := q.Viewer == nil && from.kind == makerlink.KindInvestor
+	passed := e.passed[from.id] // nil unless from is an investor that passed on some
 	return func(row int) bool {
 		id := t.ID(row)
 		if id == "" {
@@ -258,7 +259,7 @@ func (e *Engine) filter(q *Query, from *item, t *Table) func(int) bool {
 				return false
 			}
 		case makerlink.KindStartup:
-			if inPortfolio[id] {
+			if inPortfolio[id] || passed[id] {
 				return false
 			}
 			if c.visibility == makerlink.VisibilityInvestors && !seeHidden &&

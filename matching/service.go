@@ -53,6 +53,7 @@ type Service struct {
 		open     map[makerlink.ProfileRef]int
 		mentees  map[string]int
 		paused   map[string]bool
+		passed   map[string][]string // investor profile id -> startups
 		interest map[ref][]string
 	}
 }
@@ -285,6 +286,21 @@ func (s *Service) refreshSignalsLocked(ctx context.Context) error {
 		}
 	}
 	s.signals.paused = sig.Paused
+	passed := map[string][]string{}
+	for user, ids := range sig.Passed {
+		for _, inv := range s.e.ProfilesOf(makerlink.KindInvestor, user) {
+			passed[inv] = append(passed[inv], ids...)
+		}
+	}
+	for inv := range s.signals.passed {
+		if _, ok := passed[inv]; !ok {
+			s.e.SetPassed(inv, nil)
+		}
+	}
+	for inv, ids := range passed {
+		s.e.SetPassed(inv, ids)
+	}
+	s.signals.passed = passed
 	interest := map[ref][]string{}
 	for r, ids := range sig.Interest {
 		k := ref{r.Kind, r.ID}

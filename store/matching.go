@@ -77,6 +77,7 @@ func (db *DB) MatchSignals(ctx context.Context) (*makerlink.MatchSignals, error)
 		Interest:     map[makerlink.ProfileRef][]string{},
 		Pipeline:     map[string][]string{},
 		Paused:       map[string]bool{},
+		Passed:       map[string][]string{},
 	}
 	err := db.scanRows(ctx, `SELECT to_kind, to_id, COUNT(*) FROM intros WHERE status = $1 GROUP BY to_kind, to_id`,
 		[]any{makerlink.IntroPending}, func(scan func(...any) error) error {
@@ -129,13 +130,17 @@ func (db *DB) MatchSignals(ctx context.Context) (*makerlink.MatchSignals, error)
 	if err != nil {
 		return nil, err
 	}
-	err = db.scanRows(ctx, `SELECT investor_id, startup_id FROM pipeline_entries WHERE stage <> $1`,
-		[]any{makerlink.StagePassed}, func(scan func(...any) error) error {
-			var u, s string
-			if err := scan(&u, &s); err != nil {
+	err = db.scanRows(ctx, `SELECT investor_id, startup_id, stage FROM pipeline_entries`,
+		nil, func(scan func(...any) error) error {
+			var u, s, stage string
+			if err := scan(&u, &s, &stage); err != nil {
 				return err
 			}
-			sig.Pipeline[u] = append(sig.Pipeline[u], s)
+			if stage == makerlink.StagePassed {
+				sig.Passed[u] = append(sig.Passed[u], s)
+			} else {
+				sig.Pipeline[u] = append(sig.Pipeline[u], s)
+			}
 			return nil
 		})
 	if err != nil {

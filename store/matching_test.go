@@ -113,6 +113,9 @@ VALUES ('user-x', 's8', 'S', 'meeting', '', '', 'manual', 1, 1), ('user-x', 's9'
 			if !sig.Paused["m1"] || len(sig.Paused) != 1 {
 				t.Errorf("paused %v, want m1 only", sig.Paused)
 			}
+			if got := sig.Passed["user-x"]; !slices.Equal(got, []string{"s9"}) || len(sig.Passed) != 1 {
+				t.Errorf("passed %v, want user-x: s9", sig.Passed)
+			}
 		})
 	}
 }
