@@ -19,6 +19,7 @@ const (
 	codeTimeout              = "timeout"               // 503: the request ran out of time
 	codeHeadersTooLarge      = "headers_too_large"     // 431
 	codeUnsupportedEncoding  = "unsupported_encoding"  // 415: a compressed request body
+	codeUpgradeRequired      = "upgrade_required"      // 426: plain HTTP to the websocket endpoint
 )
 
 // statusByCode is the only table mapping error codes to HTTP statuses.
@@ -43,6 +44,7 @@ var statusByCode = map[string]int{
 	codeTimeout:                   fiber.StatusServiceUnavailable,
 	codeHeadersTooLarge:           fiber.StatusRequestHeaderFieldsTooLarge,
 	codeUnsupportedEncoding:       fiber.StatusUnsupportedMediaType,
+	codeUpgradeRequired:           fiber.StatusUpgradeRequired,
 
 	// Connections and bookings (connections.go).
 	makerlink.EIntroLimit:       fiber.StatusTooManyRequests,
@@ -81,6 +83,7 @@ var titles = map[string]string{
 	codeTimeout:                   "Timeout",
 	codeHeadersTooLarge:           "Request headers too large",
 	codeUnsupportedEncoding:       "Unsupported content encoding",
+	codeUpgradeRequired:           "Upgrade required",
 
 	makerlink.EIntroLimit:       "Too many open requests",
 	makerlink.EAskedRecently:    "Asked recently",
@@ -141,6 +144,8 @@ func fiberCode(status int) string {
 		return makerlink.EForbidden
 	case fiber.StatusTooManyRequests:
 		return makerlink.ERateLimited
+	case fiber.StatusUpgradeRequired:
+		return codeUpgradeRequired
 	}
 	if status >= 500 {
 		return makerlink.EInternal

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fasthttp/websocket"
 
@@ -336,6 +337,12 @@ func (c *conn) readFrame() bool {
 		c.sendError(nil, "", CodeBadFrame, "Send JSON in text frames.")
 		return true
 	}
+	if !utf8.Valid(data) {
+		// RFC 6455 §8.1: a text frame that is not UTF-8 fails the
+		// connection (1007); echoing its bytes would fail the client's.
+		c.closeWith(websocket.CloseInvalidFramePayloadData, "text frames must be UTF-8")
+		return false
+	}
 	c.handle(data)
 	return true
 }
@@ -440,6 +447,11 @@ func (c *conn) subscribe(f clientFrame) {
 }
 
 func (c *conn) unsubscribe(f clientFrame) {
+	if _, _, err := ParseChannel(f.Channel); err != nil {
+		code, msg := errorCode(err)
+		c.sendError(f.ID, f.Channel, code, msg)
+		return
+	}
 	if r := c.rooms[f.Channel]; r != nil {
 		delete(c.rooms, f.Channel)
 		c.hub.leave(r, c)

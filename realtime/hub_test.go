@@ -465,6 +465,8 @@ func TestHubBadFrames(t *testing.T) {
 		{"already subscribed", []byte(`{"op":"subscribe","channel":"event:5"}`), realtime.CodeAlreadySubscribed},
 		{"too large", []byte(`{"op":"ping","pad":"` + strings.Repeat("x", 70<<10) + `"}`), realtime.CodeTooLarge},
 		{"chinese garbage", []byte("订阅 event:5"), realtime.CodeBadFrame},
+		{"unsubscribe bad channel", []byte(`{"op":"unsubscribe","channel":"foo bar"}`), realtime.CodeBadChannel},
+		{"unsubscribe no channel", []byte(`{"op":"unsubscribe"}`), realtime.CodeBadChannel},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -491,6 +493,37 @@ func TestHubBadFrames(t *testing.T) {
 	// The subscription survived all of it.
 	publishN(t, hub, "event:5", 1)
 	expectSeqs(t, c, "event:5", 1, 1)
+}
+
+// A text frame that is not UTF-8 fails the connection with 1007 (RFC
+// 6455 §8.1) rather than being answered: echoing its bytes in a pong
+// would fail the client's side instead.
+func TestHubInvalidUTF8(t *testing.T) {
+	b := realtime.NewMemory(realtime.BrokerConfig{})
+	t.Cleanup(func() { _ = b.Close() })
+	_, url := startHub(t, b, realtime.Config{})
+	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if err := ws.WriteMessage(websocket.TextMessage, []byte("{\"op\":\"ping\",\"id\":\"\xc3\x28\"}")); err != nil {
+		t.Fatal(err)
+	}
+	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, msg, err := ws.ReadMessage()
+		if err != nil {
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) || ce.Code != websocket.CloseInvalidFramePayloadData {
+				t.Fatalf("read: %v, want close 1007", err)
+			}
+			return
+		}
+		if strings.Contains(string(msg), "pong") {
+			t.Fatalf("the invalid frame was answered: %s", msg)
+		}
+	}
 }
 
 func TestHubSubscribeFlood(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -504,6 +505,10 @@ func TestLiveChannels(t *testing.T) {
 	t.Cleanup(func() { _ = m.Close() })
 	base := "http://" + m.Addr()
 	wsURL := "ws://" + m.Addr() + "/ws"
+	// Plain HTTP to the websocket endpoint: 426 with a problem body.
+	if code, b := call(t, "GET", base+"/ws", "", nil); code != 426 || !strings.Contains(string(b), `"upgrade_required"`) {
+		t.Errorf("plain GET /ws: %d %s, want 426 upgrade_required", code, b)
+	}
 	_, org := register(t, base, "organizer")
 	founderID, founder := register(t, base, "founder")
 	judgeID, judge := register(t, base, "mentor")
