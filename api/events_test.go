@@ -522,14 +522,16 @@ func TestAddPitchHiddenStartup(t *testing.T) {
 }
 
 // TestEventsPublishedRefusals: once the results are published, adding a
-// pitch or a judge (by id or e-mail) or declaring a recusal is 409, like
-// any control action, and the final leaderboard does not change.
+// pitch or a judge (by id or e-mail), declaring a recusal, asking or
+// upvoting a question is 409, like any control action, and the final
+// leaderboard does not change.
 func TestEventsPublishedRefusals(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
 		e := newEventEnv(t, open, false)
 		f := e.register(makerlink.RoleFounder)
 		sid := e.create(f.Token, makerlink.KindStartup, sampleBody(t, makerlink.KindStartup))
 		e.control("start_pitch", e.pitches[0])
+		qid := e.want(e.do(req{method: "POST", path: e.path("/questions"), token: e.fan.Token, body: map[string]any{"text": "回本周期多久？"}}), 201, "").Map(t)["id"].(string)
 		e.control("publish_results", "")
 		before := e.want(e.do(req{method: "GET", path: e.path("/leaderboard")}), 200, "").Map(t)
 		for _, r := range []req{
@@ -538,6 +540,8 @@ func TestEventsPublishedRefusals(t *testing.T) {
 			{method: "POST", path: e.path("/judges"), token: e.organizer.Token, body: map[string]any{"user_id": e.fan.User.ID}},
 			{method: "POST", path: e.path("/judges"), token: e.organizer.Token, body: map[string]any{"email": e.fan.Email}},
 			{method: "POST", path: e.path("/pitches/" + e.pitches[0] + "/recusals"), token: e.judge.Token, body: map[string]any{"reason": "迟到的声明"}},
+			{method: "POST", path: e.path("/questions"), token: e.fan.Token, body: map[string]any{"text": "还能提问吗？"}},
+			{method: "POST", path: e.path("/questions/" + qid + "/upvote"), token: e.investor.Token},
 		} {
 			p := e.want(e.do(r), 409, makerlink.EConflict).Problem(t)
 			if !strings.Contains(p.Detail, "The results of this event are published; nothing can change") {

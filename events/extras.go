@@ -88,6 +88,19 @@ func decodeQuestionCursor(c string) (questionKey, error) {
 	return questionKey{up, id}, nil
 }
 
+// open returns nil when the event exists and its results are not
+// published yet: after publish_results nothing changes (EConflict).
+func (s *Service) open(ctx context.Context, eventID string) error {
+	e, err := s.st.FindEvent(ctx, eventID)
+	if err != nil {
+		return err
+	}
+	if e.ResultsPublishedAt != nil {
+		return makerlink.Errorf(makerlink.EConflict, "The results of this event are published; nothing can change any more.")
+	}
+	return nil
+}
+
 // Ask stores an audience question and pushes it to the room.
 func (s *Service) Ask(ctx context.Context, u *makerlink.User, eventID, text string) (*makerlink.Question, error) {
 	if u == nil {
@@ -104,6 +117,9 @@ func (s *Service) Ask(ctx context.Context, u *makerlink.User, eventID, text stri
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	if err := s.open(ctx, eventID); err != nil {
+		return nil, err
+	}
 	q := &makerlink.Question{EventID: eventID, UserID: u.ID, Text: text}
 	if err := s.st.CreateQuestion(ctx, q); err != nil {
 		return nil, err
@@ -116,6 +132,9 @@ func (s *Service) Ask(ctx context.Context, u *makerlink.User, eventID, text stri
 func (s *Service) Upvote(ctx context.Context, u *makerlink.User, eventID, questionID string) (*makerlink.Question, error) {
 	if u == nil {
 		return nil, unauthorized()
+	}
+	if err := s.open(ctx, eventID); err != nil {
+		return nil, err
 	}
 	q, err := s.st.UpvoteQuestion(ctx, eventID, questionID, u.ID)
 	if err != nil {
