@@ -474,6 +474,7 @@ const (
 	NotifyIntroAccepted   = "intro_accepted"
 	NotifyIntroDeclined   = "intro_declined"
 	NotifyIntroExpired    = "intro_expired"
+	NotifyMentorshipEnded = "mentorship_ended"
 	NotifyBookingCreated  = "booking_requested"
 	NotifyBookingApproved = "booking_approved"
 	NotifyBookingRejected = "booking_rejected"
@@ -510,6 +511,22 @@ func IntroAnsweredNotification(in *Intro) *Notification {
 		n.Type = NotifyIntroDeclined
 		n.Title = Text{ZH: fmt.Sprintf("%s%s 婉拒了 %s 的联系请求", kindZH(in.ToKind), in.ToName, in.StartupName),
 			EN: fmt.Sprintf("%s declined the request of %s", in.ToName, in.StartupName)}
+	}
+	return n
+}
+
+// MentorshipEndedNotification tells one side of a mentorship that the
+// other ended it: the founder (toUserID) when the mentor ended it
+// (byMentor), else the mentor's owner.
+func MentorshipEndedNotification(toUserID, mentorID, mentorName, startupID, startupName string, byMentor bool) *Notification {
+	n := &Notification{UserID: toUserID, Type: NotifyMentorshipEnded,
+		Data: notificationData("mentor_id", mentorID, "startup_id", startupID)}
+	if byMentor {
+		n.Title = Text{ZH: fmt.Sprintf("导师%s 结束了对 %s 的辅导", mentorName, startupName),
+			EN: fmt.Sprintf("%s ended the mentoring of %s", mentorName, startupName)}
+	} else {
+		n.Title = Text{ZH: fmt.Sprintf("%s 结束了您（%s）的辅导关系", startupName, mentorName),
+			EN: fmt.Sprintf("%s ended its mentoring with you (%s)", startupName, mentorName)}
 	}
 	return n
 }

@@ -181,7 +181,7 @@ func describeConnectionRoutes(d *openAPIDoc) {
 		auth: authRequired, body: "MentoringUpdate", status: 200, reply: schemaRef("MentorState"), problems: []int{403, 404}})
 	d.add("GET", v+"/mentors/{id}/mentees", op{summary: "The mentor's mentorships, active first (the mentor).", tag: "mentoring",
 		auth: authRequired, params: []string{"mentees_active"}, status: 200, reply: connList(schemaRef("Mentorship")), problems: []int{403, 404}})
-	d.add("POST", v+"/mentors/{id}/mentees/{startup_id}/end", op{summary: "End a mentorship (the mentor or the founder), freeing a slot.",
+	d.add("POST", v+"/mentors/{id}/mentees/{startup_id}/end", op{summary: "End a mentorship (the mentor or the founder), freeing a slot; the other side is notified (mentorship_ended).",
 		tag: "mentoring", auth: authRequired, status: 200, reply: schemaRef("MentorState"), problems: []int{404}})
 
 	d.add("GET", v+"/equipment/{id}/trained", op{summary: "Users trained on the instrument (owner).", tag: "bookings",

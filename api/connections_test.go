@@ -251,6 +251,22 @@ func TestMentoring(t *testing.T) {
 		// The founder ends the mentorship; the mentor pauses.
 		e.want(e.do(req{method: "POST", path: "/api/v1/mentors/" + mid + "/mentees/" + s1 + "/end", token: f2.Token}), 404, "not_found")
 		e.want(e.do(req{method: "POST", path: "/api/v1/mentors/" + mid + "/mentees/" + s1 + "/end", token: f1.Token}), 200, "")
+		// The mentor hears of it; the founder who ended it gets nothing.
+		ended := func(a account) int {
+			t.Helper()
+			var ns struct{ Items []makerlink.Notification }
+			e.want(e.do(req{method: "GET", path: "/api/v1/notifications?limit=100", token: a.Token}), 200, "").JSON(t, &ns)
+			n := 0
+			for _, x := range ns.Items {
+				if x.Type == makerlink.NotifyMentorshipEnded {
+					n++
+				}
+			}
+			return n
+		}
+		if ended(mentor) != 1 || ended(f1) != 0 {
+			t.Errorf("mentorship-ended notifications: mentor %d, founder %d; want 1, 0", ended(mentor), ended(f1))
+		}
 		e.want(e.do(req{method: "PUT", path: "/api/v1/mentors/" + mid + "/mentoring", token: f1.Token, body: map[string]any{"paused": true}}), 403, "forbidden")
 		e.want(e.do(req{method: "PUT", path: "/api/v1/mentors/" + mid + "/mentoring", token: mentor.Token, body: map[string]any{"paused": true}}), 200, "").JSON(t, &st)
 		if !st.Paused || st.Accepting || st.Open != 1 {
@@ -271,6 +287,18 @@ func TestMentoring(t *testing.T) {
 		rel, err := e.store.(makerlink.RelationFinder).StartupRelations(context.Background(), mentor.User.ID, s1)
 		if err != nil || len(rel) != 0 {
 			t.Fatalf("ended mentorship still a relation: %v %v", rel, err)
+		}
+
+		// The mentor ends one: the founder hears of it.
+		var pending struct{ Items []introReply }
+		e.want(e.do(req{method: "GET", path: "/api/v1/intros?box=in&status=pending", token: mentor.Token}), 200, "").JSON(t, &pending)
+		if len(pending.Items) != 1 {
+			t.Fatalf("pending intros %+v", pending.Items)
+		}
+		e.want(e.do(req{method: "POST", path: "/api/v1/intros/" + pending.Items[0].ID + "/accept", token: mentor.Token}), 200, "")
+		e.want(e.do(req{method: "POST", path: "/api/v1/mentors/" + mid + "/mentees/" + s3 + "/end", token: mentor.Token}), 200, "")
+		if ended(f3) != 1 || ended(mentor) != 1 {
+			t.Errorf("after the mentor ended one: founder %d, mentor %d; want 1, 1", ended(f3), ended(mentor))
 		}
 	})
 }

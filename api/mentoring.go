@@ -153,9 +153,43 @@ func (s *Server) endMentorship(c *fiber.Ctx) error {
 	if err := cs.EndMentorship(ctx, m.ID, sid); err != nil {
 		return err
 	}
+	s.notifyMentorshipEnded(ctx, m, sid, u)
 	st, err := s.mentorState(ctx, cs, m)
 	if err != nil {
 		return err
 	}
 	return c.JSON(st)
+}
+
+// notifyMentorshipEnded tells the other side that u ended the mentorship
+// of startup sid by mentor m. The mentorship has ended whatever happens
+// here: a notification that cannot be stored is logged.
+func (s *Server) notifyMentorshipEnded(ctx context.Context, m *makerlink.Mentor, sid string, u *makerlink.User) {
+	ns, ok := s.store.(makerlink.NotificationStore)
+	if !ok {
+		return
+	}
+	rec, err := s.store.FindProfileRecord(ctx, makerlink.KindStartup, sid)
+	if err != nil {
+		return // the startup is gone: nobody to tell on its side
+	}
+	p, err := rec.Decode()
+	if err != nil {
+		return
+	}
+	name := p.Tags().Name
+	byMentor := u.ID != rec.OwnerID
+	to := rec.OwnerID
+	if !byMentor {
+		to = m.OwnerID
+	}
+	if to == u.ID {
+		return
+	}
+	n := makerlink.MentorshipEndedNotification(to, m.ID, m.Name, sid, name, byMentor)
+	if err := ns.CreateNotification(ctx, n); err != nil {
+		s.log.Warn("mentorship ended: notification not stored", "mentor", m.ID, "startup", sid, "err", err)
+		return
+	}
+	s.push(ctx, []*makerlink.Notification{n})
 }
