@@ -26,6 +26,7 @@ func (s *Server) eventRoutes(app *fiber.App, v1 fiber.Router) {
 	v1.Get("/events/:id/judges", s.listJudges)
 	v1.Post("/events/:id/judges", requireUser, s.addJudge)
 	v1.Post("/events/:id/control", requireUser, s.controlEvent)
+	v1.Get("/events/:id/pitches/:pid/scores/me", requireUser, s.getMyScore)
 	v1.Put("/events/:id/pitches/:pid/scores/me", requireUser, s.putScore)
 	v1.Post("/events/:id/pitches/:pid/recusals", requireUser, s.declareRecusal)
 	v1.Post("/events/:id/pitches/:pid/votes", requireUser, s.vote)
@@ -283,6 +284,23 @@ func (s *Server) putScore(c *fiber.Ctx) error {
 	sc, err := svc.SetScore(c.UserContext(), viewer(c), param(c, "id"), param(c, "pid"), r.Scores, r.Comment)
 	if err != nil {
 		return err
+	}
+	return c.JSON(sc)
+}
+
+// getMyScore replies with the calling judge's own score of a pitch, or
+// 204 when the judge has not scored it yet.
+func (s *Server) getMyScore(c *fiber.Ctx) error {
+	svc, err := s.eventService()
+	if err != nil {
+		return err
+	}
+	sc, err := svc.MyScore(c.UserContext(), viewer(c), param(c, "id"), param(c, "pid"))
+	if err != nil {
+		return err
+	}
+	if sc == nil {
+		return c.SendStatus(fiber.StatusNoContent)
 	}
 	return c.JSON(sc)
 }

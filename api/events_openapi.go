@@ -174,8 +174,13 @@ func describeEventRoutes(d *openAPIDoc) {
 		"422 on email when no account has the address (told to the organizer only). 409 when the account already judges the event or the results are published.",
 		tag: tag, auth: authRequired, body: "AddJudgeRequest", status: 201, reply: schemaRef("Judge"), problems: []int{403, 404, 409, 422}})
 	d.add("POST", "/api/v1/events/{id}/control", op{summary: "Organizer controls: start_pitch, start_qa, end_pitch, open_voting, close_voting, " +
-		"close_scoring, publish_results. 409 when the action does not apply to the pitch's state.",
+		"close_scoring, publish_results. 409 when the action does not apply to the pitch's state, " +
+		"and for publish_results while no pitch of the event has started.",
 		tag: tag, auth: authRequired, body: "ControlRequest", status: 200, reply: schemaRef("EventView"), problems: []int{403, 404, 409}})
+	d.add("GET", "/api/v1/events/{id}/pitches/{pid}/scores/me", op{summary: "The calling judge's own score of a pitch, as last saved; " +
+		"204 when the judge has not scored it yet. 403 forbidden for anyone but the event's judges.",
+		tag: tag, auth: authRequired, status: 200, reply: schemaRef("Score"), problems: []int{403, 404}})
+	d.paths["/api/v1/events/{id}/pitches/{pid}/scores/me"].(obj)["get"].(obj)["responses"].(obj)["204"] = obj{"description": "The judge has not scored this pitch yet."}
 	d.add("PUT", "/api/v1/events/{id}/pitches/{pid}/scores/me", op{summary: "The calling judge's score of a pitch, replaced until its scoring closes. " +
 		"403 conflict_of_interest for a recused judge, 403 forbidden for others, 409 while scoring is not open.",
 		tag: tag, auth: authRequired, body: "ScoreRequest", status: 200, reply: schemaRef("Score"), problems: []int{403, 404, 409}})

@@ -754,3 +754,58 @@ func TestQuestionsPaging(t *testing.T) {
 		}
 	})
 }
+
+// TestPublishBeforeAnyPitch: publishing the results of an event where no
+// pitch has started is 409 and leaves the event open; once a pitch has
+// started it is allowed.
+func TestPublishBeforeAnyPitch(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, false)
+		p := e.want(e.do(req{method: "POST", path: e.path("/control"), token: e.organizer.Token,
+			body: map[string]any{"action": "publish_results"}}), 409, makerlink.EConflict).Problem(t)
+		if !strings.Contains(p.Detail, "No pitch of this event has started") {
+			t.Fatalf("problem %+v", p)
+		}
+		if ev := e.want(e.do(req{method: "GET", path: e.path("")}), 200, "").Map(t); ev["results_published_at"] != nil {
+			t.Fatalf("published after a refusal: %v", ev["results_published_at"])
+		}
+		e.control("start_pitch", e.pitches[0])
+		if ev := e.control("publish_results", "").Map(t); ev["results_published_at"] == nil {
+			t.Fatalf("not published: %v", ev)
+		}
+	})
+}
+
+// TestMyScore: a judge reads back their own score of a pitch (204 before
+// they scored it); others may not.
+func TestMyScore(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) makerlink.Store) {
+		e := newEventEnv(t, open, false)
+		p := e.pitches[0]
+		mine := e.path("/pitches/" + p + "/scores/me")
+		for _, tc := range []struct {
+			name   string
+			r      req
+			status int
+			code   string
+		}{
+			{"Anonymous", req{method: "GET", path: mine}, 401, makerlink.EUnauthorized},
+			{"Audience", req{method: "GET", path: mine, token: e.fan.Token}, 403, makerlink.EForbidden},
+			{"JudgeOfAnotherEvent", req{method: "GET", path: mine, token: e.otherJudge.Token}, 403, makerlink.EForbidden},
+			{"MissingPitch", req{method: "GET", path: e.path("/pitches/nope/scores/me"), token: e.judge.Token}, 404, makerlink.ENotFound},
+			{"MissingEvent", req{method: "GET", path: "/api/v1/events/nope/pitches/" + p + "/scores/me", token: e.judge.Token}, 404, makerlink.ENotFound},
+		} {
+			t.Run(tc.name, func(t *testing.T) { e.want(e.do(tc.r), tc.status, tc.code) })
+		}
+		e.want(e.do(req{method: "GET", path: mine, token: e.judge.Token}), 204, "")
+		e.control("start_pitch", p)
+		e.want(e.do(req{method: "PUT", path: mine, token: e.judge.Token,
+			body: map[string]any{"scores": map[string]any{"team": 8, "market": 4}, "comment": "团队扎实"}}), 200, "")
+		var sc makerlink.Score
+		e.want(e.do(req{method: "GET", path: mine, token: e.judge.Token}), 200, "").JSON(t, &sc)
+		if sc.Scores["team"] != 8 || sc.Scores["market"] != 4 || sc.Comment != "团队扎实" || sc.JudgeID != e.judge.User.ID || sc.PitchID != p {
+			t.Fatalf("my score %+v", sc)
+		}
+		e.want(e.do(req{method: "GET", path: e.path("/pitches/" + e.pitches[1] + "/scores/me"), token: e.judge.Token}), 204, "")
+	})
+}

@@ -532,6 +532,11 @@ func (s *Service) Control(ctx context.Context, u *makerlink.User, eventID, actio
 			Fields: []makerlink.FieldError{{Field: "action", Code: makerlink.FUnknown,
 				Message: "must be one of " + strings.Join(makerlink.ControlActions, ", ")}}}
 	}
+	if action == makerlink.ActionPublishResults {
+		if err := s.somePitchStarted(ctx, eventID); err != nil {
+			return nil, err
+		}
+	}
 	res, err := s.st.Control(ctx, makerlink.ControlRequest{EventID: eventID, ActorID: u.ID, Action: action, PitchID: pitchID})
 	if err != nil {
 		return nil, err
@@ -545,6 +550,55 @@ func (s *Service) Control(ctx context.Context, u *makerlink.User, eventID, actio
 	s.deliver(ctx, res.Notifications...)
 	s.markDirty(eventID, dirtyBoard|dirtyProgress)
 	return v, nil
+}
+
+// somePitchStarted is nil when a pitch of the event has started, else
+// EConflict: publishing the results of an event where nothing happened
+// would only freeze it.
+func (s *Service) somePitchStarted(ctx context.Context, eventID string) error {
+	pitches, err := s.st.FindPitches(ctx, eventID)
+	if err != nil {
+		return fmt.Errorf("pitches of event %s: %w", eventID, err)
+	}
+	for _, p := range pitches {
+		if p.State != makerlink.PitchScheduled {
+			return nil
+		}
+	}
+	return makerlink.Errorf(makerlink.EConflict, "No pitch of this event has started yet: there are no results to publish.")
+}
+
+// MyScore returns the judge u's own score of a pitch, or nil (and no
+// error) when u has not scored it yet. EUnauthorized without u,
+// EForbidden when u is not a judge of the event, ENotFound for a missing
+// event or pitch.
+func (s *Service) MyScore(ctx context.Context, u *makerlink.User, eventID, pitchID string) (*makerlink.Score, error) {
+	if u == nil {
+		return nil, unauthorized()
+	}
+	if _, err := s.st.FindEvent(ctx, eventID); err != nil {
+		return nil, err
+	}
+	ok, err := s.st.IsJudge(ctx, eventID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, forbidden("Only the judges of this event have scores of it.")
+	}
+	if _, err := s.st.FindPitch(ctx, eventID, pitchID); err != nil {
+		return nil, err
+	}
+	scores, err := s.st.FindScores(ctx, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("scores of event %s: %w", eventID, err)
+	}
+	for _, sc := range scores {
+		if sc.PitchID == pitchID && sc.JudgeID == u.ID {
+			return sc, nil
+		}
+	}
+	return nil, nil
 }
 
 // SetScore stores the judge u's score of a pitch. A judge the platform's
