@@ -32,6 +32,7 @@ func TestWeb(t *testing.T) {
 	t.Run("Keyboard", func(t *testing.T) { keyboard(t, s, b) })
 	t.Run("NotFound", func(t *testing.T) { notFound(t, s, b) })
 	t.Run("EventJudgesVotesBigScreen", func(t *testing.T) { eventJourney(t, s, b, &m) })
+	t.Run("EventPublishedJudgePadBoard", func(t *testing.T) { eventFinishedJourney(t, s, b) })
 	t.Run("IntroAcceptedByInvestor", func(t *testing.T) { introJourney(t, s, b) })
 	t.Run("MatchesSaveDismissIntro", func(t *testing.T) { matchesJourney(t, s, b) })
 	t.Run("BookingAndApproval", func(t *testing.T) { bookingJourney(t, s, b) })

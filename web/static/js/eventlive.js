@@ -106,12 +106,14 @@ export function boardTable(lb, { limit = 0, flags = false } = {}) {
   const items = limit ? (lb.items || []).slice(0, limit) : lb.items || [];
   if (!items.length) return h('p', { class: 'muted' }, t('board.empty'));
   const norm = lb.ranking === 'normalized';
-  const score = (it) => {
-    const v = norm ? it.judge_score_normalized : it.judge_score;
-    return v === null || v === undefined ? '—' : Number(v).toFixed(norm ? 2 : 1);
-  };
+  const raw = (it) => (norm ? it.judge_score_normalized : it.judge_score);
+  const unscored = (it) => raw(it) === null || raw(it) === undefined;
+  const score = (it) => (unscored(it) ? '—' : Number(raw(it)).toFixed(norm ? 2 : 1));
+  // A pitch no judge has scored has no place yet: the API still ranks it
+  // (its rank field is the contract), the table shows a dash.
+  const rank = (it) => (unscored(it) ? '—' : String(it.rank || ''));
   return h('table', { class: 'leaderboard' },
-    h('caption', { class: 'vh' }, t('board.title')),
+    h('caption', { class: 'vh' }, boardTitle(lb)),
     h('thead', null, h('tr', null,
       h('th', { scope: 'col', class: 'num' }, t('board.rank')),
       h('th', { scope: 'col' }, t('board.startup')),
@@ -119,13 +121,16 @@ export function boardTable(lb, { limit = 0, flags = false } = {}) {
       h('th', { scope: 'col', class: 'num' }, t('board.votes')),
       flags ? h('th', { scope: 'col' }, t('board.judges')) : null)),
     h('tbody', null, items.map((it) => h('tr', { 'data-pitch': it.pitch_id },
-      h('td', { class: 'num' }, String(it.rank || '')),
+      h('td', { class: 'num rank' }, rank(it)),
       h('th', { scope: 'row' }, it.startup_name || it.startup_id),
       h('td', { class: 'num' }, score(it)),
       h('td', { class: 'num votes' }, String(it.votes || 0)),
       flags ? h('td', null, t('board.judges_n', { n: it.judges || 0 }),
         it.disagreement ? h('span', { class: 'flag' }, ' ⚠ ', t('board.disagreement', { spread: Number(it.spread || 0).toFixed(0) })) : null) : null))));
 }
+
+/** boardTitle is the leaderboard's heading: final once the results are published. */
+export const boardTitle = (lb) => t(lb && lb.final ? 'board.final' : 'board.title');
 
 /** tick calls fn about every quarter second while the page is open. */
 export function tick(fn) {

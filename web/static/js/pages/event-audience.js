@@ -3,7 +3,7 @@
 // investors' intent cards, and the leaderboard when it may be shown.
 import { api, auth, h, has, t, $, params, setStatus, errorText, requireSignIn, toast } from '../core.js';
 import { reportError, clearErrors } from '../forms.js';
-import { follow, currentPitch, remaining, clockText, phaseText, boardTable, tick } from '../eventlive.js';
+import { follow, currentPitch, remaining, clockText, phaseText, boardTable, boardTitle, tick } from '../eventlive.js';
 
 const id = params.id;
 const enc = encodeURIComponent(id);
@@ -12,8 +12,11 @@ let questions = [];
 const votedKey = (pid) => `ml.voted.${auth.user ? auth.user.id : ''}.${pid}`;
 const upKey = (qid) => `ml.up.${auth.user ? auth.user.id : ''}.${qid}`;
 
+// published: the results are out and nothing changes any more.
+const published = () => !!(view && view.results_published_at);
+
 function showTimer() {
-  const p = view && currentPitch(view);
+  const p = view && !published() && currentPitch(view);
   const sec = p && (p.state === 'pitching' || p.state === 'qa') ? remaining(p) : null;
   $('#timer').textContent = sec === null ? '' : clockText(sec);
 }
@@ -40,14 +43,14 @@ function voteButton(p) {
 }
 
 function showVotes() {
-  const open = (view.pitches || []).filter((p) => p.voting_open && !p.voting_closed);
+  const open = published() ? [] : (view.pitches || []).filter((p) => p.voting_open && !p.voting_closed);
   $('#vote-box').replaceChildren(...(open.length ? open.map(voteButton) : [h('p', { class: 'muted' }, t('audience.no_voting'))]));
 }
 
 function showIntent() {
   const box = $('#intent-box');
   const p = currentPitch(view);
-  if (!has('intents') || !auth.hasRole('investor') || !p || p.state === 'scheduled') { box.replaceChildren(); return; }
+  if (!has('intents') || !auth.hasRole('investor') || !p || p.state === 'scheduled' || published()) { box.replaceChildren(); delete box.dataset.pitch; return; }
   if (box.dataset.pitch === p.id) return;
   box.dataset.pitch = p.id;
   const status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -71,9 +74,13 @@ function showIntent() {
 function showState(v) {
   view = v;
   const p = currentPitch(v);
+  const done = published();
   $('#event-name').textContent = v.name;
-  $('#current').textContent = p ? p.startup_name : t('screen.no_pitch');
-  $('#phase').textContent = p ? phaseText(p) : '';
+  // Once published the page is about the results, not the last pitch.
+  $('#current').textContent = done ? t('audience.final') : p ? p.startup_name : t('screen.no_pitch');
+  $('#phase').textContent = !done && p ? phaseText(p) : '';
+  $('#ask-form').hidden = done;
+  $('#ask-closed').hidden = !done;
   document.title = v.name + ' · ' + t('audience.title');
   showTimer();
   showVotes();
@@ -83,7 +90,7 @@ function showState(v) {
 function showQuestions() {
   const list = questions.filter((q) => !q.hidden).sort((a, b) => b.upvotes - a.upvotes);
   $('#questions').replaceChildren(...(list.length ? list.map((q) => {
-    const done = !!localStorage.getItem(upKey(q.id));
+    const done = !!localStorage.getItem(upKey(q.id)) || published();
     const btn = h('button', { type: 'button', class: 'small secondary', 'aria-pressed': String(done), disabled: done,
       'aria-label': t('audience.upvote_label', { n: q.upvotes }) }, '▲ ', String(q.upvotes));
     btn.addEventListener('click', async () => {
@@ -130,7 +137,7 @@ if (has('events')) {
   });
   follow(id, {
     onState: showState,
-    onBoard: (lb) => $('#board').replaceChildren(boardTable(lb)),
+    onBoard: (lb) => { $('#board-h').textContent = boardTitle(lb); $('#board').replaceChildren(boardTable(lb)); },
     onQuestions: (list) => { questions = list; showQuestions(); },
     onQuestion,
     onStatus: showStatus,

@@ -5,7 +5,7 @@
 import { api, auth, h, has, t, $, params, setStatus, errorText, requireSignIn, fmtDateTime, toast } from '../core.js';
 import { reportError, clearErrors } from '../forms.js';
 import { attachSuggest } from '../suggest.js';
-import { follow, remaining, clockText, phaseText, boardTable, tick } from '../eventlive.js';
+import { follow, remaining, clockText, phaseText, boardTable, boardTitle, tick } from '../eventlive.js';
 
 const id = params.id;
 const enc = encodeURIComponent(id);
@@ -26,6 +26,7 @@ async function control(action, pitchID, btn) {
 }
 
 function controls(p) {
+  if (view && view.results_published_at) return []; // nothing changes after publishing
   const b = (action, cls = 'small') => h('button', { type: 'button', class: cls, 'data-action': action,
     'aria-label': t('console.action.' + action) + ' · ' + p.startup_name, onclick: (e) => control(action, p.id, e.currentTarget) }, t('console.action.' + action));
   const out = [];
@@ -51,7 +52,7 @@ function showState(v) {
   $('#event-name').textContent = v.name;
   $('#event-meta').textContent = fmtDateTime(v.starts_at) + ' · ' + t('events.durations', { p: Math.round(v.pitch_seconds / 60), q: Math.round(v.qa_seconds / 60) })
     + (v.results_published_at ? ' · ' + t('console.published') : '');
-  $('#publish').disabled = !!v.results_published_at;
+  showPublish(v);
   $('#pitch-list').replaceChildren(...(v.pitches || []).map((p) => h('li', { class: p.id === v.current_pitch_id ? 'current' : '', 'data-pitch': p.id },
     h('strong', null, `${p.order}. ${p.startup_name}`),
     h('span', { class: 'tag' }, phaseText(p)),
@@ -61,6 +62,37 @@ function showState(v) {
     h('span', { class: 'button-row' }, controls(p)))));
   if (!(v.pitches || []).length) $('#pitch-list').replaceChildren(h('li', { class: 'muted' }, t('console.no_pitches')));
   showTimers();
+}
+
+// showPublish offers publishing once a pitch has started, and hides what
+// can no longer change (adding pitches and judges) once it is done.
+function showPublish(v) {
+  const published = !!v.results_published_at;
+  const started = (v.pitches || []).some((p) => p.state !== 'scheduled');
+  $('#add-pitch').hidden = published;
+  $('#add-judge').hidden = published;
+  const row = $('#publish-row');
+  if (published) { row.replaceChildren(); return; }
+  if (row.dataset.asking) return;
+  const btn = h('button', { type: 'button', id: 'publish', class: 'secondary', disabled: !started,
+    'aria-describedby': started ? null : 'publish-hint', onclick: askPublish }, t('console.publish'));
+  row.replaceChildren(btn, started ? null : h('span', { class: 'hint', id: 'publish-hint' }, t('console.publish_wait')));
+}
+
+// askPublish asks for confirmation in the page, naming the event.
+function askPublish() {
+  const row = $('#publish-row');
+  row.dataset.asking = '1';
+  const back = () => { delete row.dataset.asking; showPublish(view); $('#publish').focus(); };
+  const yes = h('button', { type: 'button', id: 'publish-yes', class: 'danger', onclick: async (e) => {
+    e.currentTarget.disabled = true;
+    await control('publish_results', '', null);
+    delete row.dataset.asking;
+    showPublish(view);
+  } }, t('console.publish_yes'));
+  row.replaceChildren(h('span', { id: 'publish-q' }, t('console.publish_q', { name: view.name })), yes,
+    h('button', { type: 'button', id: 'publish-no', class: 'secondary', onclick: back }, t('common.cancel')));
+  yes.focus();
 }
 
 function showJudges(list) {
@@ -171,10 +203,9 @@ async function init() {
       reportError(form, 'page-status', err);
     }
   });
-  $('#publish').addEventListener('click', (e) => control('publish_results', '', e.currentTarget));
   follow(id, {
     onState: showState,
-    onBoard: (lb) => $('#board').replaceChildren(boardTable(lb, { flags: true })),
+    onBoard: (lb) => { $('#board-h').textContent = boardTitle(lb); $('#board').replaceChildren(boardTable(lb, { flags: true })); },
     onProgress: showProgress,
     onQuestions: (list) => { questions = list; showQuestions(); },
     onQuestion,

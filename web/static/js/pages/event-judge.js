@@ -1,7 +1,9 @@
 // event-judge.js: a judge's scoring pad, made for a phone: one slider per
 // rubric criterion, saved with PUT /api/v1/events/{id}/pitches/{pid}/scores/me
 // (an upsert until the pitch's scoring closes). Every change is also kept
-// in localStorage, so a reload (or a dead battery) loses nothing.
+// in localStorage, so a reload (or a dead battery) loses nothing; the
+// score already submitted (GET .../scores/me) is shown on any device, and
+// an unsent draft wins over it only while scoring is open.
 import { api, auth, h, has, t, $, params, setStatus, errorText, requireSignIn } from '../core.js';
 import { reportError, clearErrors } from '../forms.js';
 import { follow, currentPitch, remaining, clockText, phaseText, tick } from '../eventlive.js';
@@ -43,8 +45,14 @@ function showTotal() {
   $('#j-total').textContent = total().toFixed(1);
 }
 
-function renderSliders() {
-  const d = load();
+// closedFor: no score of the pitch can change any more.
+const closedFor = (p) => !p || p.scoring_closed || !!(view && view.results_published_at);
+
+function renderSliders(saved) {
+  const p = view && (view.pitches || []).find((x) => x.id === pitchID);
+  const draft = load();
+  // An unsent draft is newer than the submitted score, unless nothing can be sent any more.
+  const d = saved && (!draft || draft.synced || closedFor(p)) ? { ...saved, synced: true, saved_at: saved.updated_at } : draft;
   $('#sliders').replaceChildren(...view.rubric.map((r) => {
     const v = d && d.scores && d.scores[r.key] !== undefined ? d.scores[r.key] : 0;
     const step = r.max <= 10 ? 0.5 : 1;
@@ -61,6 +69,26 @@ function renderSliders() {
   showTotal();
   const st = d && d.synced ? t('judge.saved_at', { time: new Date(d.saved_at).toLocaleTimeString() }) : d ? t('judge.draft') : '';
   setStatus('score-status', st, d && d.synced ? 'ok' : 'info');
+  showClosed(p);
+}
+
+// showClosed disables the pad once the pitch's scoring has closed.
+function showClosed(p) {
+  const closed = closedFor(p);
+  for (const el of $('#score-form').querySelectorAll('input, textarea')) el.disabled = closed;
+  $('#j-save').disabled = closed;
+  $('#j-recuse').hidden = closed;
+  if (p && closed) setStatus('score-status', t('judge.scoring_closed'), 'info');
+}
+
+// loadSaved shows the score the judge already submitted for the pitch.
+async function loadSaved(pid) {
+  try {
+    const sc = await api('GET', `/events/${enc}/pitches/${encodeURIComponent(pid)}/scores/me`);
+    if (sc && sc.scores && pid === pitchID) renderSliders(sc);
+  } catch (err) {
+    setStatus('page-status', errorText(err), 'error');
+  }
 }
 
 function showTimer() {
@@ -83,12 +111,13 @@ function showState(v) {
   $('#phase').textContent = p ? phaseText(p) : '';
   const form = $('#score-form');
   form.hidden = !p;
-  $('#j-save').disabled = !p || p.scoring_closed;
   if (p && form.dataset.pitch !== p.id) {
     form.dataset.pitch = p.id;
     renderSliders();
+    loadSaved(p.id);
+  } else {
+    showClosed(p);
   }
-  if (p && p.scoring_closed) setStatus('score-status', t('judge.scoring_closed'), 'info');
   showTimer();
 }
 
@@ -107,7 +136,7 @@ async function save(e) {
     if (err.code === 'conflict_of_interest') setStatus('score-status', t('judge.recused'), 'error');
     else reportError(form, 'score-status', err);
   } finally {
-    $('#j-save').disabled = false;
+    $('#j-save').disabled = closedFor(view && (view.pitches || []).find((x) => x.id === pitchID));
   }
 }
 

@@ -1,21 +1,27 @@
 // event-new.js: an organizer creates a pitch event (POST /api/v1/events):
 // name, start (Beijing time), the 8+7 format or custom durations, ranking,
 // hiding results until voting closes, and the weighted rubric.
-import { api, h, has, t, $, $$, requireSignIn, setStatus } from '../core.js';
+import { api, h, has, t, tOr, $, $$, requireSignIn, setStatus } from '../core.js';
 import { reportError, clearErrors } from '../forms.js';
 
 const boot = JSON.parse(document.getElementById('ml-boot').textContent);
 let seq = 0;
 
+// defaultLabel is a default criterion's name in the page's language
+// (the server's default rubric names them in both).
+const defaultLabel = (r) => tOr('eventnew.default.' + r.key, r.label);
+
 function row(r = { key: '', label: '', weight: 10, max: 10 }) {
   const n = ++seq;
-  const cell = (k, lbl, attrs) => [h('label', { for: `r-${k}-${n}`, class: 'vh' }, lbl), h('input', { id: `r-${k}-${n}`, 'data-k': k, ...attrs })];
+  // Each input under its own visible label, so weight and top score are never guessed.
+  const cell = (k, lbl, attrs, cls = '') => h('div', { class: 'rubric-cell ' + cls },
+    h('label', { for: `r-${k}-${n}` }, lbl), h('input', { id: `r-${k}-${n}`, 'data-k': k, ...attrs }));
   const el = h('div', { class: 'rubric-row', 'data-row': '' },
-    ...cell('label', t('eventnew.criterion_label'), { type: 'text', value: r.label, maxlength: 120, placeholder: t('eventnew.criterion_label') }),
-    ...cell('key', t('eventnew.criterion_key'), { type: 'text', value: r.key, maxlength: 32, placeholder: 'key', pattern: '[a-z][a-z0-9_]*', class: 'short' }),
-    ...cell('weight', t('eventnew.criterion_weight'), { type: 'number', value: r.weight, min: 0, step: 'any', class: 'short', title: t('eventnew.criterion_weight') }),
-    ...cell('max', t('eventnew.criterion_max'), { type: 'number', value: r.max, min: 1, step: 'any', class: 'short', title: t('eventnew.criterion_max') }),
-    h('button', { type: 'button', class: 'linkish', onclick: () => el.remove() }, t('hours.remove')));
+    cell('label', t('eventnew.criterion_label'), { type: 'text', value: r.label, maxlength: 120 }, 'wide'),
+    cell('key', t('eventnew.criterion_key'), { type: 'text', value: r.key, maxlength: 32, placeholder: 'key', pattern: '[a-z][a-z0-9_]*' }),
+    cell('weight', t('eventnew.criterion_weight'), { type: 'number', value: r.weight, min: 0, step: 'any' }),
+    cell('max', t('eventnew.criterion_max'), { type: 'number', value: r.max, min: 1, step: 'any' }),
+    h('button', { type: 'button', class: 'linkish', onclick: () => el.remove() }, t('eventnew.remove_criterion')));
   return el;
 }
 
@@ -47,7 +53,7 @@ function collect(form) {
 function init() {
   if (!requireSignIn() || !has('event_admin')) return;
   const form = $('#event-form');
-  $('#rubric-rows').replaceChildren(...(boot.rubric || []).map((r) => row(r)));
+  $('#rubric-rows').replaceChildren(...(boot.rubric || []).map((r) => row({ ...r, label: defaultLabel(r) })));
   $('#add-criterion').addEventListener('click', () => { const r = row(); $('#rubric-rows').append(r); r.querySelector('input').focus(); });
   for (const radio of $$('input[name="format"]', form)) {
     radio.addEventListener('change', () => { $('#durations').hidden = form.elements.format.value !== 'custom'; });

@@ -1,13 +1,13 @@
 // event-screen.js: the big screen of a pitch event: the pitch on stage, a
 // large server-synced timer, the live leaderboard and the join link.
 import { has, t, $, params, h } from '../core.js';
-import { follow, currentPitch, remaining, clockText, phaseText, boardTable, tick } from '../eventlive.js';
+import { follow, currentPitch, remaining, clockText, phaseText, boardTable, boardTitle, tick } from '../eventlive.js';
 
 const id = params.id;
 let view = null;
 
 function showTimer() {
-  const p = view && currentPitch(view);
+  const p = view && !view.results_published_at && currentPitch(view);
   const sec = p && (p.state === 'pitching' || p.state === 'qa') ? remaining(p) : null;
   const el = $('#timer');
   el.textContent = clockText(sec);
@@ -17,9 +17,9 @@ function showTimer() {
 
 function showState(v) {
   view = v;
-  const p = currentPitch(v);
+  const p = v.results_published_at ? null : currentPitch(v);
   $('#event-name').textContent = v.name;
-  $('#current').textContent = p ? p.startup_name : t('screen.no_pitch');
+  $('#current').textContent = v.results_published_at ? t('audience.final') : p ? p.startup_name : t('screen.no_pitch');
   $('#phase').textContent = p ? phaseText(p) + (p.voting_open ? ' · ' + t('screen.voting_open') : '') : '';
   document.title = v.name + ' · ' + t('screen.title');
   showTimer();
@@ -40,7 +40,7 @@ if (has('events')) {
     h('span', null, t('screen.join'), ' ', h('strong', null, link.replace(/^https?:\/\//, ''))));
   follow(id, {
     onState: showState,
-    onBoard: (lb) => $('#board').replaceChildren(boardTable(lb, { limit: 10 })),
+    onBoard: (lb) => { $('#board-h').textContent = boardTitle(lb); $('#board').replaceChildren(boardTable(lb, { limit: 10 })); },
     onStatus: showStatus,
     onError: () => showStatus('reconnecting'),
   });
