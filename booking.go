@@ -564,11 +564,19 @@ func MonthRange(from, to string) (time.Time, time.Time, error) {
 	return a.UTC(), b.AddDate(0, 1, 0).UTC(), nil
 }
 
-// AggregateUsage sums bookings per month and group (UsageByInstitution,
-// UsageByStartup or UsageByEquipment). names maps startup ids to names
-// for UsageByStartup. Pending and rejected bookings are left out. Rows
-// come in month order, then by key.
+// AggregateUsage is [AggregateUsageAt] at the current time.
 func AggregateUsage(bs []*Booking, by string, names map[string]string) []UsageRow {
+	return AggregateUsageAt(bs, by, names, time.Now())
+}
+
+// AggregateUsageAt sums bookings per month and group (UsageByInstitution,
+// UsageByStartup or UsageByEquipment) as of now. names maps startup ids to
+// names for UsageByStartup. Pending and rejected bookings are left out.
+// Only bookings whose time has passed are billed (completed, no-show, or
+// confirmed and ended by now): a confirmed booking still ahead or under way
+// counts as booked, with no billed time and no cost. Rows come in month
+// order, then by key.
+func AggregateUsageAt(bs []*Booking, by string, names map[string]string, now time.Time) []UsageRow {
 	type key struct{ month, key string }
 	rows := map[key]*UsageRow{}
 	for _, b := range bs {
@@ -605,6 +613,9 @@ func AggregateUsage(bs []*Booking, by string, names map[string]string) []UsageRo
 		}
 		r.BookedMinutes += int64(b.End.Sub(b.Start) / time.Minute)
 		r.UsedMinutes += int64(b.Used() / time.Minute)
+		if b.Status == BookingConfirmed && b.End.After(now) {
+			continue // not held yet: nothing to bill
+		}
 		r.BilledMinutes += int64((b.Billed() + time.Minute - 1) / time.Minute)
 		r.CostCNY += b.CostCNY
 	}

@@ -340,7 +340,8 @@ func TestAggregateUsage(t *testing.T) {
 		mk("北方民族大学", "", time.Date(2026, 3, 12, 2, 0, 0, 0, time.UTC), makerlink.BookingCancelled, 0),
 		mk("北方民族大学", "", time.Date(2026, 3, 13, 2, 0, 0, 0, time.UTC), makerlink.BookingPending, 0),
 	}
-	rows := makerlink.AggregateUsage(bs, makerlink.UsageByInstitution, nil)
+	now := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	rows := makerlink.AggregateUsageAt(bs, makerlink.UsageByInstitution, nil, now)
 	want := []makerlink.UsageRow{
 		{Month: "2026-03", Key: "北方民族大学", Name: "北方民族大学", Cancelled: 1},
 		{Month: "2026-03", Key: "宁夏大学", Name: "宁夏大学", Bookings: 2, Completed: 1, NoShows: 1,
@@ -355,9 +356,36 @@ func TestAggregateUsage(t *testing.T) {
 			t.Errorf("row %d = %+v, want %+v", i, rows[i], want[i])
 		}
 	}
-	byStartup := makerlink.AggregateUsage(bs, makerlink.UsageByStartup, map[string]string{"s1": "贺兰山科技"})
+	byStartup := makerlink.AggregateUsageAt(bs, makerlink.UsageByStartup, map[string]string{"s1": "贺兰山科技"}, now)
 	if len(byStartup) != 3 || byStartup[1].Key != "s1" || byStartup[1].Name != "贺兰山科技" || byStartup[1].Bookings != 2 {
 		t.Fatalf("by startup %+v", byStartup)
+	}
+}
+
+// TestAggregateUsageFuture: a confirmed booking not yet held (or under
+// way) counts as booked but is not billed; once it ended, it is.
+func TestAggregateUsageFuture(t *testing.T) {
+	start := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	b := &makerlink.Booking{EquipmentID: "e1", EquipmentName: "XRD", Institution: "宁夏大学", Start: start, End: start.Add(2 * time.Hour),
+		Status: makerlink.BookingConfirmed, PricePerHourCNY: 300}
+	b.UpdateCost()
+	for _, tc := range []struct {
+		name           string
+		now            time.Time
+		billed, costCN int64
+	}{
+		{"Ahead", start.Add(-24 * time.Hour), 0, 0},
+		{"UnderWay", start.Add(time.Hour), 0, 0},
+		{"Ended", start.Add(2 * time.Hour), 120, 600},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := makerlink.AggregateUsageAt([]*makerlink.Booking{b}, makerlink.UsageByInstitution, nil, tc.now)
+			want := makerlink.UsageRow{Month: "2026-11", Key: "宁夏大学", Name: "宁夏大学", Bookings: 1, BookedMinutes: 120,
+				BilledMinutes: tc.billed, CostCNY: tc.costCN}
+			if len(rows) != 1 || rows[0] != want {
+				t.Fatalf("rows %+v, want [%+v]", rows, want)
+			}
+		})
 	}
 }
 

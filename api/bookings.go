@@ -667,7 +667,7 @@ func (s *Server) usage(c *fiber.Ctx) (*usageReply, error) {
 			}
 		}
 	}
-	r.Items = makerlink.AggregateUsage(list, r.By, names)
+	r.Items = makerlink.AggregateUsageAt(list, r.By, names, s.now())
 	return r, nil
 }
 

@@ -645,6 +645,24 @@ func TestBookingLifecycle(t *testing.T) {
 		}
 		l.want(l.do(req{method: "GET", path: "/api/v1/usage/monthly", token: l.user.Token}), 403, "forbidden")
 		l.want(l.do(req{method: "GET", path: "/api/v1/usage/monthly?from=March", token: l.owner.Token}), 400, "bad_request")
+
+		// A confirmed booking not yet held counts as booked, not billed.
+		var before struct{ Items []makerlink.UsageRow }
+		l.want(l.do(req{method: "GET", path: "/api/v1/usage/monthly?from=2025-03&by=equipment", token: l.owner.Token}), 200, "").JSON(t, &before)
+		var b5 makerlink.Booking
+		l.want(l.book(l.owner, shanghai(2025, 3, 10, 9, 0), shanghai(2025, 3, 10, 11, 0)), 201, "").JSON(t, &b5)
+		if b5.Status != "confirmed" || b5.CostCNY != 1200 {
+			t.Fatalf("future booking %+v", b5)
+		}
+		var after struct{ Items []makerlink.UsageRow }
+		l.want(l.do(req{method: "GET", path: "/api/v1/usage/monthly?from=2025-03&by=equipment", token: l.owner.Token}), 200, "").JSON(t, &after)
+		if len(before.Items) != 1 || len(after.Items) != 1 {
+			t.Fatalf("usage by equipment before %+v after %+v", before.Items, after.Items)
+		}
+		x, y := before.Items[0], after.Items[0]
+		if y.Bookings != x.Bookings+1 || y.BookedMinutes != x.BookedMinutes+120 || y.BilledMinutes != x.BilledMinutes || y.CostCNY != x.CostCNY {
+			t.Fatalf("a future booking changed the bill: before %+v after %+v", x, y)
+		}
 	})
 }
 
