@@ -25,9 +25,13 @@ function card(eq, bk) {
       for (const b of actions.querySelectorAll('button')) b.disabled = false;
     }
   };
-  actions.append(
+  // Rejecting cannot be undone: it asks first.
+  const buttons = [
     h('button', { type: 'button', class: 'small', onclick: () => act('approve') }, t('approvals.approve')),
-    h('button', { type: 'button', class: 'small secondary', onclick: () => act('reject') }, t('approvals.reject')));
+    h('button', { type: 'button', class: 'small secondary', onclick: () => actions.replaceChildren(h('span', null, t('approvals.reject_q', { name: bk.user_name || (bk.user && bk.user.name) || '' })),
+      h('button', { type: 'button', class: 'small danger', onclick: () => act('reject') }, t('approvals.reject_yes')),
+      h('button', { type: 'button', class: 'small secondary', onclick: () => actions.replaceChildren(...buttons) }, t('common.cancel'))) }, t('approvals.reject'))];
+  actions.append(...buttons);
   return li;
 }
 
@@ -72,7 +76,7 @@ async function load() {
   const mine = await myProfiles('equipment');
   const list = $('#approval-list');
   if (!mine.length) {
-    list.replaceChildren(h('li', { class: 'card' }, t('approvals.need_equipment'), ' ', h('a', { href: `/${plural('equipment')}/new` }, t('approvals.create'))));
+    list.replaceWith(h('p', { class: 'notice', id: 'approval-list' }, t('approvals.need_equipment'), ' ', h('a', { href: `/${plural('equipment')}/new` }, t('approvals.create'))));
     return;
   }
   setStatus('page-status', t('common.loading'));

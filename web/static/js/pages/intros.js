@@ -5,6 +5,9 @@ import { syncLangLink } from '../layout.js';
 
 const url = new URL(location.href);
 let box = url.searchParams.get('box') === 'out' ? 'out' : 'in';
+// Without ?box=, the page opens on the tab that has requests: the outgoing
+// one for a founder who has only asked.
+let pick = !url.searchParams.has('box');
 
 const nameOf = (obj, fallback) => (obj && (obj.name || obj.title)) || fallback || '';
 
@@ -48,15 +51,29 @@ function card(it) {
   return li;
 }
 
-async function load() {
+// showBox marks the current tab and keeps it in the address.
+function showBox() {
   for (const b of $$('#box-tabs button')) b.setAttribute('aria-pressed', String(b.dataset.box === box));
   const u = new URL(location.href);
   u.searchParams.set('box', box);
   history.replaceState(null, '', u.pathname + u.search);
   syncLangLink();
+}
+
+async function load() {
+  showBox();
   setStatus('page-status', t('common.loading'));
   try {
-    const res = await api('GET', `/intros?box=${box}&limit=50`);
+    let res = await api('GET', `/intros?box=${box}&limit=50`);
+    if (pick && box === 'in' && !(res.items || []).length) {
+      const out = await api('GET', '/intros?box=out&limit=50');
+      if ((out.items || []).length) {
+        box = 'out';
+        res = out;
+        showBox();
+      }
+    }
+    pick = false;
     const items = res.items || [];
     $('#intro-list').replaceChildren(...items.map(card));
     setStatus('page-status', items.length ? '' : t(box === 'in' ? 'intros.none_in' : 'intros.none_out'));

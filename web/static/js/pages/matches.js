@@ -1,6 +1,6 @@
 // matches.js: a founder's matches (investors, mentors, instruments) for one
 // of their startups: GET /api/v1/startups/{id}/matches?kind=...
-import { api, h, has, t, $, $$, requireSignIn, myProfiles, setStatus, errorText, plural } from '../core.js';
+import { api, h, has, t, $, $$, requireSignIn, myProfiles, setStatus, errorText, plural, fmtMoney, cityLabel } from '../core.js';
 import { matchCard } from '../match.js';
 import { introForm } from '../intro.js';
 import { syncLangLink } from '../layout.js';
@@ -19,9 +19,21 @@ function remember() {
   syncLangLink();
 }
 
+// equipmentMeta adds an instrument's institution, city and price per hour
+// under its name (GET /equipment/{id}): several instruments share a name.
+async function equipmentMeta(item, card) {
+  try {
+    const eq = await api('GET', `/equipment/${encodeURIComponent(item.id)}`);
+    const price = eq.price_per_hour_cny ? t('calendar.price', { price: fmtMoney(eq.price_per_hour_cny) }) : t('calendar.free_of_charge');
+    const where = [eq.institution, eq.city ? cityLabel(eq.city) : ''].filter(Boolean).join(' · ');
+    card.querySelector('.card-head').after(h('p', { class: 'meta eq-meta' }, where ? where + ' · ' : '', price));
+  } catch { /* the card keeps its name only */ }
+}
+
 function extra(item, card, actions) {
   if (item.kind === 'equipment') {
     actions.append(h('a', { class: 'button small', href: `/equipment/${encodeURIComponent(item.id)}/calendar` }, t('matches.book')));
+    equipmentMeta(item, card);
     return;
   }
   if (!has('intros')) return;

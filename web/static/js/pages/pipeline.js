@@ -69,17 +69,27 @@ function card(it) {
 
 async function load() {
   const board = $('#board');
-  board.replaceChildren(...STAGES.map(column));
   setStatus('page-status', t('common.loading'));
   try {
     const items = await apiAll('/pipeline');
+    board.replaceChildren(...STAGES.map(column));
     for (const it of items) {
       const col = board.querySelector(`.column[data-stage="${STAGES.includes(it.stage) ? it.stage : 'new'}"] ul`);
       col.append(card(it));
     }
     count();
     setStatus('page-status', items.length ? '' : t('pipeline.none'));
+    // A board wider than the screen scrolls sideways: say so above it.
+    const hint = () => { $('#board-hint').hidden = board.scrollWidth <= board.clientWidth + 1; };
+    hint();
+    addEventListener('resize', hint);
   } catch (err) {
+    if (err.status === 403) {
+      // Not an investor: a sentence saying so, and no empty board.
+      setStatus('page-status', '');
+      board.replaceWith(h('p', { class: 'notice', id: 'board' }, t('pipeline.forbidden')));
+      return;
+    }
     setStatus('page-status', errorText(err), 'error');
   }
 }

@@ -1,8 +1,8 @@
 // profile.js: a profile page of any kind: GET /api/v1/{kind}/{id}, then the
 // actions the viewer may take (edit, book, request an introduction, add to
 // the pipeline) as far as the server offers them.
-import { api, auth, h, has, t, $, params, pageKind, plural, errorText, toast, kindLabel } from '../core.js';
-import { profileView } from '../render.js';
+import { api, auth, h, has, t, $, params, pageKind, plural, errorText, toast, kindLabel, profileURL } from '../core.js';
+import { profileView, fieldLabel } from '../render.js';
 import { introForm } from '../intro.js';
 
 const id = params.id;
@@ -22,6 +22,28 @@ function pipelineButton() {
     }
   });
   return btn;
+}
+
+// ID is the shape of a profile id (see id.go): 24 base32 characters.
+const ID = /^[0-9a-hjkmnp-tv-z]{24}$/;
+
+// portfolio shows an investor's portfolio entries that are startup ids as
+// the startups' names, linked (GET /startups/{id}); one the viewer may not
+// see reads "a startup not shown". Entries typed as text stay as they are.
+async function portfolio(p) {
+  const dd = [...box.querySelectorAll('dl.facts dt')].find((dt) => dt.textContent === fieldLabel('investor', 'portfolio'));
+  const items = dd ? [...dd.nextElementSibling.querySelectorAll('li')] : [];
+  await Promise.all(items.map(async (li) => {
+    const v = li.textContent.trim();
+    if (!ID.test(v)) return;
+    li.textContent = '…';
+    try {
+      const s = await api('GET', '/startups/' + encodeURIComponent(v));
+      li.replaceChildren(h('a', { href: profileURL('startup', v) }, s.name || v));
+    } catch {
+      li.replaceChildren(h('span', { class: 'muted' }, t('profile.portfolio_hidden')));
+    }
+  }));
 }
 
 function renderActions(p) {
@@ -57,6 +79,7 @@ async function load() {
     box.replaceChildren(...profileView(pageKind, p));
     document.title = p.name + ' · ' + document.title.split(' · ').pop();
     renderActions(p);
+    if (pageKind === 'investor' && (p.portfolio || []).length) portfolio(p);
     document.addEventListener('ml:auth', () => renderActions(p));
     if (new URLSearchParams(location.search).has('created')) toast(t('edit.created'));
   } catch (err) {

@@ -15,10 +15,15 @@ const month = (ms) => { const p = parts(ms); return `${p.y}-${pad(p.m)}`; };
 const cells = (r) => NUM.map((k) => h('td', { class: 'num' }, k.endsWith('_minutes') ? fmtNumber(Math.round(r[k] / 6) / 10) : fmtNumber(r[k])));
 const query = () => new URLSearchParams({ from: form.from.value, to: form.to.value, by: form.by.value }).toString();
 
+// refuse replaces the form and the table with a sentence saying why, as
+// the other pages a role may not use do.
 function refuse(msg) {
   form.hidden = true;
   $('#usage-table').hidden = true;
-  setStatus('page-status', msg, 'error');
+  setStatus('page-status', '');
+  const note = $('#usage-notice');
+  note.textContent = msg;
+  note.hidden = false;
 }
 
 async function show() {
