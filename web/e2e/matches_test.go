@@ -78,4 +78,9 @@ func matchesJourney(t *testing.T, s *server, b *browser) {
 		f.open("/matches?kind=" + string(k))
 		f.waitJS(`document.querySelectorAll('#match-list li.match').length >= 1`, string(k)+" matches")
 	}
+	// Instruments of one name are told apart by institution and price.
+	f.waitJS(`(() => { const c = document.querySelectorAll('#match-list li.match'); return c.length > 0 && [...c].every((li) => li.querySelector('.eq-meta')); })()`, "equipment cards with institution and price")
+	if got := eval[string](f, `document.querySelector('#match-list li.match .eq-meta').textContent`); !strings.Contains(got, "/小时") && !strings.Contains(got, "免费") {
+		t.Errorf("equipment card meta %q has no price", got)
+	}
 }

@@ -225,7 +225,7 @@ func usageRefused(t *testing.T, s *server, b *browser) {
 	tb.adopt(founder)
 	tb.expect("/api/v1/usage/monthly", 403)
 	tb.open("/usage")
-	tb.waitText("#page-status", "使用报表只向仪器所有者和管理员开放")
+	tb.waitText("#usage-notice", "使用报表只向仪器所有者和管理员开放")
 	if vis := eval[bool](tb, `!document.getElementById('usage-form').hidden || !document.getElementById('usage-table').hidden`); vis {
 		t.Error("the refused page still shows the form or the table")
 	}
