@@ -221,7 +221,7 @@ func describeConnectionRoutes(d *openAPIDoc) {
 	d.add("PUT", v+"/bookings/{id}/usage", op{summary: "Record the actual start and end after the fact (owner); completes the booking.",
 		tag: "bookings", auth: authRequired, body: "UsageRequest", status: 200, reply: schemaRef("Booking"), problems: []int{403, 404, 409}})
 	d.add("GET", v+"/usage/monthly", op{summary: "Monthly use of the caller's instruments (all instruments for an admin), per institution, " +
-		"startup or instrument.", tag: "bookings", auth: authRequired, params: []string{"usage_from", "usage_to", "usage_by"},
+		"startup or instrument; a confirmed booking that has not ended yet counts as booked, not billed.", tag: "bookings", auth: authRequired, params: []string{"usage_from", "usage_to", "usage_by"},
 		status: 200, reply: schemaRef("UsageReport"), problems: []int{400, 403}})
 	d.add("GET", v+"/usage/monthly.csv", op{summary: "The monthly usage report as CSV.", tag: "bookings", auth: authRequired,
 		params: []string{"usage_from", "usage_to", "usage_by", "csv_bom"}, status: 200, reply: csv, mime: "text/csv", problems: []int{400, 403}})
