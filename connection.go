@@ -109,10 +109,24 @@ func (r *IntroRequest) Validate() error {
 }
 
 // MentorAvailability is what a request to a mentor depends on: whether
-// they paused mentoring and how many places they have left.
+// they paused mentoring, how many mentees they have and how many places
+// are left.
 type MentorAvailability struct {
-	Paused bool
-	Open   int
+	Paused       bool
+	Active, Open int
+}
+
+// ReadMentorAvailability reads m's availability from the store.
+func ReadMentorAvailability(ctx context.Context, cs ConnectionStore, m *Mentor) (MentorAvailability, error) {
+	paused, err := cs.MentorPaused(ctx, m.ID)
+	if err != nil {
+		return MentorAvailability{}, err
+	}
+	active, err := cs.FindMentorships(ctx, m.ID, true)
+	if err != nil {
+		return MentorAvailability{}, err
+	}
+	return MentorAvailability{Paused: paused, Active: len(active), Open: max(0, m.Capacity-len(active))}, nil
 }
 
 // NewIntro builds the introduction the founder of s asks of profile to

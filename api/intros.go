@@ -48,7 +48,7 @@ func (s *Server) createIntro(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		avail = makerlink.MentorAvailability{Paused: state.Paused, Open: state.Open}
+		avail = makerlink.MentorAvailability{Paused: state.Paused, Active: state.Active, Open: state.Open}
 	}
 	in, err := makerlink.NewIntro(st, to, r, avail)
 	if err != nil {

@@ -14,11 +14,7 @@ import (
 
 // mentorState computes a mentor's availability and responsiveness.
 func (s *Server) mentorState(ctx context.Context, cs makerlink.ConnectionStore, m *makerlink.Mentor) (*makerlink.MentorState, error) {
-	paused, err := cs.MentorPaused(ctx, m.ID)
-	if err != nil {
-		return nil, err
-	}
-	active, err := cs.FindMentorships(ctx, m.ID, true)
+	avail, err := makerlink.ReadMentorAvailability(ctx, cs, m)
 	if err != nil {
 		return nil, err
 	}
@@ -33,9 +29,8 @@ func (s *Server) mentorState(ctx context.Context, cs makerlink.ConnectionStore, 
 			timings[i].Status = makerlink.IntroExpired
 		}
 	}
-	st := &makerlink.MentorState{MentorID: m.ID, Capacity: m.Capacity, Active: len(active), Paused: paused,
-		ResponseStats: makerlink.ComputeResponseStats(timings)}
-	st.Open = max(0, st.Capacity-st.Active)
+	st := &makerlink.MentorState{MentorID: m.ID, Capacity: m.Capacity, Active: avail.Active, Paused: avail.Paused,
+		Open: avail.Open, ResponseStats: makerlink.ComputeResponseStats(timings)}
 	st.Accepting = !st.Paused && st.Open > 0
 	return st, nil
 }

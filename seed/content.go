@@ -212,15 +212,9 @@ func askIntro(ctx context.Context, st makerlink.Store, cs makerlink.ConnectionSt
 	}
 	var avail makerlink.MentorAvailability
 	if m, ok := to.(*makerlink.Mentor); ok {
-		paused, err := cs.MentorPaused(ctx, m.ID)
-		if err != nil {
+		if avail, err = makerlink.ReadMentorAvailability(ctx, cs, m); err != nil {
 			return nil, err
 		}
-		active, err := cs.FindMentorships(ctx, m.ID, true)
-		if err != nil {
-			return nil, err
-		}
-		avail = makerlink.MentorAvailability{Paused: paused, Open: m.Capacity - len(active)}
 	}
 	in, err := makerlink.NewIntro(p.startup, to, r, avail)
 	if err != nil {
