@@ -237,6 +237,7 @@ func (s *Startup) Validate() error {
 	code(&v, "stage", s.Stage, Stages, true)
 	text(&v, "city", s.City, MaxName, true)
 	text(&v, "district", s.District, MaxName, false)
+	districtOf(&v, s.City, s.District)
 	money(&v, "funding_ask_cny", s.FundingAskCNY)
 	intRange(&v, "team_size", s.TeamSize, 0, 100000)
 	if s.FoundedOn != "" {
@@ -306,6 +307,7 @@ func (e *Equipment) Validate() error {
 	text(&v, "institution", e.Institution, MaxName, true)
 	text(&v, "city", e.City, MaxName, true)
 	text(&v, "district", e.District, MaxName, false)
+	districtOf(&v, e.City, e.District)
 	text(&v, "description", e.Description, MaxLongText, false)
 	text(&v, "specs", e.Specs, MaxLongText, false)
 	money(&v, "price_per_hour_cny", e.PricePerHourCNY)
@@ -354,6 +356,7 @@ func (s *Space) Validate() error {
 	oneOf(&v, "kind", s.Type, SpaceKinds, true)
 	text(&v, "city", s.City, MaxName, true)
 	text(&v, "district", s.District, MaxName, false)
+	districtOf(&v, s.City, s.District)
 	text(&v, "description", s.Description, MaxLongText, false)
 	texts(&v, "services", s.Services, MaxShortText)
 	intRange(&v, "capacity", s.Capacity, 0, 1_000_000)
@@ -523,4 +526,12 @@ func (t *OptText) UnmarshalJSON(b []byte) error {
 	}
 	*t = OptText(s)
 	return nil
+}
+
+// districtOf flags a county or district of the list that lies in another
+// city than city (a startup moved to 银川 that still says 隆德县).
+func districtOf(v *Validation, city, district string) {
+	if c, ok := DistrictCity(district); ok && c != city {
+		v.Add("district", FInvalid, fmt.Sprintf("%s is in %s, not in %s", district, c, city))
+	}
 }

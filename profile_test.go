@@ -195,7 +195,8 @@ func TestCanonicalPlace(t *testing.T) {
 		{"隆德县", "", "固原", "隆德县"},
 		{"灵武市", "", "银川", "灵武市"},
 		{"沙坡头", "", "中卫", "沙坡头区"},
-		{"中宁县", "石空镇", "中卫", "石空镇"}, // a district the user gave is kept
+		{"中宁县", "石空镇", "中卫", "石空镇"}, // a town the user gave is kept
+		{"中宁县", "隆德县", "中卫", "中宁县"}, // a county of the list is replaced by the one typed as the city
 		{"银川市", "金凤区", "银川", "金凤区"},
 		{"yinchuan", "", "银川", ""},
 		{"北京", "", "北京", ""},
@@ -211,5 +212,10 @@ func TestCanonicalPlace(t *testing.T) {
 	s.City, s.District = "中宁县", ""
 	if err := s.Validate(); err != nil || s.City != "中卫" || s.District != "中宁县" {
 		t.Errorf("a startup in 中宁县: city %q district %q (%v)", s.City, s.District, err)
+	}
+	// Moved to 银川 but still in 隆德县: the district is refused, not kept.
+	s.City, s.District = "银川", "隆德县"
+	if f := makerlink.ErrorFields(s.Validate()); len(f) != 1 || f[0].Field != "district" {
+		t.Errorf("银川 / 隆德县: fields %v, want district", f)
 	}
 }

@@ -108,9 +108,10 @@ func CanonicalCity(s string) string {
 
 // CanonicalPlace maps a city and district as a user may type them to the
 // stored names: the city as [CanonicalCity] does, and a county or
-// district typed as the city ("中宁县", "中宁") to its city, with that
-// district when none is given ("中卫", "中宁县"). Places it does not know
-// are returned as CanonicalCity returns them.
+// district typed as the city ("中宁县", "中宁") to its city with that
+// district ("中卫", "中宁县"), replacing a county or district of the list
+// given beside it (a town, "石空镇", is kept). Places it does not know are
+// returned as CanonicalCity returns them.
 func CanonicalPlace(city, district string) (string, string) {
 	c := CanonicalCity(city)
 	for _, x := range Cities {
@@ -118,17 +119,44 @@ func CanonicalPlace(city, district string) (string, string) {
 			return c, district
 		}
 	}
+	if d, x, ok := findDistrict(c); ok {
+		if _, _, known := findDistrict(district); district == "" || known {
+			district = d
+		}
+		return x, district
+	}
+	return c, district
+}
+
+// PlaceCity returns the city a filter value names: a city as
+// [CanonicalCity] maps it, or the city of a county or district ("中宁县",
+// "中宁": "中卫").
+func PlaceCity(s string) string {
+	c, _ := CanonicalPlace(s, "")
+	return c
+}
+
+// DistrictCity returns the city of a county or district of the list
+// ("隆德县" or "隆德": "固原").
+func DistrictCity(district string) (string, bool) {
+	_, c, ok := findDistrict(district)
+	return c, ok
+}
+
+// findDistrict finds a county or district of the list, with or without
+// its 县/区/市, and returns its full name and its city.
+func findDistrict(s string) (district, city string, ok bool) {
+	if s == "" {
+		return "", "", false
+	}
 	for _, x := range Cities {
 		for _, d := range x.Districts {
-			if c == d || (utf8.RuneCountInString(c) >= 2 && c == strings.TrimRight(d, "县区市")) {
-				if district == "" {
-					district = d
-				}
-				return x.ZH, district
+			if s == d || (utf8.RuneCountInString(s) >= 2 && s == strings.TrimRight(d, "县区市")) {
+				return d, x.ZH, true
 			}
 		}
 	}
-	return c, district
+	return "", "", false
 }
 
 // CityEN returns the English name of a city stored in Chinese, or "".

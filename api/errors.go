@@ -229,5 +229,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Status(p.Status)
 	c.Set(fiber.HeaderContentType, "application/problem+json")
+	if p.Code == codeUpgradeRequired {
+		c.Set(fiber.HeaderUpgrade, "websocket") // RFC 9110 §15.5.22: a 426 names the protocol
+	}
 	return c.Send(body)
 }

@@ -271,7 +271,7 @@ func (s *Server) listProfiles(k makerlink.Kind) fiber.Handler {
 			}
 		}
 		if f.City != "" {
-			f.City = makerlink.CanonicalCity(f.City)
+			f.City = makerlink.PlaceCity(f.City)
 		}
 		recs, next, err := s.store.FindProfiles(c.UserContext(), f)
 		if err != nil {

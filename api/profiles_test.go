@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -534,6 +535,14 @@ func TestProfileListsAndOptionalFields(t *testing.T) {
 		}
 		body["founded_on"] = "May 2020"
 		e.want(e.do(req{method: "POST", path: "/api/v1/startups", body: body, token: u.Token}), 422, makerlink.EValidation)
+		// A county typed as the city is stored as its city, and so filters.
+		zn := e.create(u.Token, makerlink.KindStartup, map[string]any{"name": "中宁枸杞", "sectors": []string{"modern_agriculture"}, "stage": "seed", "city": "中宁县"})
+		for _, c := range []string{"中宁县", "中宁", "中卫", "Zhongwei"} {
+			l := e.want(e.do(req{method: "GET", path: "/api/v1/startups?limit=100&city=" + url.QueryEscape(c), token: u.Token}), 200, "")
+			if !strings.Contains(string(l.Body), zn) {
+				t.Errorf("city=%s does not list the startup created in 中宁县", c)
+			}
+		}
 		// A space that exists may be named; the key then holds its id.
 		space := e.create(u.Token, makerlink.KindSpace, sampleBody(t, makerlink.KindSpace))
 		body["founded_on"], body["space_id"] = "2020-05-01", space

@@ -310,7 +310,7 @@ func needsReason(needs [][]string, raw []string, candTop []string) (Reason, bool
 		}
 	}
 	if best < 0 || best >= len(raw) {
-		return Reason{ZH: "符合所述需求", EN: "fits the stated needs"}, true
+		return Reason{}, false // no stated need shares a word with it: nothing to check
 	}
 	n := shorten(raw[best], 30)
 	return Reason{ZH: "可满足需求「" + n + "」", EN: "meets the need “" + n + "”"}, true

@@ -36,3 +36,17 @@ func TestTextReasonNamesSharedWords(t *testing.T) {
 		})
 	}
 }
+
+// TestNeedsReasonNamesTheNeed: a needs reason quotes the stated need the
+// instrument's words meet; with none met there is no reason.
+func TestNeedsReasonNamesTheNeed(t *testing.T) {
+	needs := [][]string{{"冷链"}, {"融资"}, {"元素", "分析"}}
+	raw := []string{"冷链", "融资", "元素分析"}
+	if r, ok := needsReason(needs, raw, []string{"色谱", "离子"}); ok {
+		t.Errorf("no need met: reason %+v", r)
+	}
+	r, ok := needsReason(needs, raw, []string{"元素", "光谱"})
+	if !ok || !strings.Contains(r.ZH, "元素分析") || !strings.Contains(r.EN, "元素分析") {
+		t.Errorf("reason %+v (%v), want one quoting 元素分析", r, ok)
+	}
+}

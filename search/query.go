@@ -153,7 +153,7 @@ func normalize(q Query) (*normalized, error) {
 		return nil, err
 	}
 	if n.cities, err = list("city", q.Cities, func(s string) (string, bool) {
-		return makerlink.CanonicalCity(s), true
+		return makerlink.PlaceCity(s), true
 	}); err != nil {
 		return nil, err
 	}

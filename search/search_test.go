@@ -156,6 +156,12 @@ func TestSearchFiltersAndFacets(t *testing.T) {
 	if r.Facets["city"]["银川"] != int(r.Total) {
 		t.Errorf("city facet %v, total %d", r.Facets["city"], r.Total)
 	}
+	// a county typed as the city filters by its city
+	for _, c := range []string{"中宁县", "中宁", "中卫"} {
+		if got := ids(mustSearch(t, idx, search.Query{Q: "枸杞", Cities: []string{c}})); !slices.Contains(got, "s-goji") {
+			t.Errorf("city %s: hits %v lack s-goji (中卫)", c, got)
+		}
+	}
 	r = mustSearch(t, idx, search.Query{Kinds: []string{"equipment"}})
 	if r.Total != 5 || r.Facets["kind"]["equipment"] != 5 || len(r.Facets["kind"]) != 1 {
 		t.Errorf("equipment browse: total %d facets %v", r.Total, r.Facets)

@@ -430,7 +430,7 @@ func (db *DB) FindProfiles(ctx context.Context, f makerlink.ProfileFilter) ([]*m
 	}
 	type tagFilter struct{ tag, value string }
 	var tags []tagFilter
-	for _, t := range []tagFilter{{tagSector, f.Sector}, {tagStage, f.Stage}, {tagCity, makerlink.CanonicalCity(f.City)}} {
+	for _, t := range []tagFilter{{tagSector, f.Sector}, {tagStage, f.Stage}, {tagCity, makerlink.PlaceCity(f.City)}} {
 		if t.value == "" {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -506,8 +507,14 @@ func TestLiveChannels(t *testing.T) {
 	base := "http://" + m.Addr()
 	wsURL := "ws://" + m.Addr() + "/ws"
 	// Plain HTTP to the websocket endpoint: 426 with a problem body.
-	if code, b := call(t, "GET", base+"/ws", "", nil); code != 426 || !strings.Contains(string(b), `"upgrade_required"`) {
-		t.Errorf("plain GET /ws: %d %s, want 426 upgrade_required", code, b)
+	if resp, err := http.Get(base + "/ws"); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 426 || !strings.Contains(string(b), `"upgrade_required"`) || resp.Header.Get("Upgrade") != "websocket" {
+			t.Errorf("plain GET /ws: %d %s (Upgrade %q), want 426 upgrade_required with Upgrade: websocket", resp.StatusCode, b, resp.Header.Get("Upgrade"))
+		}
 	}
 	_, org := register(t, base, "organizer")
 	founderID, founder := register(t, base, "founder")
