@@ -573,18 +573,8 @@ func (s *Service) somePitchStarted(ctx context.Context, eventID string) error {
 // EForbidden when u is not a judge of the event, ENotFound for a missing
 // event or pitch.
 func (s *Service) MyScore(ctx context.Context, u *makerlink.User, eventID, pitchID string) (*makerlink.Score, error) {
-	if u == nil {
-		return nil, unauthorized()
-	}
-	if _, err := s.st.FindEvent(ctx, eventID); err != nil {
+	if _, err := s.judgedEvent(ctx, u, eventID, "Only the judges of this event have scores of it."); err != nil {
 		return nil, err
-	}
-	ok, err := s.st.IsJudge(ctx, eventID, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, forbidden("Only the judges of this event have scores of it.")
 	}
 	if _, err := s.st.FindPitch(ctx, eventID, pitchID); err != nil {
 		return nil, err
@@ -601,10 +591,9 @@ func (s *Service) MyScore(ctx context.Context, u *makerlink.User, eventID, pitch
 	return nil, nil
 }
 
-// SetScore stores the judge u's score of a pitch. A judge the platform's
-// data links to the startup is recused on the spot: the score is refused
-// with conflict_of_interest and the audit log says why.
-func (s *Service) SetScore(ctx context.Context, u *makerlink.User, eventID, pitchID string, scores map[string]float64, comment string) (*makerlink.Score, error) {
+// judgedEvent returns the event when u is one of its judges: unauthorized
+// without u, forbidden (with refusal) for anyone else.
+func (s *Service) judgedEvent(ctx context.Context, u *makerlink.User, eventID, refusal string) (*makerlink.Event, error) {
 	if u == nil {
 		return nil, unauthorized()
 	}
@@ -617,7 +606,18 @@ func (s *Service) SetScore(ctx context.Context, u *makerlink.User, eventID, pitc
 		return nil, err
 	}
 	if !ok {
-		return nil, forbidden("Only the judges of this event may score it.")
+		return nil, forbidden(refusal)
+	}
+	return e, nil
+}
+
+// SetScore stores the judge u's score of a pitch. A judge the platform's
+// data links to the startup is recused on the spot: the score is refused
+// with conflict_of_interest and the audit log says why.
+func (s *Service) SetScore(ctx context.Context, u *makerlink.User, eventID, pitchID string, scores map[string]float64, comment string) (*makerlink.Score, error) {
+	e, err := s.judgedEvent(ctx, u, eventID, "Only the judges of this event may score it.")
+	if err != nil {
+		return nil, err
 	}
 	if code := makerlink.CheckText(comment, makerlink.MaxCommentRunes); code != "" {
 		return nil, &makerlink.Error{Code: makerlink.EValidation, Message: "Some fields are invalid.",
